@@ -1,0 +1,105 @@
+"""Every setting LayerMinder reads, in one place (env prefix LAYERMINDER_, or a .env file)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(str, Enum):
+    development = "development"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LAYERMINDER_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    env: Environment = Environment.development
+    data_dir: Path = Path("./data")
+    # Empty means the embedded default: a SQLite file in the data dir.
+    database_url: str = ""
+    database_pool_size: int = 10
+    database_max_overflow: int = 10
+    # Empty means a folder in the data dir; `s3://bucket/prefix` selects S3-compatible storage.
+    storage_url: str = ""
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    # Serve image bytes through the API, or redirect to a presigned storage URL (S3 only).
+    presigned_image_urls: bool = False
+    # Empty means in-process jobs and events; set it to use the Redis queue and pub/sub.
+    redis_url: str = ""
+    redis_prefix: str = "layerminder"
+    worker_concurrency: int = 2
+
+    # Auth. In development the secret is generated on first start and kept in the data dir.
+    jwt_secret: SecretStr | None = None
+    jwt_expire_minutes: int = 60 * 24 * 7
+    signup_credits: int = 50
+    generation_cost: int = 1
+
+    # Uploads.
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_upload_pixels: int = 40_000_000
+
+    # Providers.
+    image_provider: Literal["local", "openai"] = "local"
+    story_provider: Literal["local", "openai"] = "local"
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("LAYERMINDER_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LAYERMINDER_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
+    )
+    image_model: str = "gpt-image-2"
+    story_model: str = "gpt-5-mini"
+    image_quality: str = "low"
+    openai_timeout_seconds: float = 120.0
+    openai_max_attempts: int = 4
+    openai_max_retry_seconds: float = 60.0
+
+    # Recommendations and the reference library.
+    embedder: Literal["auto", "clip", "basic"] = "auto"
+    clip_model_dir: Path | None = None
+    clip_precision: Literal["fp32", "int8"] = "fp32"
+    recommendation_top_k: int = 3
+    library_min_score: float = 0.0
+    near_copy_threshold: float = 0.95
+    hnsw_threshold: int = 50_000
+    seed_library: bool = True
+
+    # SSE.
+    sse_heartbeat_seconds: float = 15.0
+
+    # Where `make run` put the static web build; served at `/` when it exists.
+    web_dir: Path = Path("./web/out")
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'layerminder.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.data_dir / "storage"
+
+    @property
+    def secret_file(self) -> Path:
+        return self.data_dir / "jwt_secret"

@@ -1,0 +1,1 @@
+"""AI providers behind small Protocols: design images and story writing."""

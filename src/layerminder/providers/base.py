@@ -1,0 +1,120 @@
+"""What the pipeline needs from an image provider and a story provider, and the shared types."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pydantic import BaseModel, Field, field_validator
+
+KEYWORD_COUNT = 12
+DESIGN_COUNT = 4
+DESIGN_SIZE = 1024
+
+
+class ProviderError(Exception):
+    """A provider failed. `retryable` is False for user-caused rejections (e.g. content policy)."""
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+@dataclass(frozen=True)
+class InputImage:
+    """A validated uploaded reference image (JPEG, PNG or WebP bytes)."""
+
+    data: bytes
+    content_type: str
+    filename: str
+
+
+@dataclass
+class DesignBatch:
+    """The designs one provider call produced: JPEG bytes, DESIGN_SIZE square each."""
+
+    images: list[bytes]
+    provider: str
+    model: str
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+class Dimensions(BaseModel):
+    width_cm: int = Field(gt=0, le=1000)
+    depth_cm: int = Field(gt=0, le=1000)
+    height_cm: int = Field(gt=0, le=1000)
+
+
+_WORD = re.compile(r"^[a-z][a-z\-]*$")
+
+
+def normalise_keywords(raw: Sequence[str]) -> list[str]:
+    """Lowercase, strip punctuation, keep single words, drop duplicates, keep order."""
+    seen: list[str] = []
+    for item in raw:
+        word = re.sub(r"[^a-z\-]", "", item.strip().lower()).strip("-")
+        if word and " " not in item.strip() and _WORD.match(word) and word not in seen:
+            seen.append(word)
+    return seen
+
+
+class Story(BaseModel):
+    """The copy written for a record's first design."""
+
+    name: str = Field(min_length=1, max_length=200)
+    dimensions: Dimensions
+    material: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300)
+    # Two paragraphs separated by a blank line.
+    story: str = Field(min_length=1)
+    keywords: list[str]
+
+    @field_validator("story")
+    @classmethod
+    def _two_paragraphs(cls, value: str) -> str:
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", value.strip()) if p.strip()]
+        if len(paragraphs) != 2:
+            raise ValueError(f"story must have exactly 2 paragraphs, got {len(paragraphs)}")
+        return "\n\n".join(paragraphs)
+
+    @field_validator("keywords")
+    @classmethod
+    def _twelve_keywords(cls, value: list[str]) -> list[str]:
+        cleaned = normalise_keywords(value)
+        if len(cleaned) != KEYWORD_COUNT or len(cleaned) != len(value):
+            raise ValueError(
+                f"need exactly {KEYWORD_COUNT} distinct lowercase single-word keywords, "
+                f"got {len(cleaned)} valid of {len(value)}"
+            )
+        return cleaned
+
+
+@dataclass
+class StoryResult:
+    story: Story
+    provider: str
+    model: str
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+class ImageProvider(Protocol):
+    """Merges 1-4 reference images into `count` new seat designs."""
+
+    name: str
+    model: str
+
+    async def generate_designs(
+        self, inputs: Sequence[InputImage], keyword: str | None, count: int = DESIGN_COUNT
+    ) -> DesignBatch: ...
+
+
+class StoryProvider(Protocol):
+    """Writes the Story (name, dimensions, material, title, story, 12 keywords) for one design."""
+
+    name: str
+    model: str
+
+    async def write_story(self, design: bytes, keyword: str | None) -> StoryResult: ...

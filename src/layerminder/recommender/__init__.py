@@ -1,0 +1,1 @@
+"""Image/text embedders and the FAISS index behind recommendations and library search."""
