@@ -1,0 +1,21 @@
+"""Includes every domain's router."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from layerminder import health
+from layerminder.auth.endpoints import router as auth_router
+from layerminder.credits.endpoints import router as credits_router
+from layerminder.images.endpoints import router as images_router
+from layerminder.rooms.endpoints import router as rooms_router
+
+router = APIRouter()
+for domain_router in (
+    health.router,
+    auth_router,
+    rooms_router,
+    images_router,
+    credits_router,
+):
+    router.include_router(domain_router)

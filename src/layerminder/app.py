@@ -1,0 +1,47 @@
+"""The ASGI application: create_app() and its lifespan (the process's runtime)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from layerminder import __version__
+from layerminder.api import router
+from layerminder.config import Settings
+from layerminder.errors import install_error_handlers
+from layerminder.runtime import open_runtime
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime(settings) as runtime:
+            app.state.runtime = runtime
+            from layerminder.startup import on_startup
+
+            await on_startup(runtime)
+            yield
+
+    app = FastAPI(
+        title="LayerMinder",
+        version=__version__,
+        description="An AI studio for furniture designers.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(router)
+    web_dir = settings.web_dir
+    if (web_dir / "index.html").is_file():
+        # The web studio's static export; API routes above take precedence.
+        app.mount("/", StaticFiles(directory=web_dir, html=True), name="web")
+    else:
+        logger.info("no web build at %s: serving the API only", web_dir)
+    return app

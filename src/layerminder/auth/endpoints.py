@@ -1,0 +1,50 @@
+"""Account routes: sign up, log in, me."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from layerminder.auth import service
+from layerminder.auth.schemas import LoginIn, MeOut, SignupIn, TokenOut
+from layerminder.credits import service as credits
+from layerminder.deps import CurrentUser, RuntimeDep, SessionDep
+from layerminder.errors import EmailTaken, InvalidCredentials, NotAuthenticated, responses
+from layerminder.models import User
+from layerminder.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+async def _token_out(runtime: Runtime, session: SessionDep, user: User) -> TokenOut:
+    return TokenOut(
+        access_token=service.issue_token(user, runtime.secret, runtime.settings),
+        expires_in=runtime.settings.jwt_expire_minutes * 60,
+        user=await _me(session, user),
+    )
+
+
+async def _me(session: SessionDep, user: User) -> MeOut:
+    return MeOut(
+        id=user.id,
+        email=user.email,
+        role=user.role,
+        created_at=user.created_at,
+        credits=await credits.balance(session, user.id),
+    )
+
+
+@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=responses(EmailTaken))
+async def signup(body: SignupIn, runtime: RuntimeDep, session: SessionDep) -> TokenOut:
+    user = await service.create_user(session, runtime.settings, body.email, body.password)
+    return await _token_out(runtime, session, user)
+
+
+@router.post("/login", responses=responses(InvalidCredentials))
+async def login(body: LoginIn, runtime: RuntimeDep, session: SessionDep) -> TokenOut:
+    user = await service.authenticate(session, body.email, body.password)
+    return await _token_out(runtime, session, user)
+
+
+@router.get("/me", responses=responses(NotAuthenticated))
+async def me(user: CurrentUser, session: SessionDep) -> MeOut:
+    return await _me(session, user)

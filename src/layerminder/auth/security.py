@@ -1,0 +1,97 @@
+"""Password hashing (argon2id), access tokens (HS256 JWT) and the signing secret."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from layerminder.config import Environment, Settings
+
+MIN_SECRET_LENGTH = 32
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+class WeakSecret(RuntimeError):
+    """Production refuses to start without a strong signing secret."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def load_signing_secret(settings: Settings) -> str:
+    """The configured secret; in development one generated once and kept in the data dir."""
+    configured = settings.jwt_secret.get_secret_value() if settings.jwt_secret else ""
+    if settings.env is Environment.production:
+        if len(configured) < MIN_SECRET_LENGTH:
+            raise WeakSecret(
+                f"LAYERMINDER_JWT_SECRET must be set to at least {MIN_SECRET_LENGTH} characters "
+                "in production (generate one with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+        return configured
+    if configured:
+        return configured
+    return _secret_from_file(settings.secret_file)
+
+
+def _secret_from_file(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must not both write (and disagree on) the secret.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+    return secret
+
+
+def create_access_token(user_id: uuid.UUID, secret: str, expire_minutes: int) -> str:
+    now = datetime.now(UTC)
+    claims = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=expire_minutes)}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def read_access_token(token: str, secret: str) -> uuid.UUID | None:
+    try:
+        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp"]})
+        if claims.get("typ") is not None:
+            return None  # a signed image URL is not a login
+        return uuid.UUID(claims["sub"])
+    except (jwt.PyJWTError, KeyError, ValueError):
+        return None
+
+
+def sign_image_url(image_id: uuid.UUID, secret: str, expires_seconds: int) -> str:
+    claims = {
+        "sub": str(image_id),
+        "typ": "image",
+        "exp": datetime.now(UTC) + timedelta(seconds=expires_seconds),
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def read_image_signature(signature: str, image_id: uuid.UUID, secret: str) -> bool:
+    try:
+        claims = jwt.decode(signature, secret, algorithms=["HS256"], options={"require": ["exp"]})
+    except jwt.PyJWTError:
+        return False
+    return claims.get("typ") == "image" and claims.get("sub") == str(image_id)

@@ -1,0 +1,51 @@
+"""Account rules: unique emails, argon2id hashes, signup credits, tokens."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from layerminder.auth.repository import UserRepository
+from layerminder.auth.security import create_access_token, hash_password, verify_password
+from layerminder.config import Settings
+from layerminder.credits import service as credits
+from layerminder.errors import EmailTaken, InvalidCredentials
+from layerminder.models import User, UserRole
+
+# Verifying against a real hash when the email is unknown keeps login timing uniform.
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+async def create_user(
+    session: AsyncSession, settings: Settings, email: str, password: str, *, admin: bool = False
+) -> User:
+    repository = UserRepository(session)
+    email = email.strip().lower()
+    if await repository.by_email(email) is not None:
+        raise EmailTaken(f"an account with {email} already exists: log in instead")
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=UserRole.admin if admin else UserRole.user,
+    )
+    try:
+        async with session.begin_nested():
+            await repository.add(user)
+    except IntegrityError as exc:  # a concurrent signup with the same email won the race
+        raise EmailTaken(f"an account with {email} already exists: log in instead") from exc
+    await credits.open_account(session, user.id, settings.signup_credits)
+    return user
+
+
+async def authenticate(session: AsyncSession, email: str, password: str) -> User:
+    user = await UserRepository(session).by_email(email.strip())
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        raise InvalidCredentials("wrong email or password")
+    if not verify_password(user.password_hash, password):
+        raise InvalidCredentials("wrong email or password")
+    return user
+
+
+def issue_token(user: User, secret: str, settings: Settings) -> str:
+    return create_access_token(user.id, secret, settings.jwt_expire_minutes)

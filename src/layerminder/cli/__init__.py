@@ -1,0 +1,1 @@
+"""The `layerminder` command line (Typer)."""

@@ -1,0 +1,194 @@
+"""`layerminder`: serve, migrate, users, credits, doctor (and the pipeline's commands)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from layerminder.config import Settings
+
+app = typer.Typer(
+    name="layerminder",
+    help="LayerMinder: an AI studio for furniture designers.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+users_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+credits_app = typer.Typer(help="Manage credits.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(credits_app, name="credits")
+
+console = Console()
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def setup_logging(level: str = "INFO") -> None:
+    from layerminder.logs import configure_logging
+
+    configure_logging(level)
+
+
+async def _migrate(settings: Settings) -> None:
+    from layerminder.db.migrate import upgrade_to_head
+    from layerminder.db.session import create_engine
+
+    engine = create_engine(settings)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (safe to run again)."""
+    settings = Settings()
+    run(_migrate(settings))
+    console.print(f"[green]database is up to date[/] ({_safe_url(settings)})")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (needs a Redis queue)")] = 1,
+    migrate_first: Annotated[
+        bool, typer.Option("--migrate/--no-migrate", help="Apply migrations before serving")
+    ] = True,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning")] = "info",
+) -> None:
+    """Serve the API (and the web studio when built) with uvicorn."""
+    import uvicorn
+
+    setup_logging(log_level.upper())
+    settings = Settings()
+    if migrate_first:
+        run(_migrate(settings))
+    if workers > 1 and not settings.redis_url:
+        raise fail("--workers > 1 needs LAYERMINDER_REDIS_URL (jobs and events must be shared)")
+    console.print(
+        f"[bold]LayerMinder[/] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
+    )
+    uvicorn.run(
+        "layerminder.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level.lower(),
+        log_config=None,
+    )
+
+
+async def _with_session(
+    settings: Settings, action: Callable[[Any], Awaitable[T]]
+) -> T:
+    from layerminder.db.session import create_engine, create_sessionmaker, unit_of_work
+
+    engine = create_engine(settings)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            return await action(session)
+    finally:
+        await engine.dispose()
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Argument(help="The account's email")],
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="At least 8"),
+    ],
+    admin: Annotated[bool, typer.Option("--admin", help="Make it an admin account")] = False,
+) -> None:
+    """Create an account (it receives the signup credits)."""
+    from layerminder.auth import service
+    from layerminder.errors import LayerminderError
+
+    if len(password) < 8:
+        raise fail("the password must have at least 8 characters")
+    settings = Settings()
+    run(_migrate(settings))
+    try:
+        user = run(
+            _with_session(
+                settings,
+                lambda s: service.create_user(s, settings, email, password, admin=admin),
+            )
+        )
+    except LayerminderError as exc:
+        raise fail(exc.message) from None
+    console.print(f"created [bold]{user.email}[/] ({user.role}) id={user.id}")
+
+
+@credits_app.command("grant")
+def credits_grant(
+    email: Annotated[str, typer.Argument(help="The account to credit")],
+    amount: Annotated[int, typer.Argument(help="Credits to add (positive)")],
+    reason: Annotated[str, typer.Option(help="Shown in the user's ledger")] = "granted by admin",
+) -> None:
+    """Add credits to an account (a `grant` ledger row)."""
+    from layerminder.auth.repository import UserRepository
+    from layerminder.credits import service
+    from layerminder.errors import LayerminderError, NotFound
+
+    settings = Settings()
+
+    async def _grant(session: Any) -> int:
+        user = await UserRepository(session).by_email(email)
+        if user is None:
+            raise NotFound(f"no account with email {email}")
+        return (await service.grant(session, user.id, amount, note=reason)).balance
+
+    try:
+        balance = run(_with_session(settings, _grant))
+    except LayerminderError as exc:
+        raise fail(exc.message) from None
+    console.print(f"granted {amount} to {email}: balance is now [bold]{balance}[/]")
+
+
+@app.command()
+def doctor() -> None:
+    """Check the database, storage, queue, events, providers and embedder; say what to fix."""
+    from layerminder.doctor import run_checks
+
+    results = run(run_checks(Settings()))
+    table = Table(title="LayerMinder doctor", show_lines=False)
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("details")
+    colours = {"ok": "green", "warn": "yellow", "fail": "red"}
+    for result in results:
+        table.add_row(
+            result.name, f"[{colours[result.status]}]{result.status}[/]", result.message
+        )
+    console.print(table)
+    if any(r.status == "fail" for r in results):
+        raise typer.Exit(1)
+
+
+def _safe_url(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    app()

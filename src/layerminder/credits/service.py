@@ -1,0 +1,132 @@
+"""Credit rules: every change is a ledger row plus a balance update in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from layerminder.credits.repository import CreditRepository
+from layerminder.errors import InsufficientCredits, InvalidRequest, NotFound
+from layerminder.models import CreditReason, CreditTransaction, User
+
+
+@dataclass
+class GrantResult:
+    balance: int
+    transaction: CreditTransaction
+
+
+async def open_account(session: AsyncSession, user_id: uuid.UUID, signup_credits: int) -> None:
+    repository = CreditRepository(session)
+    await repository.create_account(user_id)
+    if signup_credits > 0:
+        await _change(
+            repository,
+            user_id=user_id,
+            delta=signup_credits,
+            reason=CreditReason.signup,
+            idempotency_key=f"signup:{user_id}",
+            note="welcome credits",
+        )
+
+
+async def grant(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    amount: int,
+    *,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> GrantResult:
+    if amount <= 0:
+        raise InvalidRequest("amount must be a positive number of credits")
+    if await session.get(User, user_id) is None:
+        raise NotFound(f"no user {user_id}")
+    repository = CreditRepository(session)
+    key = f"grant:{user_id}:{idempotency_key}" if idempotency_key else None
+    applied = await _change(
+        repository,
+        user_id=user_id,
+        delta=amount,
+        reason=CreditReason.grant,
+        idempotency_key=key,
+        note=note,
+    )
+    transaction = applied or (await repository.find_by_key(key) if key else None)
+    assert transaction is not None
+    return GrantResult(balance=await repository.balance(user_id), transaction=transaction)
+
+
+async def debit_for_generation(
+    session: AsyncSession, user_id: uuid.UUID, record_id: uuid.UUID, cost: int
+) -> int:
+    """Spend `cost` credits for a record; raises InsufficientCredits and writes nothing."""
+    repository = CreditRepository(session)
+    balance = await repository.apply_delta(user_id, -cost)
+    if balance is None:
+        raise InsufficientCredits(
+            f"a generation costs {cost} credit{'s' if cost != 1 else ''} and your balance is "
+            f"{await repository.balance(user_id)}"
+        )
+    await repository.insert_transaction(
+        user_id=user_id,
+        delta=-cost,
+        reason=CreditReason.generation,
+        record_id=record_id,
+        idempotency_key=f"generation:{record_id}",
+        note="",
+    )
+    return balance
+
+
+async def refund_generation(
+    session: AsyncSession, user_id: uuid.UUID, record_id: uuid.UUID, cost: int, note: str
+) -> bool:
+    """Give a failed record's credit back, once: a second call (a retried job) does nothing."""
+    applied = await _change(
+        CreditRepository(session),
+        user_id=user_id,
+        delta=cost,
+        reason=CreditReason.refund,
+        record_id=record_id,
+        idempotency_key=f"refund:{record_id}",
+        note=note[:500],
+    )
+    return applied is not None
+
+
+async def _change(
+    repository: CreditRepository,
+    *,
+    user_id: uuid.UUID,
+    delta: int,
+    reason: CreditReason,
+    idempotency_key: str | None,
+    note: str,
+    record_id: uuid.UUID | None = None,
+) -> CreditTransaction | None:
+    # Ledger row first: if its idempotency key was already used, the balance is left alone.
+    transaction_id = await repository.insert_transaction(
+        user_id=user_id,
+        delta=delta,
+        reason=reason,
+        record_id=record_id,
+        idempotency_key=idempotency_key,
+        note=note,
+    )
+    if transaction_id is None:
+        return None
+    await repository.apply_delta(user_id, delta)
+    return await repository.session.get(CreditTransaction, transaction_id)
+
+
+async def balance(session: AsyncSession, user_id: uuid.UUID) -> int:
+    return await CreditRepository(session).balance(user_id)
+
+
+async def recent_transactions(
+    session: AsyncSession, user_id: uuid.UUID, limit: int = 20
+) -> list[CreditTransaction]:
+    return await CreditRepository(session).recent(user_id, limit)

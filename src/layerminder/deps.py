@@ -1,0 +1,124 @@
+"""FastAPI dependencies as Annotated aliases: the request's session, runtime and user."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from layerminder.auth.security import read_access_token
+from layerminder.config import Settings
+from layerminder.db.session import unit_of_work
+from layerminder.errors import AdminRequired, NotAuthenticated
+from layerminder.models import User, UserRole
+from layerminder.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_settings(runtime: RuntimeDep) -> Settings:
+    return runtime.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    # scope="function" below: commit before the response is sent, so a 2xx means "saved".
+    async with unit_of_work(runtime.sessionmaker) as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def _user_from_token(token: str | None, runtime: Runtime, session: AsyncSession) -> User:
+    if not token:
+        raise NotAuthenticated("missing bearer token: log in and send Authorization: Bearer <token>")
+    user_id = read_access_token(token, runtime.secret)
+    if user_id is None:
+        raise NotAuthenticated("the access token is invalid or has expired: log in again")
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotAuthenticated("the account for this token no longer exists")
+    return user
+
+
+async def get_current_user(
+    runtime: RuntimeDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    return await _user_from_token(credentials.credentials if credentials else None, runtime, session)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_stream_user(
+    runtime: RuntimeDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    access_token: Annotated[str | None, Query(description="For EventSource, which cannot send headers")] = None,
+) -> User:
+    token = credentials.credentials if credentials else access_token
+    return await _user_from_token(token, runtime, session)
+
+
+StreamUser = Annotated[User, Depends(get_stream_user)]
+
+
+async def get_optional_user(
+    runtime: RuntimeDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User | None:
+    if credentials is None:
+        return None
+    return await _user_from_token(credentials.credentials, runtime, session)
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+async def get_admin_user(user: CurrentUser) -> User:
+    if user.role != UserRole.admin:
+        raise AdminRequired("this action needs an admin account")
+    return user
+
+
+AdminUser = Annotated[User, Depends(get_admin_user)]
+
+
+class Page:
+    """limit/offset query parameters shared by every listing."""
+
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+PageDep = Annotated[Page, Depends()]
+
+
+def parse_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

@@ -1,0 +1,116 @@
+"""Typed errors for every expected failure, and the one handler that renders them."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: str
+
+
+class LayerminderError(Exception):
+    """An expected failure: rendered as {"error": <class name>, "detail": message}."""
+
+    status_code: ClassVar[int] = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def code(self) -> str:
+        return type(self).__name__
+
+
+class NotAuthenticated(LayerminderError):
+    status_code = 401
+
+
+class InvalidCredentials(LayerminderError):
+    status_code = 401
+
+
+class InsufficientCredits(LayerminderError):
+    status_code = 402
+
+
+class AdminRequired(LayerminderError):
+    status_code = 403
+
+
+class NotFound(LayerminderError):
+    status_code = 404
+
+
+class Conflict(LayerminderError):
+    status_code = 409
+
+
+class EmailTaken(Conflict):
+    pass
+
+
+class ImageTooLarge(LayerminderError):
+    status_code = 413
+
+
+class InvalidImage(LayerminderError):
+    status_code = 422
+
+
+class InvalidRequest(LayerminderError):
+    status_code = 422
+
+
+class ServiceUnavailable(LayerminderError):
+    status_code = 503
+
+
+def responses(*errors: type[LayerminderError]) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route, so the OpenAPI spec (and the TS client) know its errors."""
+    by_status: dict[int | str, list[str]] = {}
+    for error in errors:
+        by_status.setdefault(error.status_code, []).append(error.__name__)
+    return {
+        status: {"model": ErrorBody, "description": " | ".join(names)}
+        for status, names in by_status.items()
+    }
+
+
+def _body(code: str, detail: str) -> dict[str, str]:
+    return {"error": code, "detail": detail}
+
+
+def _format_validation(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        location = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
+        parts.append(f"{location}: {err.get('msg', 'invalid')}" if location else err.get("msg", ""))
+    return "; ".join(parts) or "invalid request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LayerminderError)
+    async def _layerminder_error(_: Request, exc: LayerminderError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse(_body(exc.code, exc.message), exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(_body("ValidationError", _format_validation(exc)), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated"}
+        code = codes.get(exc.status_code, "HTTPError")
+        return JSONResponse(
+            _body(code, str(exc.detail)), exc.status_code, headers=getattr(exc, "headers", None)
+        )

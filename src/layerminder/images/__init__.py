@@ -1,0 +1,1 @@
+"""Images: validated uploads, stored bytes, metadata and signed URLs."""

@@ -1,0 +1,137 @@
+"""Image routes: upload into a room, list a room's uploads, bytes and metadata."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Request, UploadFile, status
+from fastapi.responses import RedirectResponse, Response
+
+from layerminder.auth.security import read_image_signature
+from layerminder.deps import CurrentUser, OptionalUser, PageDep, RuntimeDep, SessionDep
+from layerminder.errors import (
+    ImageTooLarge,
+    InvalidImage,
+    NotAuthenticated,
+    NotFound,
+    responses,
+)
+from layerminder.images import service
+from layerminder.images.repository import ImageRepository
+from layerminder.images.schemas import ImageOut
+from layerminder.models import Image, ImageKind
+from layerminder.rooms import service as rooms
+from layerminder.schemas import PageOut
+from layerminder.storage.base import ObjectMissing
+
+router = APIRouter(prefix="/api/v1", tags=["images"])
+
+
+def to_image_out(image: Image, secret: str) -> ImageOut:
+    return ImageOut(
+        id=image.id,
+        kind=image.kind,
+        room_id=image.room_id,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        bytes=image.bytes,
+        sha256=image.sha256,
+        created_at=image.created_at,
+        url=service.image_url(image.id, secret),
+    )
+
+
+async def _read_limited(file: UploadFile, limit: int) -> bytes:
+    # Read at most limit+1 bytes: enough to know it is too large, never the whole stream.
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ImageTooLarge(f"the file is larger than the {limit / 1e6:.0f} MB limit")
+    return data
+
+
+@router.post(
+    "/layerroom/{room_id}/images",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(NotAuthenticated, NotFound, ImageTooLarge, InvalidImage),
+)
+async def upload_image(
+    room_id: uuid.UUID,
+    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")],
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> ImageOut:
+    room = await rooms.get_owned(session, room_id, user)
+    data = await _read_limited(file, runtime.settings.max_upload_bytes)
+    image = await service.upload(
+        session, runtime.storage, runtime.settings, owner=user, room_id=room.id, data=data
+    )
+    return to_image_out(image, runtime.secret)
+
+
+@router.get(
+    "/layerroom/{room_id}/images", responses=responses(NotAuthenticated, NotFound)
+)
+async def list_room_images(
+    room_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    page: PageDep,
+    kind: ImageKind = ImageKind.uploaded,
+) -> PageOut[ImageOut]:
+    room = await rooms.get_owned(session, room_id, user)
+    images, total = await ImageRepository(session).list_in_room(
+        room.id, kind, page.limit, page.offset
+    )
+    return PageOut(
+        items=[to_image_out(i, runtime.secret) for i in images],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get(
+    "/images/{image_id}",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}},
+        **responses(NotFound),
+    },
+)
+async def get_image_bytes(
+    image_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    user: OptionalUser,
+    sig: Annotated[str | None, Query(description="Signature from an image `url`")] = None,
+) -> Response:
+    image = await ImageRepository(session).get(image_id)
+    signed = sig is not None and read_image_signature(sig, image_id, runtime.secret)
+    if image is None or not (signed or service.can_read(image, user)):
+        raise NotFound(f"no image {image_id}")
+    if runtime.settings.presigned_image_urls:
+        url = await runtime.storage.presigned_url(image.storage_key, 3600)
+        if url is not None:
+            return RedirectResponse(url, status_code=307)
+    try:
+        data = await runtime.storage.get(image.storage_key)
+    except ObjectMissing:
+        raise NotFound(f"the bytes of image {image_id} are missing from storage") from None
+    return Response(
+        data,
+        media_type=image.content_type,
+        headers={"Cache-Control": "private, max-age=86400, immutable", "ETag": image.sha256},
+    )
+
+
+@router.get("/images/{image_id}/metadata", responses=responses(NotAuthenticated, NotFound))
+async def get_image_metadata(
+    image_id: uuid.UUID, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> ImageOut:
+    image = await service.get_readable(session, image_id, user)
+    return to_image_out(image, runtime.secret)

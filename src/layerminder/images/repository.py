@@ -1,0 +1,44 @@
+"""SQL for images."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from layerminder.models import Image
+
+
+class ImageRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, image: Image) -> Image:
+        self.session.add(image)
+        await self.session.flush()
+        return image
+
+    async def get(self, image_id: uuid.UUID) -> Image | None:
+        return await self.session.get(Image, image_id)
+
+    async def get_many(self, image_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Image]:
+        if not image_ids:
+            return {}
+        rows = await self.session.scalars(select(Image).where(Image.id.in_(image_ids)))
+        return {image.id: image for image in rows}
+
+    async def list_in_room(
+        self, room_id: uuid.UUID, kind: str, limit: int, offset: int
+    ) -> tuple[list[Image], int]:
+        condition = (Image.room_id == room_id) & (Image.kind == kind)
+        total = await self.session.scalar(select(func.count()).where(condition)) or 0
+        rows = await self.session.scalars(
+            select(Image)
+            .where(condition)
+            .order_by(Image.created_at.desc(), Image.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(rows), total

@@ -1,0 +1,21 @@
+"""Response shapes for images."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class ImageOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    room_id: uuid.UUID | None
+    content_type: str
+    width: int
+    height: int
+    bytes: int
+    sha256: str
+    created_at: datetime
+    url: str

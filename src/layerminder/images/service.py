@@ -1,0 +1,89 @@
+"""Image rules: validate, store under a server-made key, who may read what."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from layerminder.auth.security import sign_image_url
+from layerminder.config import Settings
+from layerminder.db.session import on_rollback
+from layerminder.errors import NotFound
+from layerminder.images.repository import ImageRepository
+from layerminder.images.validation import ValidImage, validate_image
+from layerminder.models import Image, ImageKind, User
+from layerminder.storage.base import ObjectStorage, make_key
+
+SIGNED_URL_SECONDS = 6 * 3600
+
+
+async def store_image(
+    session: AsyncSession,
+    storage: ObjectStorage,
+    *,
+    valid: ValidImage,
+    owner_id: uuid.UUID,
+    kind: ImageKind,
+    room_id: uuid.UUID | None,
+) -> Image:
+    """Write the bytes, then the row. If the transaction later rolls back, the bytes go too."""
+    image_id = uuid.uuid4()
+    key = make_key(kind, owner_id, image_id, valid.content_type)
+    await storage.put(key, valid.data, valid.content_type)
+    on_rollback(session, functools.partial(storage.delete, key))
+    image = Image(
+        id=image_id,
+        owner_id=owner_id,
+        room_id=room_id,
+        kind=kind,
+        storage_key=key,
+        content_type=valid.content_type,
+        width=valid.width,
+        height=valid.height,
+        bytes=len(valid.data),
+        sha256=valid.sha256,
+    )
+    return await ImageRepository(session).add(image)
+
+
+async def upload(
+    session: AsyncSession,
+    storage: ObjectStorage,
+    settings: Settings,
+    *,
+    owner: User,
+    room_id: uuid.UUID,
+    data: bytes,
+) -> Image:
+    valid = await asyncio.to_thread(
+        validate_image,
+        data,
+        max_bytes=settings.max_upload_bytes,
+        max_pixels=settings.max_upload_pixels,
+    )
+    return await store_image(
+        session, storage, valid=valid, owner_id=owner.id, kind=ImageKind.uploaded, room_id=room_id
+    )
+
+
+def can_read(image: Image, user: User | None) -> bool:
+    # Library references are shared with every signed-in user; everything else is private.
+    if user is None:
+        return False
+    return image.owner_id == user.id or image.kind == ImageKind.reference
+
+
+async def get_readable(session: AsyncSession, image_id: uuid.UUID, user: User | None) -> Image:
+    image = await ImageRepository(session).get(image_id)
+    if image is None or not can_read(image, user):
+        raise NotFound(f"no image {image_id}")
+    return image
+
+
+def image_url(image_id: uuid.UUID, secret: str) -> str:
+    """A URL an <img> tag can load: signed and expiring, because it cannot send headers."""
+    signature = sign_image_url(image_id, secret, SIGNED_URL_SECONDS)
+    return f"/api/v1/images/{image_id}?sig={signature}"

@@ -1,0 +1,80 @@
+"""Decide what an uploaded file really is from its bytes, and make it safe to store."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from layerminder.errors import ImageTooLarge, InvalidImage
+
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+@dataclass(frozen=True)
+class ValidImage:
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+    sha256: str
+
+
+def validate_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ValidImage:
+    """JPEG/PNG/WebP by content, within size limits, fully decodable, EXIF orientation applied.
+
+    Blocking (decodes the image): call it in a thread.
+    """
+    if len(data) > max_bytes:
+        raise ImageTooLarge(
+            f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB"
+        )
+    if not data:
+        raise InvalidImage("the file is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image_format = image.format or ""
+            if image_format not in FORMATS:
+                raise InvalidImage(
+                    f"{image_format or 'this'} files are not accepted: upload a JPEG, PNG or WebP"
+                )
+            # Checked from the header, before decoding: a decompression bomb never expands.
+            if image.width * image.height > max_pixels:
+                raise ImageTooLarge(
+                    f"the image is {image.width}x{image.height} "
+                    f"({image.width * image.height / 1e6:.0f} megapixels); "
+                    f"the limit is {max_pixels / 1e6:.0f} megapixels"
+                )
+            image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidImage("the file is not a readable JPEG, PNG or WebP image") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InvalidImage(f"the image is damaged or truncated ({exc})") from None
+
+    content_type = FORMATS[image_format]
+    oriented = ImageOps.exif_transpose(image)
+    if oriented is not image:
+        # Store pixels the right way up so every consumer (browser, CLIP, OpenAI) agrees.
+        data = _encode(oriented, image_format)
+        image = oriented
+    return ValidImage(
+        data=data,
+        content_type=content_type,
+        width=image.width,
+        height=image.height,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _encode(image: Image.Image, image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    if image_format == "JPEG":
+        image.convert("RGB").save(buffer, "JPEG", quality=92)
+    else:
+        image.save(buffer, image_format)
+    return buffer.getvalue()

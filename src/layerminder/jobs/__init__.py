@@ -1,0 +1,1 @@
+"""Background work: the job queue seam and the progress event bus."""

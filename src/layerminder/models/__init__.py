@@ -1,0 +1,26 @@
+"""ORM models, one file per table; imported here so Alembic sees the whole metadata."""
+
+from layerminder.models.credit import CreditAccount, CreditReason, CreditTransaction
+from layerminder.models.image import Image, ImageKind
+from layerminder.models.pin import RoomPin
+from layerminder.models.record import Record, RecordImage, RecordRecommendation, StageStatus
+from layerminder.models.reference import Reference
+from layerminder.models.room import Room
+from layerminder.models.user import User, UserRole
+
+__all__ = [
+    "CreditAccount",
+    "CreditReason",
+    "CreditTransaction",
+    "Image",
+    "ImageKind",
+    "Record",
+    "RecordImage",
+    "RecordRecommendation",
+    "Reference",
+    "Room",
+    "RoomPin",
+    "StageStatus",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,85 @@
+"""Generation records (the seed's history_records), their 4 designs and recommendations."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from layerminder.db.base import Base, Timestamps, UUIDPrimaryKey
+
+
+class StageStatus(StrEnum):
+    pending = "pending"
+    processing = "processing"
+    ready = "ready"
+    error = "error"
+
+
+class Record(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "records"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "idempotency_key"),
+        Index("ix_records_room_created", "room_id", "created_at"),
+    )
+
+    room_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    keyword: Mapped[str | None] = mapped_column(String(100), default=None)
+    input_image_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), default=None)
+
+    image_status: Mapped[str] = mapped_column(String(16), default=StageStatus.pending)
+    story_status: Mapped[str] = mapped_column(String(16), default=StageStatus.pending)
+    keywords_status: Mapped[str] = mapped_column(String(16), default=StageStatus.pending)
+    recommendation_status: Mapped[str] = mapped_column(String(16), default=StageStatus.pending)
+    image_error: Mapped[str | None] = mapped_column(Text, default=None)
+    story_error: Mapped[str | None] = mapped_column(Text, default=None)
+    keywords_error: Mapped[str | None] = mapped_column(Text, default=None)
+    recommendation_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # Bumped on every change; SSE event ids come from it, so they increase across processes.
+    version: Mapped[int] = mapped_column(default=1)
+
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    width_cm: Mapped[int | None] = mapped_column(default=None)
+    depth_cm: Mapped[int | None] = mapped_column(default=None)
+    height_cm: Mapped[int | None] = mapped_column(default=None)
+    material: Mapped[str | None] = mapped_column(String(300), default=None)
+    title: Mapped[str | None] = mapped_column(String(300), default=None)
+    story: Mapped[str | None] = mapped_column(Text, default=None)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    image_provider: Mapped[str | None] = mapped_column(String(64), default=None)
+    image_model: Mapped[str | None] = mapped_column(String(128), default=None)
+    story_provider: Mapped[str | None] = mapped_column(String(64), default=None)
+    story_model: Mapped[str | None] = mapped_column(String(128), default=None)
+    embedder_model: Mapped[str | None] = mapped_column(String(128), default=None)
+    usage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Per-design similarity to each input and to the library (near-copy warning).
+    analysis: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RecordImage(Base):
+    __tablename__ = "record_images"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    image_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"))
+
+
+class RecordRecommendation(Base):
+    __tablename__ = "record_recommendations"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    rank: Mapped[int] = mapped_column(primary_key=True)
+    reference_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("references.id", ondelete="CASCADE")
+    )
+    score: Mapped[float] = mapped_column(Float)

@@ -1,0 +1,23 @@
+"""Accounts: one row per user, email stored lowercased so uniqueness is case-insensitive."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from layerminder.db.base import Base, Timestamps, UUIDPrimaryKey
+
+
+class UserRole(StrEnum):
+    user = "user"
+    admin = "admin"
+
+
+class User(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=UserRole.user)

@@ -1,0 +1,1 @@
+"""Rooms (the seed's LayerRoom): create, list, rename, share publicly, archive, pins."""

@@ -1,0 +1,66 @@
+"""Everything a process holds once: engine, storage, events, queue, providers, recommender."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from layerminder.auth.security import load_signing_secret
+from layerminder.config import Settings
+from layerminder.db.session import create_engine, create_sessionmaker
+from layerminder.storage.base import ObjectStorage
+from layerminder.storage.factory import build_storage
+
+if TYPE_CHECKING:
+    from layerminder.jobs.events import EventBus
+    from layerminder.jobs.queue import JobQueue
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    storage: ObjectStorage
+    secret: str
+    events: EventBus
+    queue: JobQueue
+    # Lazily built, process-wide singletons (providers, embedder, index) keyed by name.
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, *, run_jobs: bool = True) -> AsyncIterator[Runtime]:
+    """Build the process state; `run_jobs=False` for processes that only enqueue (API replicas
+    with a Redis queue still enqueue; only the in-process queue runs jobs here)."""
+    from layerminder.jobs.events import build_event_bus
+    from layerminder.jobs.queue import build_job_queue
+
+    engine = create_engine(settings)
+    storage = build_storage(settings)
+    events = build_event_bus(settings)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        storage=storage,
+        secret=load_signing_secret(settings),
+        events=events,
+        queue=None,  # type: ignore[arg-type]  # set just below: the queue needs the runtime
+    )
+    runtime.queue = build_job_queue(runtime, run_jobs=run_jobs)
+    await events.start()
+    await runtime.queue.start()
+    try:
+        yield runtime
+    finally:
+        await runtime.queue.stop()
+        await events.stop()
+        await engine.dispose()
