@@ -64,7 +64,7 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LAYERMINDER_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
     )
     image_model: str = "gpt-image-2"
-    story_model: str = "gpt-5-mini"
+    story_model: str = "gpt-6-luna"
     image_quality: str = "low"
     openai_timeout_seconds: float = 120.0
     openai_max_attempts: int = 4

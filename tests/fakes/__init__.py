@@ -1,0 +1,1 @@
+"""Test doubles for outside systems that cannot run here."""
