@@ -451,7 +451,9 @@ def build_story_prompt(keyword: str | None) -> str:
     )
 
 
-class _WireDimensions(BaseModel):
+class StoryDimensions(BaseModel):
+    """Overall size in whole centimetres."""
+
     model_config = ConfigDict(extra="forbid")
 
     width_cm: int = Field(description="Width in centimetres")
@@ -460,12 +462,12 @@ class _WireDimensions(BaseModel):
 
 
 class StoryOutput(BaseModel):
-    """The JSON the story model must return (schema sent as a strict json_schema)."""
+    """Product copy for one piece of furniture (its JSON schema is sent to the model)."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="Concise name including the object type")
-    dimensions: _WireDimensions
+    dimensions: StoryDimensions
     material: str = Field(description="Realistic materials")
     title: str = Field(description="Expressive title capturing the cultural inspiration")
     story: str = Field(description="Exactly two paragraphs separated by a blank line")
