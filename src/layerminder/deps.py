@@ -46,7 +46,9 @@ _bearer = HTTPBearer(auto_error=False)
 
 async def _user_from_token(token: str | None, runtime: Runtime, session: AsyncSession) -> User:
     if not token:
-        raise NotAuthenticated("missing bearer token: log in and send Authorization: Bearer <token>")
+        raise NotAuthenticated(
+            "missing bearer token: log in and send Authorization: Bearer <token>"
+        )
     user_id = read_access_token(token, runtime.secret)
     if user_id is None:
         raise NotAuthenticated("the access token is invalid or has expired: log in again")
@@ -61,7 +63,9 @@ async def get_current_user(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
-    return await _user_from_token(credentials.credentials if credentials else None, runtime, session)
+    return await _user_from_token(
+        credentials.credentials if credentials else None, runtime, session
+    )
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -71,7 +75,9 @@ async def get_stream_user(
     runtime: RuntimeDep,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    access_token: Annotated[str | None, Query(description="For EventSource, which cannot send headers")] = None,
+    access_token: Annotated[
+        str | None, Query(description="For EventSource, which cannot send headers")
+    ] = None,
 ) -> User:
     token = credentials.credentials if credentials else access_token
     return await _user_from_token(token, runtime, session)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Annotated, Any, TypeVar
 
@@ -96,9 +95,7 @@ def serve(
     )
 
 
-async def _with_session(
-    settings: Settings, action: Callable[[Any], Awaitable[T]]
-) -> T:
+async def _with_session(settings: Settings, action: Callable[[Any], Awaitable[T]]) -> T:
     from layerminder.db.session import create_engine, create_sessionmaker, unit_of_work
 
     engine = create_engine(settings)
@@ -176,9 +173,7 @@ def doctor() -> None:
     table.add_column("details")
     colours = {"ok": "green", "warn": "yellow", "fail": "red"}
     for result in results:
-        table.add_row(
-            result.name, f"[{colours[result.status]}]{result.status}[/]", result.message
-        )
+        table.add_row(result.name, f"[{colours[result.status]}]{result.status}[/]", result.message)
     console.print(table)
     if any(r.status == "fail" for r in results):
         raise typer.Exit(1)

@@ -32,9 +32,7 @@ async def get_credits(
     )
 
 
-@router.post(
-    "/add", responses=responses(NotAuthenticated, AdminRequired, NotFound, InvalidRequest)
-)
+@router.post("/add", responses=responses(NotAuthenticated, AdminRequired, NotFound, InvalidRequest))
 async def add_credits(
     body: CreditGrantIn,
     admin: AdminUser,

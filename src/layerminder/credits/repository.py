@@ -61,9 +61,15 @@ class CreditRepository:
             "note": note,
             "created_at": utcnow(),
         }
-        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        table = CreditTransaction.__table__
-        statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+        insert = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        statement = (
+            insert(CreditTransaction)
+            .values(**values)
+            .on_conflict_do_nothing()
+            .returning(CreditTransaction.id)
+        )
         return (await self.session.execute(statement)).scalar_one_or_none()
 
     async def find_by_key(self, idempotency_key: str) -> CreditTransaction | None:

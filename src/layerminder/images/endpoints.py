@@ -71,9 +71,7 @@ async def upload_image(
     return to_image_out(image, runtime.secret)
 
 
-@router.get(
-    "/layerroom/{room_id}/images", responses=responses(NotAuthenticated, NotFound)
-)
+@router.get("/layerroom/{room_id}/images", responses=responses(NotAuthenticated, NotFound))
 async def list_room_images(
     room_id: uuid.UUID,
     user: CurrentUser,

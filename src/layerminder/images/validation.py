@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from layerminder.errors import ImageTooLarge, InvalidImage
 
+_ORIENTATION = 0x0112
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
@@ -37,7 +38,7 @@ def validate_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ValidImag
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             image_format = image.format or ""
             if image_format not in FORMATS:
                 raise InvalidImage(
@@ -51,17 +52,21 @@ def validate_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ValidImag
                     f"the limit is {max_pixels / 1e6:.0f} megapixels"
                 )
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard fires on open for headers far beyond our limit.
+        raise ImageTooLarge(
+            f"the image has far more than {max_pixels / 1e6:.0f} megapixels"
+        ) from None
+    except UnidentifiedImageError:
         raise InvalidImage("the file is not a readable JPEG, PNG or WebP image") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise InvalidImage(f"the image is damaged or truncated ({exc})") from None
 
     content_type = FORMATS[image_format]
-    oriented = ImageOps.exif_transpose(image)
-    if oriented is not image:
+    if image.getexif().get(_ORIENTATION, 1) != 1:
         # Store pixels the right way up so every consumer (browser, CLIP, OpenAI) agrees.
-        data = _encode(oriented, image_format)
-        image = oriented
+        image = ImageOps.exif_transpose(image)
+        data = _encode(image, image_format)
     return ValidImage(
         data=data,
         content_type=content_type,

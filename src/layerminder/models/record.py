@@ -79,7 +79,5 @@ class RecordRecommendation(Base):
         ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
     )
     rank: Mapped[int] = mapped_column(primary_key=True)
-    reference_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("references.id", ondelete="CASCADE")
-    )
+    reference_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("references.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column(Float)

@@ -73,4 +73,4 @@ class RoomRepository:
             .where(RoomPin.room_id == room_id)
             .order_by(RoomPin.position, RoomPin.created_at)
         )
-        return [(pin, image) for pin, image in rows.tuples()]
+        return [(pin, image) for pin, image in rows]

@@ -1,0 +1,45 @@
+# Two commands set up a fresh machine: `make run` (the product) and `make test` (the suite).
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint typecheck pytest web web-client bench format clean
+
+$(UV):
+	python3 -m pip install --user --quiet uv
+
+setup: $(UV)
+	$(UV) sync --frozen
+
+# The web studio's static export; rebuilt only when its sources changed.
+web:
+	@if [ -f web/package.json ]; then $(MAKE) -s web/out/index.html; fi
+
+web/out/index.html: $(shell find web/src web/public web/package.json web/package-lock.json web/next.config.* -type f 2>/dev/null)
+	cd web && npm ci --no-audit --no-fund && NEXT_TELEMETRY_DISABLED=1 npm run build
+
+run: setup web
+	$(UV) run layerminder serve --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+typecheck: setup
+	$(UV) run mypy
+
+pytest: setup
+	$(UV) run pytest
+
+test: setup lint typecheck pytest
+
+format: setup
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+bench: setup
+	$(UV) run python bench/pipeline.py
+
+clean:
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache web/out web/.next
