@@ -1,0 +1,49 @@
+"""The one place the embedder is chosen from settings."""
+
+from __future__ import annotations
+
+import logging
+
+from layerminder.config import Settings
+from layerminder.errors import ServiceUnavailable
+from layerminder.recommender.base import Embedder
+from layerminder.recommender.basic import BasicDescriptorEmbedder
+from layerminder.recommender.clip_onnx import ClipOnnxEmbedder, has_clip_model
+
+logger = logging.getLogger(__name__)
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """`embedder=auto`: CLIP when `clip_model_dir` holds an exported model, else the basic
+    descriptor; `clip` insists on CLIP; `basic` never loads it. Model files load lazily."""
+    choice = settings.embedder
+    model_dir = settings.clip_model_dir
+    if choice == "basic" or (choice == "auto" and not has_clip_model(model_dir)):
+        embedder = BasicDescriptorEmbedder()
+        reason = (
+            "embedder=basic"
+            if choice == "basic"
+            else f"no CLIP model at {model_dir}"
+            if model_dir
+            else "LAYERMINDER_CLIP_MODEL_DIR is not set"
+        )
+        logger.info(
+            "embedder: %s (%s; not CLIP, no text search)",
+            embedder.model_id,
+            reason,
+            extra={"embedder": embedder.model_id},
+        )
+        return embedder
+    if model_dir is None or not has_clip_model(model_dir):
+        raise ServiceUnavailable(
+            f"LAYERMINDER_EMBEDDER=clip but no exported CLIP model at {model_dir}: "
+            "run `layerminder models export-clip`"
+        )
+    clip = ClipOnnxEmbedder(model_dir, precision=settings.clip_precision)
+    logger.info(
+        "embedder: %s (CLIP on ONNX Runtime from %s)",
+        clip.model_id,
+        model_dir,
+        extra={"embedder": clip.model_id},
+    )
+    return clip

@@ -1,0 +1,52 @@
+"""`build_embedder` is the one place the embedder is chosen."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from layerminder.config import Settings
+from layerminder.errors import ServiceUnavailable
+from layerminder.recommender.basic import BasicDescriptorEmbedder
+from layerminder.recommender.clip_onnx import ClipOnnxEmbedder
+from layerminder.recommender.factory import build_embedder
+
+
+def settings(**values: Any) -> Settings:
+    # model_validate skips the environment and .env: only these values and the defaults count.
+    return Settings.model_validate(values)
+
+
+def test_auto_uses_clip_when_a_model_is_there(
+    tiny_clip_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        embedder = build_embedder(settings(clip_model_dir=tiny_clip_dir))
+    assert isinstance(embedder, ClipOnnxEmbedder)
+    assert embedder.model_id.endswith(":fp32")
+    assert embedder.model_id in caplog.text
+
+
+def test_auto_falls_back_to_basic_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        assert isinstance(build_embedder(settings()), BasicDescriptorEmbedder)
+        assert isinstance(
+            build_embedder(settings(clip_model_dir=tmp_path)), BasicDescriptorEmbedder
+        )
+    assert "basic-descriptor-v1" in caplog.text and "not CLIP" in caplog.text
+
+
+def test_explicit_choices(tiny_clip_dir: Path, tmp_path: Path) -> None:
+    basic = build_embedder(settings(embedder="basic", clip_model_dir=tiny_clip_dir))
+    assert isinstance(basic, BasicDescriptorEmbedder)
+    int8 = build_embedder(
+        settings(embedder="clip", clip_model_dir=tiny_clip_dir, clip_precision="int8")
+    )
+    assert isinstance(int8, ClipOnnxEmbedder) and int8.model_id.endswith(":int8")
+    with pytest.raises(ServiceUnavailable):
+        build_embedder(settings(embedder="clip", clip_model_dir=tmp_path))
