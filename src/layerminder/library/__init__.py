@@ -1,0 +1,1 @@
+"""The reference library: curated images, their vectors, and the index recommendations search."""
