@@ -747,7 +747,8 @@ def _convex_hull(points: FloatArray) -> FloatArray:
     return np.array(lower[:-1] + upper[:-1], dtype=np.float32)
 
 
-@functools.lru_cache(maxsize=16)
+# A batch shares one tint; a few entries cover concurrent batches without holding much memory.
+@functools.lru_cache(maxsize=4)
 def _background(size: int, tint: tuple[float, float, float]) -> Image.Image:
     """A studio sweep: light wall fading into a slightly darker floor, with a soft vignette."""
     small = 96
