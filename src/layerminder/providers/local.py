@@ -622,7 +622,8 @@ def _lounge(p: Proportions, variant: int) -> list[_Part]:
     ]
     has_arms = variant % 2 == 0 or p.roundness > 0.6
     inner = width / 2 - (arm_w if has_arms else 0.0)
-    parts.append(arms[0]) if has_arms else None
+    if has_arms:
+        parts.append(arms[0])
     parts.append(
         _box(
             (-inner, frame_top, -depth / 2),
@@ -645,7 +646,8 @@ def _lounge(p: Proportions, variant: int) -> list[_Part]:
             layer=4,
         )
     )
-    parts.append(arms[1]) if has_arms else None
+    if has_arms:
+        parts.append(arms[1])
     return parts
 
 
