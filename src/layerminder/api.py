@@ -7,7 +7,9 @@ from fastapi import APIRouter
 from layerminder import health
 from layerminder.auth.endpoints import router as auth_router
 from layerminder.credits.endpoints import router as credits_router
+from layerminder.generation.endpoints import router as generation_router
 from layerminder.images.endpoints import router as images_router
+from layerminder.records.endpoints import router as records_router
 from layerminder.rooms.endpoints import router as rooms_router
 
 router = APIRouter()
@@ -17,5 +19,7 @@ for domain_router in (
     rooms_router,
     images_router,
     credits_router,
+    generation_router,
+    records_router,
 ):
     router.include_router(domain_router)

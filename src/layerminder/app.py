@@ -14,6 +14,7 @@ from layerminder.api import router
 from layerminder.config import Settings
 from layerminder.errors import install_error_handlers
 from layerminder.runtime import open_runtime
+from layerminder.startup import background_duties
 
 logger = logging.getLogger(__name__)
 
@@ -25,10 +26,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_runtime(settings) as runtime:
             app.state.runtime = runtime
-            from layerminder.startup import on_startup
-
-            await on_startup(runtime)
-            yield
+            async with background_duties(runtime):
+                yield
 
     app = FastAPI(
         title="LayerMinder",

@@ -54,8 +54,9 @@ class Settings(BaseSettings):
     max_upload_pixels: int = 40_000_000
 
     # Providers.
-    image_provider: Literal["local", "openai"] = "local"
-    story_provider: Literal["local", "openai"] = "local"
+    # "local", "openai", or "package.module:Class" for a provider of your own.
+    image_provider: str = "local"
+    story_provider: str = "local"
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("LAYERMINDER_OPENAI_API_KEY", "OPENAI_API_KEY")
     )
@@ -79,6 +80,11 @@ class Settings(BaseSettings):
     near_copy_threshold: float = 0.95
     hnsw_threshold: int = 50_000
     seed_library: bool = True
+
+    # Jobs: a job holds its record for this long and renews while it runs; an expired lease
+    # (a dead process) lets the recovery sweep hand the record to another job.
+    job_lease_seconds: float = 60.0
+    recovery_interval_seconds: float = 30.0
 
     # SSE.
     sse_heartbeat_seconds: float = 15.0

@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 from layerminder.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
 
-async def on_startup(runtime: Runtime) -> None:
+@contextlib.asynccontextmanager
+async def background_duties(runtime: Runtime) -> AsyncIterator[None]:
+    """Seed the library on first start, resume unfinished records, keep sweeping for them."""
+    from layerminder.generation.tasks import recover_unfinished
+    from layerminder.library.service import seed_starter_library
+
+    if runtime.settings.seed_library:
+        try:
+            await seed_starter_library(runtime)
+        except Exception:
+            logger.exception("could not seed the reference library")
+    await recover_unfinished(runtime, at_startup=True)
+
+    async def _sweep() -> None:
+        while True:
+            await asyncio.sleep(runtime.settings.recovery_interval_seconds)
+            try:
+                await recover_unfinished(runtime)
+            except Exception:
+                logger.exception("recovery sweep failed")
+
+    sweeper = asyncio.create_task(_sweep(), name="recovery-sweep")
     logger.info(
         "LayerMinder ready: database=%s storage=%s queue=%s events=%s",
         runtime.engine.dialect.name,
@@ -17,3 +41,9 @@ async def on_startup(runtime: Runtime) -> None:
         runtime.queue.name,
         runtime.events.name,
     )
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -10,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.db.base import utcnow
-from layerminder.models import CreditAccount, CreditTransaction
+from layerminder.models import CreditAccount, CreditReason, CreditTransaction
 
 
 class CreditRepository:
@@ -93,3 +94,14 @@ class CreditRepository:
             )
         )
         return int(value or 0)
+
+    async def refunded_records(self, record_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        if not record_ids:
+            return set()
+        rows = await self.session.scalars(
+            select(CreditTransaction.record_id).where(
+                CreditTransaction.record_id.in_(record_ids),
+                CreditTransaction.reason == CreditReason.refund,
+            )
+        )
+        return {r for r in rows if r is not None}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,6 +61,23 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     usage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Per-design similarity to each input and to the library (near-copy warning).
     analysis: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The job holding the record; another job may take over once the lease has expired.
+    lease_owner: Mapped[str | None] = mapped_column(String(100), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    STAGE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "image_status",
+        "story_status",
+        "keywords_status",
+        "recommendation_status",
+    )
+
+    @property
+    def done(self) -> bool:
+        return all(
+            getattr(self, field) in (StageStatus.ready, StageStatus.error)
+            for field in self.STAGE_FIELDS
+        )
 
 
 class RecordImage(Base):

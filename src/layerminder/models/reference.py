@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from layerminder.db.base import Base, CreatedAt, UUIDPrimaryKey
@@ -27,3 +27,5 @@ class Reference(UUIDPrimaryKey, CreatedAt, Base):
     # Which embedder indexed it; None until embedded. Vectors of different models never mix.
     embedding_model: Mapped[str | None] = mapped_column(String(128), default=None)
     vector_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # float32 bytes: the index is rebuilt from these, without re-embedding, whenever it is stale.
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)

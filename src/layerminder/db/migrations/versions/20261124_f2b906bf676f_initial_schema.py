@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f463a0f92fee
+Revision ID: f2b906bf676f
 Revises:
-Create Date: 2026-11-24 07:40:18.523921
+Create Date: 2026-11-24 07:50:04.911279
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import layerminder.db.base
 
-revision: str = "f463a0f92fee"
+revision: str = "f2b906bf676f"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -122,6 +122,10 @@ def upgrade() -> None:
         sa.Column("embedder_model", sa.String(length=128), nullable=True),
         sa.Column("usage", sa.JSON(), nullable=False),
         sa.Column("analysis", sa.JSON(), nullable=False),
+        sa.Column("lease_owner", sa.String(length=100), nullable=True),
+        sa.Column(
+            "lease_expires_at", layerminder.db.base.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("updated_at", layerminder.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_at", layerminder.db.base.UTCDateTime(timezone=True), nullable=False),
@@ -199,6 +203,7 @@ def upgrade() -> None:
         sa.Column("tags", sa.JSON(), nullable=False),
         sa.Column("embedding_model", sa.String(length=128), nullable=True),
         sa.Column("vector_id", sa.BigInteger(), nullable=False),
+        sa.Column("vector", sa.LargeBinary(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", layerminder.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,1 @@
+"""Generation: spend a credit, create a record, run the three-stage pipeline in the background."""

@@ -1,0 +1,383 @@
+"""The generation job: images → story & keywords → recommendation, one record id at a time.
+
+Safe to run twice: a stage that is already `ready` is skipped, designs have deterministic ids
+and storage keys, the refund has an idempotency key, and a lease keeps two jobs off one record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+from layerminder.credits import service as credits
+from layerminder.db.base import utcnow
+from layerminder.db.session import on_rollback, unit_of_work
+from layerminder.images.repository import ImageRepository
+from layerminder.images.validation import validate_image
+from layerminder.library import service as library
+from layerminder.library.repository import ReferenceRepository
+from layerminder.models import Image, ImageKind, Record, StageStatus
+from layerminder.providers.base import (
+    DESIGN_COUNT,
+    ImageProvider,
+    InputImage,
+    ProviderError,
+    StoryProvider,
+)
+from layerminder.providers.factory import build_image_provider, build_story_provider
+from layerminder.recommender.base import l2_normalise, mean_direction
+from layerminder.records import service as records
+from layerminder.records.repository import RecordRepository
+from layerminder.runtime import Runtime
+from layerminder.storage.base import make_key
+
+logger = logging.getLogger(__name__)
+
+STATUS_FIELDS = {
+    "images": ("image_status", "image_error"),
+    "story": ("story_status", "story_error"),
+    "keywords": ("keywords_status", "keywords_error"),
+    "recommendation": ("recommendation_status", "recommendation_error"),
+}
+ERROR_LIMIT = 500
+
+
+class StageFailed(Exception):
+    """A stage could not finish; its message is shown to the user."""
+
+
+def image_provider(runtime: Runtime) -> ImageProvider:
+    provider: ImageProvider | None = runtime.cache.get("image_provider")
+    if provider is None:
+        provider = build_image_provider(runtime.settings)
+        runtime.cache["image_provider"] = provider
+    return provider
+
+
+def story_provider(runtime: Runtime) -> StoryProvider:
+    provider: StoryProvider | None = runtime.cache.get("story_provider")
+    if provider is None:
+        provider = build_story_provider(runtime.settings)
+        runtime.cache["story_provider"] = provider
+    return provider
+
+
+def channel(record_id: uuid.UUID) -> str:
+    return f"record:{record_id}"
+
+
+async def publish(runtime: Runtime, record_id: uuid.UUID, event: str) -> None:
+    """Send the record's full state: a client needs no earlier event to render it."""
+    async with runtime.sessionmaker() as session:
+        record = await RecordRepository(session).get(record_id)
+        if record is None:
+            return
+        state = await records.record_out(session, record, runtime.secret)
+    await runtime.events.publish(
+        channel(record_id),
+        {"event": event, "version": state.version, "record": state.model_dump(mode="json")},
+    )
+
+
+async def set_stage(
+    runtime: Runtime,
+    record_id: uuid.UUID,
+    stage: str,
+    status: StageStatus,
+    error: str | None = None,
+    **fields: Any,
+) -> None:
+    status_field, error_field = STATUS_FIELDS[stage]
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await RecordRepository(session).update_fields(
+            record_id, **{status_field: status, error_field: error}, **fields
+        )
+    await publish(runtime, record_id, stage)
+
+
+@contextlib.asynccontextmanager
+async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[bool]:
+    """Claim the record for this job and keep renewing it; yields False if another job has it."""
+    owner = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    seconds = runtime.settings.job_lease_seconds
+
+    async def _claim() -> bool:
+        now = utcnow()
+        async with unit_of_work(runtime.sessionmaker) as session:
+            return await RecordRepository(session).claim(
+                record_id, owner, now, now + timedelta(seconds=seconds)
+            )
+
+    if not await _claim():
+        yield False
+        return
+
+    async def _renew() -> None:
+        while True:
+            await asyncio.sleep(seconds / 3)
+            await _claim()
+
+    renewer = asyncio.create_task(_renew())
+    try:
+        yield True
+    finally:
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewer
+        with contextlib.suppress(Exception):
+            async with unit_of_work(runtime.sessionmaker) as session:
+                await RecordRepository(session).release(record_id, owner)
+
+
+async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
+    log = {"record_id": str(record_id)}
+    async with hold_lease(runtime, record_id) as held:
+        if not held:
+            logger.info("record is held by another job; leaving it", extra=log)
+            return
+        async with runtime.sessionmaker() as session:
+            record = await RecordRepository(session).get(record_id)
+        if record is None:
+            logger.warning("generation job for a record that does not exist", extra=log)
+            return
+        stages = (
+            ("images", record.image_status, _stage_images),
+            ("story", record.story_status, _stage_story),
+            ("recommendation", record.recommendation_status, _stage_recommendation),
+        )
+        for stage, status, run_stage in stages:
+            if status == StageStatus.ready:
+                continue
+            if status == StageStatus.error:
+                break
+            await set_stage(runtime, record_id, stage, StageStatus.processing)
+            if stage == "story":
+                await set_stage(runtime, record_id, "keywords", StageStatus.processing)
+            try:
+                await run_stage(runtime, record)
+            except Exception as exc:
+                reason = _reason(exc)
+                logger.warning("stage %s failed: %s", stage, reason, extra={**log, "stage": stage})
+                await _fail_from(runtime, record, stage, reason)
+                return
+        logger.info("generation finished", extra=log)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, StageFailed | ProviderError):
+        text = str(exc)
+    else:
+        text = f"unexpected error ({type(exc).__name__}: {exc})"
+    return text[:ERROR_LIMIT] or type(exc).__name__
+
+
+async def _fail_from(runtime: Runtime, record: Record, stage: str, reason: str) -> None:
+    """Mark the failed stage, end the ones after it, and refund if no design was delivered."""
+    order = ["images", "story", "keywords", "recommendation"]
+    failed_at = order.index(stage)
+    values: dict[str, Any] = {}
+    for later in order[failed_at:]:
+        status_field, error_field = STATUS_FIELDS[later]
+        values[status_field] = StageStatus.error
+        values[error_field] = (
+            reason
+            if later == stage or (stage == "story" and later == "keywords")
+            else f"not run: the {stage} stage failed"
+        )
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await RecordRepository(session).update_fields(record.id, **values)
+        if stage == "images":
+            await credits.refund_generation(
+                session,
+                record.owner_id,
+                record.id,
+                runtime.settings.generation_cost,
+                note=f"refund: {reason}",
+            )
+    await publish(runtime, record.id, "state")
+
+
+async def _load_inputs(runtime: Runtime, record: Record) -> list[InputImage]:
+    async with runtime.sessionmaker() as session:
+        found = await ImageRepository(session).get_many(
+            [uuid.UUID(i) for i in record.input_image_ids]
+        )
+    inputs = []
+    for position, image_id in enumerate(record.input_image_ids):
+        image = found.get(uuid.UUID(image_id))
+        if image is None:
+            raise StageFailed(f"input image {image_id} no longer exists")
+        data = await runtime.storage.get(image.storage_key)
+        extension = image.storage_key.rsplit(".", 1)[-1]
+        inputs.append(InputImage(data, image.content_type, f"reference-{position + 1}.{extension}"))
+    return inputs
+
+
+def design_id(record_id: uuid.UUID, position: int) -> uuid.UUID:
+    """Deterministic, so a re-run job overwrites the same objects instead of orphaning them."""
+    return uuid.uuid5(record_id, f"design-{position}")
+
+
+async def _stage_images(runtime: Runtime, record: Record) -> None:
+    provider = image_provider(runtime)
+    inputs = await _load_inputs(runtime, record)
+    batch = await provider.generate_designs(inputs, record.keyword, DESIGN_COUNT)
+    if len(batch.images) != DESIGN_COUNT:
+        raise StageFailed(f"the image provider returned {len(batch.images)} designs, not 4")
+    checked = [
+        await asyncio.to_thread(
+            validate_image,
+            data,
+            max_bytes=runtime.settings.max_upload_bytes,
+            max_pixels=runtime.settings.max_upload_pixels,
+        )
+        for data in batch.images
+    ]
+    async with unit_of_work(runtime.sessionmaker) as session:
+        image_repository = ImageRepository(session)
+        design_ids = []
+        for position, valid in enumerate(checked):
+            image_id = design_id(record.id, position)
+            key = make_key(ImageKind.generated, record.owner_id, image_id, valid.content_type)
+            await runtime.storage.put(key, valid.data, valid.content_type)
+            on_rollback(session, functools.partial(runtime.storage.delete, key))
+            if await image_repository.get(image_id) is None:
+                await image_repository.add(
+                    Image(
+                        id=image_id,
+                        owner_id=record.owner_id,
+                        room_id=record.room_id,
+                        kind=ImageKind.generated,
+                        storage_key=key,
+                        content_type=valid.content_type,
+                        width=valid.width,
+                        height=valid.height,
+                        bytes=len(valid.data),
+                        sha256=valid.sha256,
+                    )
+                )
+            design_ids.append(image_id)
+        repository = RecordRepository(session)
+        await repository.add_designs(record.id, design_ids)
+        usage = dict(record.usage or {})
+        usage["images"] = batch.usage
+        await repository.update_fields(
+            record.id,
+            image_status=StageStatus.ready,
+            image_error=None,
+            image_provider=batch.provider,
+            image_model=batch.model,
+            usage=usage,
+        )
+    await publish(runtime, record.id, "images")
+
+
+async def _designs(runtime: Runtime, record: Record) -> list[bytes]:
+    async with runtime.sessionmaker() as session:
+        designs = (await RecordRepository(session).designs([record.id]))[record.id]
+    if len(designs) != DESIGN_COUNT:
+        raise StageFailed("the record has no designs to describe")
+    return [await runtime.storage.get(image.storage_key) for image in designs]
+
+
+async def _stage_story(runtime: Runtime, record: Record) -> None:
+    designs = await _designs(runtime, record)
+    result = await story_provider(runtime).write_story(designs[0], record.keyword)
+    story = result.story
+    async with unit_of_work(runtime.sessionmaker) as session:
+        current = await RecordRepository(session).get(record.id)
+        usage = dict(current.usage or {}) if current else {}
+        usage["story"] = result.usage
+        await RecordRepository(session).update_fields(
+            record.id,
+            story_status=StageStatus.ready,
+            story_error=None,
+            name=story.name,
+            width_cm=story.dimensions.width_cm,
+            depth_cm=story.dimensions.depth_cm,
+            height_cm=story.dimensions.height_cm,
+            material=story.material,
+            title=story.title,
+            story=story.story,
+            story_provider=result.provider,
+            story_model=result.model,
+            usage=usage,
+        )
+    await publish(runtime, record.id, "story")
+    await set_stage(
+        runtime, record.id, "keywords", StageStatus.ready, keywords=list(story.keywords)
+    )
+
+
+async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
+    designs = await _designs(runtime, record)
+    index = await library.current_index(runtime)
+    if index is None or len(index) == 0:
+        raise StageFailed(
+            "the reference library is empty: import references with "
+            "`layerminder library import DIR` to get recommendations"
+        )
+    embedder = library.get_embedder(runtime)
+    inputs = await _load_inputs(runtime, record)
+    vectors = await asyncio.to_thread(embedder.embed_images, designs + [i.data for i in inputs])
+    design_vectors, input_vectors = vectors[: len(designs)], vectors[len(designs) :]
+    query = mean_direction(design_vectors)
+    k = runtime.settings.recommendation_top_k
+    scores, ids = await asyncio.to_thread(index.search, query, k, model_id=embedder.model_id)
+    # The closest library entry to each design on its own: a near-copy warning when very high.
+    nearest, _ = await asyncio.to_thread(
+        index.search, l2_normalise(design_vectors), 1, model_id=embedder.model_id
+    )
+    hits = [
+        (int(vid), float(score))
+        for vid, score in zip(ids[0], scores[0], strict=True)
+        if vid >= 0 and score >= runtime.settings.library_min_score
+    ]
+    analysis = {
+        "design_input_similarity": [
+            [round(float(x), 4) for x in row]
+            for row in l2_normalise(design_vectors) @ l2_normalise(input_vectors).T
+        ],
+        "design_library_max_similarity": [round(float(s), 4) for s in nearest[:, 0]],
+        "near_copy_threshold": runtime.settings.near_copy_threshold,
+        "near_copy": [bool(s >= runtime.settings.near_copy_threshold) for s in nearest[:, 0]],
+    }
+    async with unit_of_work(runtime.sessionmaker) as session:
+        references = await ReferenceRepository(session).by_vector_ids([vid for vid, _ in hits])
+        ranked = [(references[vid].id, score) for vid, score in hits if vid in references]
+        repository = RecordRepository(session)
+        await repository.replace_recommendations(record.id, ranked)
+        await repository.update_fields(
+            record.id,
+            recommendation_status=StageStatus.ready,
+            recommendation_error=None,
+            embedder_model=embedder.model_id,
+            analysis=analysis,
+        )
+    await publish(runtime, record.id, "recommendation")
+
+
+async def recover_unfinished(runtime: Runtime, *, at_startup: bool = False) -> int:
+    """Hand records left unfinished by a dead process back to the queue.
+
+    At start-up every unclaimed record is orphaned (this process's in-process queue is empty);
+    later sweeps only take records untouched for a whole lease period.
+    """
+    now = utcnow()
+    stale_before = (
+        now if at_startup else now - timedelta(seconds=runtime.settings.job_lease_seconds)
+    )
+    async with runtime.sessionmaker() as session:
+        record_ids = await RecordRepository(session).unfinished(now, stale_before)
+    for record_id in record_ids:
+        await runtime.queue.enqueue_generation(record_id)
+    if record_ids:
+        logger.info("resuming %d unfinished records", len(record_ids))
+    return len(record_ids)

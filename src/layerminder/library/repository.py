@@ -1,0 +1,79 @@
+"""SQL for the reference library."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from layerminder.models import Image, ImageKind, Reference
+
+
+class ReferenceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, reference: Reference) -> Reference:
+        self.session.add(reference)
+        await self.session.flush()
+        return reference
+
+    async def by_sha256(self, sha256: str) -> Reference | None:
+        return await self.session.scalar(
+            select(Reference)
+            .join(Image, Image.id == Reference.image_id)
+            .where(Image.kind == ImageKind.reference, Image.sha256 == sha256)
+        )
+
+    async def count(self, embedding_model: str | None = None) -> int:
+        statement = select(func.count()).select_from(Reference)
+        if embedding_model is not None:
+            statement = statement.where(Reference.embedding_model == embedding_model)
+        return int(await self.session.scalar(statement) or 0)
+
+    async def by_vector_ids(self, vector_ids: Sequence[int]) -> dict[int, Reference]:
+        if not vector_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(Reference).where(Reference.vector_id.in_(list(vector_ids)))
+        )
+        return {r.vector_id: r for r in rows}
+
+    async def page(self, limit: int, offset: int) -> tuple[list[tuple[Reference, Image]], int]:
+        total = await self.count()
+        rows = await self.session.execute(
+            select(Reference, Image)
+            .join(Image, Image.id == Reference.image_id)
+            .order_by(Reference.created_at.desc(), Reference.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [(reference, image) for reference, image in rows], total
+
+    async def vectors(
+        self, embedding_model: str, batch: int = 5000
+    ) -> AsyncIterator[list[tuple[int, bytes]]]:
+        """Every stored vector of one embedder, in keyset-paged batches (no silent cap)."""
+        last = -1
+        while True:
+            rows = (
+                await self.session.execute(
+                    select(Reference.vector_id, Reference.vector)
+                    .where(
+                        Reference.embedding_model == embedding_model,
+                        Reference.vector.is_not(None),
+                        Reference.vector_id > last,
+                    )
+                    .order_by(Reference.vector_id)
+                    .limit(batch)
+                )
+            ).all()
+            if not rows:
+                return
+            yield [(int(vid), bytes(vec)) for vid, vec in rows if vec is not None]
+            last = int(rows[-1][0])
+
+    async def get(self, reference_id: uuid.UUID) -> Reference | None:
+        return await self.session.get(Reference, reference_id)

@@ -1,0 +1,111 @@
+"""Record routes: one record, a room's history, and the live progress stream (SSE)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from layerminder.deps import CurrentUser, PageDep, RuntimeDep, SessionDep, StreamUser
+from layerminder.errors import NotAuthenticated, NotFound, responses
+from layerminder.generation.tasks import channel
+from layerminder.records import service
+from layerminder.records.repository import RecordRepository
+from layerminder.records.schemas import RecordOut
+from layerminder.rooms import service as rooms
+from layerminder.runtime import Runtime
+from layerminder.schemas import PageOut
+
+router = APIRouter(prefix="/api/v1", tags=["records"])
+
+
+@router.get("/records/{record_id}", responses=responses(NotAuthenticated, NotFound))
+async def get_record(
+    record_id: uuid.UUID, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> RecordOut:
+    record = await service.get_owned(session, record_id, user)
+    return await service.record_out(session, record, runtime.secret)
+
+
+@router.get("/sessions/{room_id}/records", responses=responses(NotAuthenticated, NotFound))
+async def list_room_records(
+    room_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    page: PageDep,
+) -> PageOut[RecordOut]:
+    room = await rooms.get_owned(session, room_id, user)
+    records, total = await RecordRepository(session).list_for_room(room.id, page.limit, page.offset)
+    return PageOut(
+        items=await service.to_out(session, records, runtime.secret),
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+async def _load_state(runtime: Runtime, record_id: uuid.UUID) -> RecordOut | None:
+    async with runtime.sessionmaker() as session:
+        record = await RecordRepository(session).get(record_id)
+        if record is None:
+            return None
+        return await service.record_out(session, record, runtime.secret)
+
+
+def _event(name: str, state: dict[str, Any]) -> ServerSentEvent:
+    return ServerSentEvent(data=json.dumps(state), event=name, id=str(state["version"]))
+
+
+async def _stream(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[ServerSentEvent]:
+    # Subscribe before reading the state, so no change between the two can be missed.
+    async with runtime.events.subscribe(channel(record_id)) as subscription:
+        state = await _load_state(runtime, record_id)
+        if state is None:
+            return
+        sent = state.version
+        yield _event("state", state.model_dump(mode="json"))
+        done = state.done
+        while not done:
+            message = await subscription.get(timeout=runtime.settings.sse_heartbeat_seconds)
+            if message is None:
+                continue  # sse-starlette sends the heartbeat comment on its own timer
+            if message["version"] <= sent:
+                continue
+            sent = message["version"]
+            yield _event(message["event"], message["record"])
+            done = bool(message["record"]["done"])
+        yield ServerSentEvent(data="", event="end", id=str(sent))
+
+
+@router.get(
+    "/records/{record_id}/stream",
+    response_class=EventSourceResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"},
+        **responses(NotAuthenticated, NotFound),
+    },
+)
+async def stream_record(
+    record_id: uuid.UUID,
+    user: StreamUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> EventSourceResponse:
+    """Live progress: the full record on connect, then one event per change, then `end`.
+
+    Authenticate with `Authorization: Bearer` or `?access_token=` (EventSource cannot send
+    headers). Every event carries the full state, so a reconnect with `Last-Event-ID` needs
+    nothing replayed.
+    """
+    await service.get_owned(session, record_id, user)
+    return EventSourceResponse(
+        _stream(runtime, record_id),
+        ping=max(1, int(runtime.settings.sse_heartbeat_seconds)),
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

@@ -1,0 +1,74 @@
+"""The record as clients see it: every stage's status, results, providers and errors."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class DimensionsOut(BaseModel):
+    width_cm: int
+    depth_cm: int
+    height_cm: int
+
+
+class DesignOut(BaseModel):
+    image_id: uuid.UUID
+    position: int
+    width: int
+    height: int
+    url: str
+
+
+class RecommendationOut(BaseModel):
+    rank: int
+    score: float
+    reference_id: uuid.UUID
+    image_id: uuid.UUID
+    title: str
+    source: str
+    tags: list[str]
+    url: str
+
+
+class RecordOut(BaseModel):
+    id: uuid.UUID
+    room_id: uuid.UUID
+    keyword: str | None
+    input_image_ids: list[uuid.UUID]
+    # Increases with every change; the SSE event id.
+    version: int
+    image_status: str
+    story_status: str
+    keywords_status: str
+    recommendation_status: str
+    image_error: str | None
+    story_error: str | None
+    keywords_error: str | None
+    recommendation_error: str | None
+    # True once every stage has ended (ready or error): the stream sends `end`.
+    done: bool
+    # True when the credit was given back because no design was delivered.
+    refunded: bool
+    designs: list[DesignOut]
+    # The seed's field: the 4 design URLs in position order.
+    image_urls: list[str]
+    name: str | None
+    dimensions: DimensionsOut | None
+    material: str | None
+    title: str | None
+    story: str | None
+    keywords: list[str]
+    recommendations: list[RecommendationOut]
+    image_provider: str | None
+    image_model: str | None
+    story_provider: str | None
+    story_model: str | None
+    embedder_model: str | None
+    usage: dict[str, Any]
+    analysis: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
