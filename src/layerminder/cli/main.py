@@ -54,11 +54,15 @@ async def _migrate(settings: Settings) -> None:
         await engine.dispose()
 
 
+def migrate_database(settings: Settings) -> None:
+    run(_migrate(settings))
+
+
 @app.command()
 def migrate() -> None:
     """Apply database migrations (safe to run again)."""
     settings = Settings()
-    run(_migrate(settings))
+    migrate_database(settings)
     console.print(f"[green]database is up to date[/] ({_safe_url(settings)})")
 
 
@@ -184,6 +188,16 @@ def _safe_url(settings: Settings) -> str:
 
     return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
 
+
+def _register_commands() -> None:
+    from layerminder.cli.generate import generate
+    from layerminder.cli.library import library_app
+
+    app.add_typer(library_app, name="library")
+    app.command()(generate)
+
+
+_register_commands()
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,191 @@
+"""`layerminder generate`: the whole pipeline from the command line, with stage progress."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.live import Live
+from rich.table import Table
+
+from layerminder.cli.main import console, fail, migrate_database, run
+from layerminder.config import Settings
+
+CLI_EMAIL = "cli@layerminder.local"
+STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
+ICONS = {
+    "pending": "[dim]·[/]",
+    "processing": "[yellow]…[/]",
+    "ready": "[green]✓[/]",
+    "error": "[red]✗[/]",
+}
+
+
+class _DirectQueue:
+    """The CLI runs the job itself, in this process, whatever queue is configured."""
+
+    name = "direct"
+
+    def __init__(self) -> None:
+        self.record_ids: list[uuid.UUID] = []
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def check(self) -> None: ...
+
+    async def enqueue_generation(self, record_id: uuid.UUID) -> None:
+        self.record_ids.append(record_id)
+
+
+def _stage_table(state: dict[str, Any]) -> Table:
+    table = Table(show_header=False, box=None)
+    for field in STAGES:
+        status = state.get(field, "pending")
+        error = state.get(field.replace("_status", "_error"))
+        label = field.replace("_status", "").replace("image", "images")
+        table.add_row(ICONS.get(status, status), label, status, f"[red]{error}[/]" if error else "")
+    return table
+
+
+def _markdown(state: dict[str, Any]) -> str:
+    dims = state.get("dimensions") or {}
+    lines = [
+        f"# {state.get('title') or 'Untitled'}",
+        "",
+        f"**Name:** {state.get('name')}  ",
+        f"**Dimensions:** W {dims.get('width_cm')} cm × D {dims.get('depth_cm')} cm × "
+        f"H {dims.get('height_cm')} cm  ",
+        f"**Material:** {state.get('material')}",
+        "",
+        state.get("story") or "",
+        "",
+        "**Keywords:** " + ", ".join(state.get("keywords") or []),
+        "",
+        f"Made by {state.get('image_provider')}/{state.get('image_model')} (images), "
+        f"{state.get('story_provider')}/{state.get('story_model')} (story), "
+        f"{state.get('embedder_model')} (recommendations).",
+    ]
+    if state.get("recommendations"):
+        lines += ["", "## Recommended references", ""]
+        lines += [
+            f"{r['rank']}. {r['title']} (similarity {r['score']:.3f})"
+            for r in state["recommendations"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def generate(
+    images: Annotated[list[Path], typer.Argument(help="1 to 4 reference images")],
+    keyword: Annotated[str | None, typer.Option(help="Style keyword, e.g. minimal")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the designs and the story")] = Path(
+        "./generated"
+    ),
+) -> None:
+    """Merge reference images into 4 designs, write their story, recommend references."""
+    from layerminder.errors import LayerminderError
+
+    if not 1 <= len(images) <= 4:
+        raise fail(f"give 1 to 4 images, got {len(images)}")
+    for path in images:
+        if not path.is_file():
+            raise fail(f"{path} is not a file")
+    settings = Settings()
+    migrate_database(settings)
+    try:
+        state, designs = run(_generate(settings, images, keyword))
+    except LayerminderError as exc:
+        raise fail(exc.message) from None
+    out.mkdir(parents=True, exist_ok=True)
+    for position, data in enumerate(designs, start=1):
+        (out / f"design-{position}.jpg").write_bytes(data)
+    (out / "story.json").write_text(json.dumps(state, indent=2, ensure_ascii=False))
+    (out / "story.md").write_text(_markdown(state))
+    console.print(f"wrote {len(designs)} designs, story.md and story.json to [bold]{out}[/]")
+    if state["image_status"] != "ready":
+        raise typer.Exit(1)
+
+
+async def _generate(
+    settings: Settings, paths: list[Path], keyword: str | None
+) -> tuple[dict[str, Any], list[bytes]]:
+    from layerminder.auth import service as auth
+    from layerminder.auth.repository import UserRepository
+    from layerminder.credits import service as credits
+    from layerminder.db.session import unit_of_work
+    from layerminder.generation import service as generation
+    from layerminder.generation.schemas import GenerateIn
+    from layerminder.generation.tasks import channel, run_generation
+    from layerminder.images import service as images
+    from layerminder.library.service import seed_starter_library
+    from layerminder.models import Room
+    from layerminder.records import service as records
+    from layerminder.records.repository import RecordRepository
+    from layerminder.rooms import service as rooms
+    from layerminder.runtime import open_runtime
+
+    inputs = [path.read_bytes() for path in paths]  # noqa: ASYNC240  (a few small files, once)
+    async with open_runtime(settings, run_jobs=False) as runtime:
+        if settings.seed_library:
+            await seed_starter_library(runtime)
+        queue = _DirectQueue()
+        async with unit_of_work(runtime.sessionmaker) as session:
+            user = await UserRepository(session).by_email(CLI_EMAIL)
+            if user is None:
+                user = await auth.create_user(
+                    session, settings, CLI_EMAIL, uuid.uuid4().hex, admin=False
+                )
+            if await credits.balance(session, user.id) < settings.generation_cost:
+                await credits.grant(
+                    session, user.id, settings.generation_cost, note="command-line generation"
+                )
+            room: Room = await rooms.create(session, user, "Command line", "", False)
+            uploaded = [
+                await images.upload(
+                    session,
+                    runtime.storage,
+                    settings,
+                    owner=user,
+                    room_id=room.id,
+                    data=data,
+                )
+                for data in inputs
+            ]
+            record = await generation.start_generation(
+                session,
+                queue,
+                user,
+                GenerateIn(
+                    session_id=room.id,
+                    input_image_ids=[i.id for i in uploaded],
+                    keyword=keyword,
+                ),
+                cost=settings.generation_cost,
+            )
+        console.print(f"record [bold]{record.id}[/]")
+        state: dict[str, Any] = {}
+        async with runtime.events.subscribe(channel(record.id)) as subscription:
+            job = asyncio.create_task(run_generation(runtime, record.id))
+            with Live(_stage_table(state), console=console, refresh_per_second=8) as live:
+                while not job.done() or state.get("done") is False:
+                    event = await subscription.get(timeout=0.2)
+                    if event is not None:
+                        state = event["record"]
+                        live.update(_stage_table(state))
+                    elif job.done():
+                        break
+            await job
+        async with runtime.sessionmaker() as session:
+            final = await RecordRepository(session).get(record.id)
+            assert final is not None
+            state = (await records.record_out(session, final, runtime.secret)).model_dump(
+                mode="json"
+            )
+            designs = (await RecordRepository(session).designs([record.id]))[record.id]
+        design_bytes = [await runtime.storage.get(image.storage_key) for image in designs]
+    return state, design_bytes
