@@ -98,7 +98,7 @@ def generate(
     settings = Settings()
     migrate_database(settings)
     try:
-        state, designs = run(_generate(settings, images, keyword))
+        state, designs = run(_generate(settings, [p.read_bytes() for p in images], keyword))
     except LayerminderError as exc:
         raise fail(exc.message) from None
     out.mkdir(parents=True, exist_ok=True)
@@ -112,7 +112,7 @@ def generate(
 
 
 async def _generate(
-    settings: Settings, paths: list[Path], keyword: str | None
+    settings: Settings, inputs: list[bytes], keyword: str | None
 ) -> tuple[dict[str, Any], list[bytes]]:
     from layerminder.auth import service as auth
     from layerminder.auth.repository import UserRepository
@@ -129,7 +129,6 @@ async def _generate(
     from layerminder.rooms import service as rooms
     from layerminder.runtime import open_runtime
 
-    inputs = [path.read_bytes() for path in paths]  # noqa: ASYNC240  (a few small files, once)
     async with open_runtime(settings, run_jobs=False) as runtime:
         if settings.seed_library:
             await seed_starter_library(runtime)
