@@ -155,7 +155,7 @@ async def test_bad_generate_requests_write_nothing(happy_server: LiveServer) -> 
         alice = await signup(client)
         bob = await signup(client)
         room_id, image_ids = await _room_with_inputs(client, alice, 4)
-        other_room, other_ids = await _room_with_inputs(client, alice, 1)
+        _, other_ids = await _room_with_inputs(client, alice, 1)
         bob_room, bob_ids = await _room_with_inputs(client, bob, 1)
         fifth = (await upload_image(client, alice, room_id))["id"]
 
