@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint typecheck pytest web web-client bench format clean
+.PHONY: run test setup lint typecheck pytest web web-client browser bench format clean
 
 $(UV):
 	python3 -m pip install --user --quiet uv
@@ -16,8 +16,18 @@ setup: $(UV)
 web:
 	@if [ -f web/package.json ]; then $(MAKE) -s web/out/index.html; fi
 
-web/out/index.html: $(shell find web/src web/public web/package.json web/package-lock.json web/next.config.* -type f 2>/dev/null)
+web/out/index.html: $(shell find web/src web/public web/package.json web/package-lock.json web/next.config.* web/postcss.config.* web/tsconfig.json -type f 2>/dev/null)
 	cd web && npm ci --no-audit --no-fund && NEXT_TELEMETRY_DISABLED=1 npm run build
+
+# Regenerate web/openapi.json and the typed client web/src/api/schema.d.ts after an API change;
+# tests/web/test_client_fresh.py fails while they are stale.
+web-client: setup
+	web/scripts/gen-client.sh
+
+# Debian's Chromium for the browser tests (never a browser download); needs root to install.
+browser:
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 run: setup web
 	$(UV) run layerminder serve --host $(HOST) --port $(PORT)
@@ -32,7 +42,7 @@ typecheck: setup
 pytest: setup
 	$(UV) run pytest
 
-test: setup lint typecheck pytest
+test: setup web browser lint typecheck pytest
 
 format: setup
 	$(UV) run ruff format .

@@ -1,0 +1,78 @@
+// The one way the browser talks to the API: openapi-fetch typed by the schema that
+// openapi-typescript generated from the server's OpenAPI spec (web/openapi.json).
+import createClient, { type Middleware } from "openapi-fetch";
+import type { components, paths } from "./schema";
+import { clearToken, readToken } from "@/lib/token";
+
+export type Schemas = components["schemas"];
+export type Me = Schemas["MeOut"];
+export type Room = Schemas["RoomOut"];
+export type ImageOut = Schemas["ImageOut"];
+export type Pin = Schemas["PinOut"];
+export type PublicRoom = Schemas["PublicRoomOut"];
+export type ApiPath = keyof paths;
+
+export const API_BASE = process.env.NEXT_PUBLIC_API_BASE ?? "";
+
+/** Paths whose 401 means "wrong password", not "session expired". */
+const ANONYMOUS = ["/api/v1/auth/login", "/api/v1/auth/signup", "/api/v1/public/"];
+
+export function loginUrl(): string {
+  const here = window.location.pathname + window.location.search;
+  const next = here.startsWith("/login") || here.startsWith("/signup") ? "/" : here;
+  return `/login/?next=${encodeURIComponent(next)}`;
+}
+
+const auth: Middleware = {
+  onRequest({ request }) {
+    const token = readToken();
+    if (token) request.headers.set("Authorization", `Bearer ${token}`);
+    return request;
+  },
+  onResponse({ request, response }) {
+    const path = new URL(request.url).pathname;
+    if (response.status === 401 && !ANONYMOUS.some((p) => path.startsWith(p))) {
+      // The token expired or was revoked: drop it and bring the login back.
+      clearToken();
+      window.location.assign(loginUrl());
+    }
+    return response;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: API_BASE });
+api.use(auth);
+
+/** A readable sentence from any error body the API (or the network) gives. */
+export function errorMessage(error: unknown, fallback = "Something went wrong."): string {
+  if (!error) return fallback;
+  if (typeof error === "string") return error;
+  if (error instanceof Error) return error.message || fallback;
+  if (typeof error === "object") {
+    const detail = (error as { detail?: unknown }).detail;
+    if (typeof detail === "string") return detail;
+    if (Array.isArray(detail) && detail.length) {
+      // FastAPI's request validation errors: [{loc, msg}]
+      return detail
+        .map((d: { loc?: unknown[]; msg?: string }) => {
+          const field = d.loc?.filter((p) => p !== "body").join(".");
+          return field ? `${field}: ${d.msg}` : d.msg;
+        })
+        .join("; ");
+    }
+  }
+  return fallback;
+}
+
+export function errorCode(error: unknown): string | undefined {
+  if (error && typeof error === "object" && "error" in error) {
+    const code = (error as { error?: unknown }).error;
+    return typeof code === "string" ? code : undefined;
+  }
+  return undefined;
+}
+
+/** An absolute URL for an API path (EventSource needs one; <img> takes the relative url). */
+export function apiUrl(path: string): string {
+  return `${API_BASE}${path}`;
+}

@@ -1,0 +1,242 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useState } from "react";
+import { useRouter } from "next/navigation";
+import { ArrowRight, FolderPlus, Globe, Layers, Plus, Settings2, Sofa } from "lucide-react";
+import { api, errorMessage, type Room } from "@/api/client";
+import { useAuth } from "@/lib/auth";
+import { Alert, Dialog, EmptyState, PageLoading, Shell, formatDate } from "@/components/ui";
+import { RoomSettingsDialog } from "@/components/RoomSettings";
+
+const PAGE = 24;
+
+export default function Home() {
+  const { me } = useAuth();
+  if (me === undefined) return <Shell><PageLoading /></Shell>;
+  if (me === null) return <Landing />;
+  return <Rooms />;
+}
+
+function Landing() {
+  return (
+    <Shell>
+      <section className="grid items-center gap-10 py-10 md:grid-cols-2 md:py-20">
+        <div>
+          <p className="label">A studio for furniture designers</p>
+          <h1 className="font-serif text-4xl leading-tight sm:text-5xl">
+            Layer your references. Find the seat between them.
+          </h1>
+          <p className="mt-5 max-w-lg text-muted">
+            Drop in the images you keep returning to and give them a word. LayerMinder drafts four new seat
+            designs, names them, writes their story, and shows which references they echo.
+          </p>
+          <div className="mt-8 flex flex-wrap gap-3">
+            <Link href="/signup/" className="btn-primary px-5 py-2.5">
+              Open your studio <ArrowRight className="h-4 w-4" aria-hidden />
+            </Link>
+            <Link href="/login/" className="btn-outline px-5 py-2.5">
+              Sign in
+            </Link>
+          </div>
+        </div>
+        <div className="grid grid-cols-2 gap-3" aria-hidden>
+          {["bg-clay-100", "bg-stone-200", "bg-sage-50", "bg-clay-50"].map((bg, i) => (
+            <div key={bg} className={`card grid aspect-square place-items-center ${bg}`}>
+              <Sofa className={`h-12 w-12 text-stone-500 ${i % 2 ? "rotate-6" : "-rotate-3"}`} strokeWidth={1.25} />
+            </div>
+          ))}
+        </div>
+      </section>
+    </Shell>
+  );
+}
+
+function Rooms() {
+  const router = useRouter();
+  const [rooms, setRooms] = useState<Room[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Room | null>(null);
+
+  const load = useCallback(async (offset = 0) => {
+    const { data, error: err } = await api.GET("/api/v1/layerroom", {
+      params: { query: { limit: PAGE, offset } },
+    });
+    if (!data) return setError(errorMessage(err, "Could not load your rooms."));
+    setTotal(data.total);
+    setRooms((prev) => (offset === 0 ? data.items : [...(prev ?? []), ...data.items]));
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <Shell>
+      <div className="mb-8 flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="font-serif text-3xl sm:text-4xl">Your rooms</h1>
+          <p className="mt-1 text-sm text-muted">Each room holds a line of enquiry: its references, generations and pins.</p>
+        </div>
+        <button type="button" className="btn-primary" onClick={() => setCreating(true)}>
+          <Plus className="h-4 w-4" aria-hidden /> New room
+        </button>
+      </div>
+      {error && <Alert>{error}</Alert>}
+      {rooms === null && !error && <PageLoading />}
+      {rooms?.length === 0 && (
+        <EmptyState
+          icon={<FolderPlus className="h-5 w-5" aria-hidden />}
+          title="No rooms yet"
+          action={
+            <button type="button" className="btn-accent" onClick={() => setCreating(true)}>
+              <Plus className="h-4 w-4" aria-hidden /> Create your first room
+            </button>
+          }
+        >
+          A room is where you gather reference images and generate new designs from them — start one for the
+          piece you&apos;re working on.
+        </EmptyState>
+      )}
+      {rooms && rooms.length > 0 && (
+        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Rooms">
+          {rooms.map((room) => (
+            <li key={room.id} className="card group relative flex flex-col p-5 transition-shadow hover:shadow-md">
+              <div className="mb-4 flex items-start gap-3">
+                <span className="grid h-10 w-10 shrink-0 place-items-center rounded-xl bg-clay-50 font-serif text-lg text-clay-700">
+                  {room.name.slice(0, 1).toUpperCase()}
+                </span>
+                <div className="min-w-0 flex-1">
+                  <h2 className="truncate font-serif text-lg">
+                    <Link
+                      href={`/room/?id=${room.id}`}
+                      className="after:absolute after:inset-0 after:rounded-2xl focus-visible:outline-none"
+                    >
+                      {room.name}
+                    </Link>
+                  </h2>
+                  <p className="text-xs text-muted">Updated {formatDate(room.updated_at)}</p>
+                </div>
+                <button
+                  type="button"
+                  className="btn-ghost relative z-10 -mr-2 -mt-1 px-2"
+                  aria-label={`Settings for ${room.name}`}
+                  onClick={() => setEditing(room)}
+                >
+                  <Settings2 className="h-4 w-4" aria-hidden />
+                </button>
+              </div>
+              <p className="line-clamp-2 min-h-10 text-sm text-muted">{room.description || "No description yet."}</p>
+              <div className="mt-4 flex items-center gap-2 text-xs">
+                {room.is_public ? (
+                  <span className="chip border-sage-600/20 bg-sage-50 text-sage-600">
+                    <Globe className="mr-1 h-3 w-3" aria-hidden /> Public
+                  </span>
+                ) : (
+                  <span className="chip">Private</span>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {rooms && rooms.length < total && (
+        <div className="mt-6 text-center">
+          <button type="button" className="btn-outline" onClick={() => load(rooms.length)}>
+            Show more rooms
+          </button>
+        </div>
+      )}
+      <CreateRoomDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(room) => router.push(`/room/?id=${room.id}`)}
+      />
+      {editing && (
+        <RoomSettingsDialog
+          room={editing}
+          open
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => setRooms((rs) => rs?.map((r) => (r.id === saved.id ? saved : r)) ?? null)}
+          onDeleted={() => {
+            setRooms((rs) => rs?.filter((r) => r.id !== editing.id) ?? null);
+            setTotal((t) => t - 1);
+            setEditing(null);
+          }}
+        />
+      )}
+    </Shell>
+  );
+}
+
+function CreateRoomDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (room: Room) => void;
+}) {
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function create(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const { data, error: err } = await api.POST("/api/v1/layerroom", {
+      body: { name: name.trim(), description: description.trim(), is_public: false },
+    });
+    setBusy(false);
+    if (!data) return setError(errorMessage(err, "Could not create the room."));
+    onCreated(data);
+  }
+
+  return (
+    <Dialog open={open} onClose={onClose} title="New room">
+      <form onSubmit={create} className="space-y-4">
+        <div>
+          <label htmlFor="new-room-name" className="label">
+            Name
+          </label>
+          <input
+            id="new-room-name"
+            className="field"
+            required
+            maxLength={100}
+            autoFocus
+            placeholder="e.g. Low lounge, oak and boucle"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <div>
+          <label htmlFor="new-room-description" className="label">
+            Description <span className="normal-case tracking-normal">(optional)</span>
+          </label>
+          <textarea
+            id="new-room-description"
+            className="field min-h-20"
+            maxLength={1000}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+        </div>
+        {error && <Alert>{error}</Alert>}
+        <div className="flex justify-end gap-2">
+          <button type="button" className="btn-ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn-primary" disabled={busy || !name.trim()}>
+            <Layers className="h-4 w-4" aria-hidden /> Create room
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

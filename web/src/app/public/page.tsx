@@ -1,0 +1,120 @@
+"use client";
+
+// A public room: readable by anyone with the link, no account needed.
+import Link from "next/link";
+import { Suspense, useEffect, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { Globe, Lock } from "lucide-react";
+import { api, type PublicRoom } from "@/api/client";
+import { EmptyState, PageLoading, Shell, formatDate } from "@/components/ui";
+import { Lightbox, type GalleryImage } from "@/components/RecordView";
+
+export default function PublicRoomPage() {
+  return (
+    <Suspense fallback={<Shell><PageLoading /></Shell>}>
+      <PublicRoomLoader />
+    </Suspense>
+  );
+}
+
+function PublicRoomLoader() {
+  const slug = useSearchParams().get("slug");
+  const [room, setRoom] = useState<PublicRoom | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [lightbox, setLightbox] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (!slug) return;
+    void (async () => {
+      const { data } = await api.GET("/api/v1/public/rooms/{slug}", { params: { path: { slug } } });
+      if (data) setRoom(data);
+      else setMissing(true);
+    })();
+  }, [slug]);
+
+  if (!slug || missing)
+    return (
+      <Shell>
+        <EmptyState
+          icon={<Lock className="h-5 w-5" aria-hidden />}
+          title="This room is not public"
+          action={
+            <Link href="/" className="btn-primary">
+              Go to LayerMinder
+            </Link>
+          }
+        >
+          The link may be mistyped, or its owner has made the room private again.
+        </EmptyState>
+      </Shell>
+    );
+  if (!room) return <Shell><PageLoading /></Shell>;
+
+  const gallery: GalleryImage[] = [
+    ...room.pins.map((p, i) => ({ imageId: p.image.id, url: p.image.url, label: p.note || `Pinned image ${i + 1}` })),
+    ...room.images.map((img, i) => ({ imageId: img.id, url: img.url, label: `Reference ${i + 1}` })),
+  ];
+
+  return (
+    <Shell>
+      <p className="label flex items-center gap-1.5">
+        <Globe className="h-3.5 w-3.5" aria-hidden /> Public room
+      </p>
+      <h1 className="font-serif text-3xl sm:text-5xl">{room.name}</h1>
+      {room.description && <p className="mt-3 max-w-2xl text-muted">{room.description}</p>}
+      <p className="mt-2 text-xs text-muted">Since {formatDate(room.created_at)}</p>
+
+      <section className="mt-10" aria-labelledby="public-pins">
+        <h2 id="public-pins" className="mb-4 font-serif text-2xl">
+          Pinned
+        </h2>
+        {room.pins.length === 0 ? (
+          <p className="text-sm text-muted">Nothing pinned here yet.</p>
+        ) : (
+          <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
+            {room.pins.map((pin, i) => (
+              <li key={pin.id}>
+                <button
+                  type="button"
+                  onClick={() => setLightbox(i)}
+                  className="block aspect-square w-full overflow-hidden rounded-xl border border-line bg-stone-100"
+                  aria-label={`Enlarge ${pin.note || `pinned image ${i + 1}`}`}
+                >
+                  {/* eslint-disable-next-line @next/next/no-img-element */}
+                  <img src={pin.image.url} alt="" className="h-full w-full object-cover" />
+                </button>
+                {pin.note && <p className="mt-1.5 text-sm text-muted">{pin.note}</p>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="mt-10" aria-labelledby="public-refs">
+        <h2 id="public-refs" className="mb-4 font-serif text-2xl">
+          References
+        </h2>
+        {room.images.length === 0 ? (
+          <p className="text-sm text-muted">No reference images yet.</p>
+        ) : (
+          <ul className="grid grid-cols-3 gap-2 sm:grid-cols-4 lg:grid-cols-6">
+            {room.images.map((image, i) => (
+              <li key={image.id}>
+                <button
+                  type="button"
+                  onClick={() => setLightbox(room.pins.length + i)}
+                  className="block aspect-square w-full overflow-hidden rounded-lg border border-line bg-stone-100"
+                  aria-label={`Enlarge reference ${i + 1}`}
+                >
+                  {/* eslint-disable-next-line @next/next/no-img-element */}
+                  <img src={image.url} alt="" className="h-full w-full object-cover" />
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <Lightbox images={gallery} index={lightbox} onIndex={setLightbox} onClose={() => setLightbox(null)} />
+    </Shell>
+  );
+}

@@ -1,0 +1,132 @@
+"use client";
+
+import Link from "next/link";
+import { Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { FileQuestion } from "lucide-react";
+import { api, type ImageOut, type Pin, type Room } from "@/api/client";
+import { useAuth, useRequireAuth } from "@/lib/auth";
+import { useLiveRecord } from "@/lib/useRecord";
+import { Alert, EmptyState, PageLoading, Shell, formatDate } from "@/components/ui";
+import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
+import { PinButton } from "@/components/Pin";
+
+export default function RecordPage() {
+  return (
+    <Suspense fallback={<Shell><PageLoading /></Shell>}>
+      <RecordLoader />
+    </Suspense>
+  );
+}
+
+function RecordLoader() {
+  const me = useRequireAuth();
+  const { refresh } = useAuth();
+  const id = useSearchParams().get("id");
+  const { record, error } = useLiveRecord(me ? id : null, () => void refresh());
+  const [room, setRoom] = useState<Room | null>(null);
+  const [inputs, setInputs] = useState<ImageOut[]>([]);
+  const [pins, setPins] = useState<Pin[]>([]);
+  const roomId = record?.room_id;
+
+  const loadPins = useCallback(async () => {
+    if (!roomId) return;
+    const { data } = await api.GET("/api/v1/layerroom/{room_id}/pins", { params: { path: { room_id: roomId } } });
+    if (data) setPins(data);
+  }, [roomId]);
+
+  useEffect(() => {
+    if (!roomId) return;
+    void (async () => {
+      const [{ data: roomData }, { data: images }] = await Promise.all([
+        api.GET("/api/v1/layerroom/{room_id}", { params: { path: { room_id: roomId } } }),
+        api.GET("/api/v1/layerroom/{room_id}/images", {
+          params: { path: { room_id: roomId }, query: { limit: 100 } },
+        }),
+      ]);
+      if (roomData) setRoom(roomData);
+      if (images) setInputs(images.items);
+    })();
+    void loadPins();
+  }, [roomId, loadPins]);
+
+  const pinnedIds = useMemo(() => new Set(pins.map((p) => p.image.id)), [pins]);
+  const inputImages = record ? record.input_image_ids.map((i) => inputs.find((x) => x.id === i)).filter((x) => !!x) : [];
+
+  if (!id || (error && !record))
+    return (
+      <Shell>
+        <EmptyState
+          icon={<FileQuestion className="h-5 w-5" aria-hidden />}
+          title="Record not found"
+          action={
+            <Link href="/" className="btn-primary">
+              Back to your rooms
+            </Link>
+          }
+        >
+          {error ?? "This link has no record id."}
+        </EmptyState>
+      </Shell>
+    );
+  if (!me || !record) return <Shell><PageLoading /></Shell>;
+
+  return (
+    <Shell>
+      <nav aria-label="Breadcrumb" className="mb-3 truncate text-sm text-muted">
+        <Link href="/" className="hover:text-ink">
+          Rooms
+        </Link>{" "}
+        /{" "}
+        <Link href={`/room/?id=${record.room_id}`} className="hover:text-ink">
+          {room?.name ?? "Room"}
+        </Link>{" "}
+        / <span className="text-ink">Record</span>
+      </nav>
+      <header className="mb-6">
+        <h1 className="font-serif text-3xl sm:text-4xl">{record.title || record.name || "Generation"}</h1>
+        <p className="mt-1 text-sm text-muted">
+          {formatDate(record.created_at)}
+          {record.keyword && (
+            <>
+              {" "}
+              · keyword <span className="chip ml-1 py-0.5">{record.keyword}</span>
+            </>
+          )}
+        </p>
+      </header>
+      <div className="space-y-5">
+        {(!record.done || record.image_status === "error" || record.story_status === "error" || record.keywords_status === "error" || record.recommendation_status === "error") && (
+          <StageProgress record={record} />
+        )}
+        <FailureNotice record={record} />
+        {error && <Alert>{error}</Alert>}
+        <RecordView record={record} roomId={record.room_id} pinnedIds={pinnedIds} onPinned={() => void loadPins()} />
+      </div>
+      {inputImages.length > 0 && (
+        <section className="mt-10" aria-labelledby="inputs-title">
+          <h2 id="inputs-title" className="label">
+            The references it started from
+          </h2>
+          <ul className="flex flex-wrap gap-3">
+            {inputImages.map((image, i) => (
+              <li key={image.id} className="relative h-28 w-28 overflow-hidden rounded-xl border border-line bg-stone-100">
+                {/* eslint-disable-next-line @next/next/no-img-element */}
+                <img src={image.url} alt={`Input reference ${i + 1}`} className="h-full w-full object-cover" />
+                <div className="absolute right-1 top-1">
+                  <PinButton
+                    imageId={image.id}
+                    label={`input reference ${i + 1}`}
+                    defaultRoomId={record.room_id}
+                    pinned={pinnedIds.has(image.id)}
+                    onPinned={() => void loadPins()}
+                  />
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </Shell>
+  );
+}

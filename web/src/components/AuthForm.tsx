@@ -1,0 +1,147 @@
+"use client";
+
+import Link from "next/link";
+import { Suspense, useState } from "react";
+import { useRouter, useSearchParams } from "next/navigation";
+import { Layers } from "lucide-react";
+import { api, errorMessage } from "@/api/client";
+import { useAuth } from "@/lib/auth";
+import { Alert } from "@/components/ui";
+
+type Mode = "login" | "signup";
+
+export function AuthPage({ mode }: { mode: Mode }) {
+  return (
+    <main id="main" className="grid min-h-screen lg:grid-cols-2">
+      <section className="hidden flex-col justify-between bg-ink p-12 text-paper lg:flex">
+        <Link href="/" className="flex items-center gap-2 font-serif text-xl">
+          <Layers className="h-5 w-5" aria-hidden /> LayerMinder
+        </Link>
+        <div>
+          <p className="font-serif text-4xl leading-tight">
+            Layer your references.
+            <br />
+            Find the chair between them.
+          </p>
+          <p className="mt-4 max-w-md text-stone-300">
+            Drop in two to four images you love, give it a word, and the studio drafts four seats with a
+            name, a story and the references they echo.
+          </p>
+        </div>
+        <p className="text-xs text-stone-400">Every generation costs one credit; new studios start with 50.</p>
+      </section>
+      <section className="flex items-center justify-center px-4 py-12 sm:px-6">
+        <Suspense>
+          <AuthForm mode={mode} />
+        </Suspense>
+      </section>
+    </main>
+  );
+}
+
+function AuthForm({ mode }: { mode: Mode }) {
+  const router = useRouter();
+  const params = useSearchParams();
+  const { signIn } = useAuth();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [remember, setRemember] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const next = safeNext(params.get("next"));
+  const isSignup = mode === "signup";
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const body = { email: email.trim(), password };
+    const { data, error: err } = isSignup
+      ? await api.POST("/api/v1/auth/signup", { body })
+      : await api.POST("/api/v1/auth/login", { body });
+    setBusy(false);
+    if (!data) {
+      setError(errorMessage(err, isSignup ? "Could not create the account." : "Could not sign in."));
+      return;
+    }
+    signIn(data.access_token, data.user, remember);
+    router.replace(next);
+  }
+
+  const other = isSignup ? "/login/" : "/signup/";
+  const otherHref = params.get("next") ? `${other}?next=${encodeURIComponent(next)}` : other;
+
+  return (
+    <form onSubmit={submit} className="w-full max-w-sm" noValidate={false}>
+      <Link href="/" className="mb-10 flex items-center gap-2 font-serif text-xl lg:hidden">
+        <Layers className="h-5 w-5" aria-hidden /> LayerMinder
+      </Link>
+      <h1 className="font-serif text-3xl">{isSignup ? "Open your studio" : "Welcome back"}</h1>
+      <p className="mt-2 text-sm text-muted">
+        {isSignup ? "Create an account — it comes with 50 credits." : "Sign in to your rooms and records."}
+      </p>
+      <div className="mt-8 space-y-4">
+        <div>
+          <label htmlFor="email" className="label">
+            Email
+          </label>
+          <input
+            id="email"
+            type="email"
+            autoComplete="email"
+            required
+            className="field"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </div>
+        <div>
+          <label htmlFor="password" className="label">
+            Password
+          </label>
+          <input
+            id="password"
+            type="password"
+            autoComplete={isSignup ? "new-password" : "current-password"}
+            required
+            minLength={isSignup ? 8 : undefined}
+            className="field"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-describedby={isSignup ? "password-hint" : undefined}
+          />
+          {isSignup && (
+            <p id="password-hint" className="mt-1 text-xs text-muted">
+              At least 8 characters.
+            </p>
+          )}
+        </div>
+        <label className="flex items-center gap-2 text-sm text-muted">
+          <input
+            type="checkbox"
+            checked={remember}
+            onChange={(e) => setRemember(e.target.checked)}
+            className="h-4 w-4 accent-clay-600"
+          />
+          Keep me signed in on this device
+        </label>
+        {error && <Alert>{error}</Alert>}
+        <button type="submit" className="btn-primary w-full py-2.5" disabled={busy}>
+          {busy ? "Please wait…" : isSignup ? "Create account" : "Sign in"}
+        </button>
+      </div>
+      <p className="mt-6 text-center text-sm text-muted">
+        {isSignup ? "Already have an account? " : "New to LayerMinder? "}
+        <Link href={otherHref} className="font-medium text-clay-700 underline-offset-4 hover:underline">
+          {isSignup ? "Sign in" : "Create an account"}
+        </Link>
+      </p>
+    </form>
+  );
+}
+
+/** Only same-site paths: `?next=https://evil.example` must not become an open redirect. */
+function safeNext(value: string | null): string {
+  if (!value || !value.startsWith("/") || value.startsWith("//")) return "/";
+  return value;
+}

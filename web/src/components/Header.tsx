@@ -1,0 +1,79 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { Coins, Layers, LogOut } from "lucide-react";
+import { useAuth } from "@/lib/auth";
+
+export function Header() {
+  const { me, signOut } = useAuth();
+  const router = useRouter();
+  return (
+    <header className="sticky top-0 z-30 border-b border-line bg-paper/90 backdrop-blur">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:px-6">
+        <Link href="/" className="flex items-center gap-2 font-serif text-lg tracking-tight">
+          <span className="grid h-8 w-8 place-items-center rounded-lg bg-ink text-paper">
+            <Layers className="h-4 w-4" aria-hidden />
+          </span>
+          <span>LayerMinder</span>
+        </Link>
+        <nav aria-label="Main" className="ml-4 hidden sm:block">
+          {me && (
+            <Link href="/" className="text-sm text-muted hover:text-ink">
+              Rooms
+            </Link>
+          )}
+        </nav>
+        <div className="ml-auto flex items-center gap-2">
+          {me ? (
+            <>
+              <CreditBadge credits={me.credits} />
+              <span className="hidden max-w-48 truncate text-sm text-muted md:inline" title={me.email}>
+                {me.email}
+              </span>
+              <button
+                type="button"
+                className="btn-ghost px-2"
+                onClick={() => {
+                  signOut();
+                  router.push("/login/");
+                }}
+              >
+                <LogOut className="h-4 w-4" aria-hidden />
+                <span className="sr-only sm:not-sr-only">Sign out</span>
+              </button>
+            </>
+          ) : me === null ? (
+            <>
+              <Link href="/login/" className="btn-ghost">
+                Sign in
+              </Link>
+              <Link href="/signup/" className="btn-primary">
+                Create account
+              </Link>
+            </>
+          ) : null}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+export function CreditBadge({ credits }: { credits: number }) {
+  const empty = credits <= 0;
+  return (
+    <span
+      data-testid="credit-balance"
+      data-credits={credits}
+      title={empty ? "No credits left" : "Each generation costs 1 credit"}
+      className={`inline-flex items-center gap-1.5 rounded-full border px-3 py-1 text-sm font-medium tabular-nums ${
+        empty ? "border-red-200 bg-red-50 text-red-700" : "border-line bg-white text-ink"
+      }`}
+    >
+      <Coins className="h-4 w-4" aria-hidden />
+      <span>
+        {credits} <span className="sr-only sm:not-sr-only">{credits === 1 ? "credit" : "credits"}</span>
+      </span>
+    </span>
+  );
+}

@@ -1,0 +1,55 @@
+"use client";
+
+import Link from "next/link";
+import { AlertTriangle, Loader2, RotateCcw } from "lucide-react";
+import type { RecordOut } from "@/api/records";
+import { formatDate } from "@/components/ui";
+import { recordFailed } from "@/components/RecordView";
+
+export function RecordCard({ record }: { record: RecordOut }) {
+  const designs = [...record.designs].sort((a, b) => a.position - b.position);
+  const failed = recordFailed(record);
+  const label = record.title || record.name || (record.keyword ? `“${record.keyword}”` : "Untitled generation");
+  return (
+    <li className="card group relative overflow-hidden transition-shadow hover:shadow-md" data-testid="record-card">
+      <div className="grid grid-cols-2 gap-0.5 bg-line">
+        {[0, 1, 2, 3].map((i) => (
+          <div key={i} className="aspect-square bg-stone-100">
+            {designs[i] && (
+              // eslint-disable-next-line @next/next/no-img-element
+              <img src={designs[i].url} alt="" loading="lazy" className="h-full w-full object-cover" />
+            )}
+          </div>
+        ))}
+      </div>
+      <div className="p-4">
+        <h3 className="truncate font-serif text-base">
+          <Link href={`/record/?id=${record.id}`} className="after:absolute after:inset-0 focus-visible:outline-none">
+            {label}
+          </Link>
+        </h3>
+        <div className="mt-1 flex items-center gap-2 text-xs text-muted">
+          <span>{formatDate(record.created_at)}</span>
+          {record.keyword && record.title && <span className="truncate">· {record.keyword}</span>}
+        </div>
+        <div className="mt-2 flex flex-wrap gap-1.5 text-xs">
+          {!record.done && (
+            <span className="chip gap-1 border-clay-500/30 bg-clay-50">
+              <Loader2 className="h-3 w-3 animate-spin" aria-hidden /> In progress
+            </span>
+          )}
+          {failed && (
+            <span className="chip gap-1 border-red-200 bg-red-50 text-red-800">
+              <AlertTriangle className="h-3 w-3" aria-hidden /> Stage failed
+            </span>
+          )}
+          {record.refunded && (
+            <span className="chip gap-1 border-emerald-200 bg-emerald-50 text-emerald-800">
+              <RotateCcw className="h-3 w-3" aria-hidden /> Refunded
+            </span>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,433 @@
+"use client";
+
+// A record: per-stage progress, the 4 designs (lightbox), story, keywords, recommendations,
+// providers. Renders a record that is still streaming in as well as a finished one.
+import { useCallback, useEffect, useState } from "react";
+import {
+  AlertTriangle,
+  Check,
+  ChevronLeft,
+  ChevronRight,
+  Circle,
+  Cpu,
+  Loader2,
+  Maximize2,
+  RotateCcw,
+  X,
+} from "lucide-react";
+import type { RecordOut } from "@/api/records";
+import { Dialog } from "@/components/ui";
+import { PinButton } from "@/components/Pin";
+
+type StageKey = "image" | "story" | "keywords" | "recommendation";
+const STAGES: { key: StageKey; label: string; hint: string }[] = [
+  { key: "image", label: "Designs", hint: "Merging your references into 4 seats" },
+  { key: "story", label: "Story", hint: "Naming the first design and writing its story" },
+  { key: "keywords", label: "Keywords", hint: "Twelve words for style, form and material" },
+  { key: "recommendation", label: "References", hint: "Searching the library for kindred pieces" },
+];
+
+export function stageStatus(record: RecordOut, key: StageKey): string {
+  return record[`${key}_status` as const];
+}
+
+function stageError(record: RecordOut, key: StageKey): string | null {
+  return record[`${key}_error` as const];
+}
+
+export function recordFailed(record: RecordOut): boolean {
+  return STAGES.some((s) => stageStatus(record, s.key) === "error");
+}
+
+export function StageProgress({ record }: { record: RecordOut }) {
+  return (
+    <ol className="grid gap-2 sm:grid-cols-4" aria-label="Generation progress">
+      {STAGES.map((stage, i) => {
+        const status = stageStatus(record, stage.key);
+        const error = stageError(record, stage.key);
+        return (
+          <li
+            key={stage.key}
+            data-testid={`stage-${stage.key}`}
+            data-status={status}
+            className={`rounded-xl border px-3 py-2.5 ${
+              status === "error"
+                ? "border-red-200 bg-red-50"
+                : status === "ready"
+                  ? "border-sage-600/20 bg-sage-50"
+                  : status === "processing"
+                    ? "border-clay-500/40 bg-clay-50"
+                    : "border-line bg-white"
+            }`}
+          >
+            <div className="flex items-center gap-2 text-sm font-medium">
+              <StageIcon status={status} />
+              <span>
+                <span className="text-muted">{i + 1}.</span> {stage.label}
+              </span>
+              <span className="sr-only">: {status}</span>
+            </div>
+            <p className={`mt-0.5 text-xs ${status === "error" ? "text-red-800" : "text-muted"}`}>
+              {status === "error"
+                ? error || "This stage failed."
+                : status === "ready"
+                  ? "Ready"
+                  : status === "processing"
+                    ? stage.hint + "…"
+                    : "Waiting"}
+            </p>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function StageIcon({ status }: { status: string }) {
+  if (status === "ready") return <Check className="h-4 w-4 text-sage-600" aria-hidden />;
+  if (status === "error") return <AlertTriangle className="h-4 w-4 text-red-700" aria-hidden />;
+  if (status === "processing") return <Loader2 className="h-4 w-4 animate-spin text-clay-600" aria-hidden />;
+  return <Circle className="h-4 w-4 text-stone-300" aria-hidden />;
+}
+
+/** What went wrong and what happened to the credit, in one sentence a designer can act on. */
+export function FailureNotice({ record }: { record: RecordOut }) {
+  if (!recordFailed(record)) return null;
+  const failed = STAGES.find((s) => stageStatus(record, s.key) === "error");
+  return (
+    <div role="alert" data-testid="record-failure" className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+      <p className="font-medium">
+        {failed?.label} failed{record.designs.length ? "; the stages before it are kept." : "."}
+      </p>
+      {failed && stageError(record, failed.key) && <p className="mt-0.5">{stageError(record, failed.key)}</p>}
+      {record.refunded ? (
+        <p data-testid="refund-notice" className="mt-2 inline-flex items-center gap-1.5 font-medium text-emerald-800">
+          <RotateCcw className="h-4 w-4" aria-hidden /> Your credit was refunded.
+        </p>
+      ) : (
+        record.designs.length > 0 &&
+        record.done && <p className="mt-2 text-red-800">The designs were delivered, so the credit was kept.</p>
+      )}
+    </div>
+  );
+}
+
+export interface GalleryImage {
+  imageId: string;
+  url: string;
+  label: string;
+}
+
+export function Lightbox({
+  images,
+  index,
+  onIndex,
+  onClose,
+}: {
+  images: GalleryImage[];
+  index: number | null;
+  onIndex: (i: number) => void;
+  onClose: () => void;
+}) {
+  const open = index !== null;
+  const go = useCallback(
+    (step: number) => {
+      if (index === null) return;
+      onIndex((index + step + images.length) % images.length);
+    },
+    [index, images.length, onIndex],
+  );
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "ArrowRight") go(1);
+      if (e.key === "ArrowLeft") go(-1);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open, go]);
+  const current = index !== null ? images[index] : null;
+  return (
+    <Dialog open={open} onClose={onClose} title={current ? current.label : "Image"} size="full">
+      {current && (
+        <div className="flex h-full flex-col text-white">
+          <div className="flex items-center justify-between gap-2 p-3 sm:p-4">
+            <p className="text-sm">
+              {current.label} <span className="text-white/60">· {index! + 1} of {images.length}</span>
+            </p>
+            <button type="button" onClick={onClose} className="rounded-full p-2 hover:bg-white/10" aria-label="Close">
+              <X className="h-5 w-5" aria-hidden />
+            </button>
+          </div>
+          <div className="relative flex min-h-0 flex-1 items-center justify-center px-2 pb-6 sm:px-16">
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img src={current.url} alt={current.label} className="max-h-full max-w-full rounded-lg object-contain" />
+            {images.length > 1 && (
+              <>
+                <button
+                  type="button"
+                  onClick={() => go(-1)}
+                  aria-label="Previous image"
+                  className="absolute left-2 top-1/2 -translate-y-1/2 rounded-full bg-white/10 p-2 hover:bg-white/20 sm:left-4"
+                >
+                  <ChevronLeft className="h-6 w-6" aria-hidden />
+                </button>
+                <button
+                  type="button"
+                  onClick={() => go(1)}
+                  aria-label="Next image"
+                  className="absolute right-2 top-1/2 -translate-y-1/2 rounded-full bg-white/10 p-2 hover:bg-white/20 sm:right-4"
+                >
+                  <ChevronRight className="h-6 w-6" aria-hidden />
+                </button>
+              </>
+            )}
+          </div>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+export function RecordView({
+  record,
+  roomId,
+  pinnedIds,
+  onPinned,
+}: {
+  record: RecordOut;
+  /** The room a pin goes to by default. */
+  roomId?: string;
+  pinnedIds?: Set<string>;
+  onPinned?: (imageId: string, roomId: string) => void;
+}) {
+  const [lightbox, setLightbox] = useState<number | null>(null);
+  const designs = [...record.designs].sort((a, b) => a.position - b.position);
+  const gallery: GalleryImage[] = [
+    ...designs.map((d) => ({ imageId: d.image_id, url: d.url, label: `Design ${d.position + 1}` })),
+    ...record.recommendations.map((r) => ({ imageId: r.image_id, url: r.url, label: `Reference: ${r.title}` })),
+  ];
+  const imageStatus = record.image_status;
+  const paragraphs = (record.story ?? "").split(/\n\s*\n/).filter((p) => p.trim());
+
+  return (
+    <div className="space-y-8">
+      <section aria-labelledby={`designs-${record.id}`}>
+        <h3 id={`designs-${record.id}`} className="sr-only">
+          Designs
+        </h3>
+        <ul className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="designs">
+          {[0, 1, 2, 3].map((position) => {
+            const design = designs.find((d) => d.position === position);
+            return (
+              <li key={position} className="group relative aspect-square overflow-hidden rounded-xl border border-line bg-stone-100">
+                {design ? (
+                  <>
+                    <button
+                      type="button"
+                      className="block h-full w-full"
+                      onClick={() => setLightbox(designs.indexOf(design))}
+                      aria-label={`Enlarge design ${position + 1}`}
+                    >
+                      {/* eslint-disable-next-line @next/next/no-img-element */}
+                      <img
+                        src={design.url}
+                        alt={`Design ${position + 1}${record.name && position === 0 ? `: ${record.name}` : ""}`}
+                        data-testid="design-image"
+                        className="h-full w-full object-cover transition-transform duration-500 group-hover:scale-[1.03]"
+                      />
+                      <span className="absolute bottom-2 left-2 hidden rounded-full bg-black/50 p-1.5 text-white group-hover:block">
+                        <Maximize2 className="h-3.5 w-3.5" aria-hidden />
+                      </span>
+                    </button>
+                    <div className="absolute right-2 top-2">
+                      <PinButton
+                        imageId={design.image_id}
+                        label={`design ${position + 1}`}
+                        defaultRoomId={roomId}
+                        pinned={pinnedIds?.has(design.image_id)}
+                        onPinned={(room) => onPinned?.(design.image_id, room)}
+                      />
+                    </div>
+                  </>
+                ) : (
+                  <div className="grid h-full w-full place-items-center text-xs text-muted">
+                    {imageStatus === "error" ? (
+                      <span className="px-2 text-center">Not generated</span>
+                    ) : (
+                      <span className="flex flex-col items-center gap-2">
+                        <span className="h-8 w-8 animate-pulse rounded-full bg-stone-200" />
+                        {imageStatus === "processing" ? "Drawing…" : "Waiting"}
+                      </span>
+                    )}
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <div className="grid gap-8 lg:grid-cols-5">
+        <section className="lg:col-span-3" aria-label="Story">
+          {record.story_status === "ready" ? (
+            <article data-testid="story">
+              <p className="label">{record.name}</p>
+              <h3 className="font-serif text-2xl leading-snug sm:text-3xl">{record.title}</h3>
+              <dl className="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-3">
+                <Fact term="Name" value={record.name} />
+                <Fact
+                  term="Dimensions"
+                  value={
+                    record.dimensions
+                      ? `W ${record.dimensions.width_cm} × D ${record.dimensions.depth_cm} × H ${record.dimensions.height_cm} cm`
+                      : null
+                  }
+                />
+                <Fact term="Material" value={record.material} />
+              </dl>
+              <div className="mt-5 space-y-3 font-serif text-[1.05rem] leading-relaxed text-stone-800">
+                {paragraphs.map((p, i) => (
+                  <p key={i}>{p}</p>
+                ))}
+              </div>
+            </article>
+          ) : (
+            <Placeholder status={record.story_status} label="The story" lines={5} />
+          )}
+        </section>
+        <section className="lg:col-span-2" aria-labelledby={`keywords-${record.id}`}>
+          <h3 id={`keywords-${record.id}`} className="label">
+            Keywords
+          </h3>
+          {record.keywords_status === "ready" ? (
+            <ul className="flex flex-wrap gap-2" data-testid="keywords">
+              {record.keywords.map((k) => (
+                <li key={k} className="chip" data-testid="keyword">
+                  {k}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Placeholder status={record.keywords_status} label="Keywords" lines={2} />
+          )}
+          <ProviderInfo record={record} />
+        </section>
+      </div>
+
+      <section aria-labelledby={`recs-${record.id}`}>
+        <h3 id={`recs-${record.id}`} className="label">
+          Kindred references
+        </h3>
+        {record.recommendation_status === "ready" ? (
+          record.recommendations.length ? (
+            <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="recommendations">
+              {record.recommendations.map((rec) => (
+                <li key={rec.reference_id} className="card flex gap-3 overflow-hidden p-3" data-testid="recommendation">
+                  <button
+                    type="button"
+                    className="h-20 w-20 shrink-0 overflow-hidden rounded-lg bg-stone-100"
+                    onClick={() => setLightbox(designs.length + record.recommendations.indexOf(rec))}
+                    aria-label={`Enlarge reference ${rec.title}`}
+                  >
+                    {/* eslint-disable-next-line @next/next/no-img-element */}
+                    <img src={rec.url} alt="" className="h-full w-full object-cover" />
+                  </button>
+                  <div className="min-w-0 flex-1">
+                    <p className="truncate text-sm font-medium" title={rec.title}>
+                      {rec.rank}. {rec.title}
+                    </p>
+                    {rec.source && <p className="truncate text-xs text-muted">{rec.source}</p>}
+                    <Score value={rec.score} />
+                    <div className="mt-1.5">
+                      <PinButton
+                        imageId={rec.image_id}
+                        label={`reference ${rec.title}`}
+                        defaultRoomId={roomId}
+                        pinned={pinnedIds?.has(rec.image_id)}
+                        onPinned={(room) => onPinned?.(rec.image_id, room)}
+                      />
+                    </div>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-muted">The reference library has nothing close enough yet.</p>
+          )
+        ) : (
+          <Placeholder status={record.recommendation_status} label="References" lines={1} />
+        )}
+      </section>
+
+      <Lightbox images={gallery} index={lightbox} onIndex={setLightbox} onClose={() => setLightbox(null)} />
+    </div>
+  );
+}
+
+function Score({ value }: { value: number }) {
+  const pct = Math.max(0, Math.min(1, value));
+  return (
+    <div className="mt-1 flex items-center gap-2" title="Cosine similarity to the designs' mean">
+      <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-stone-100" aria-hidden>
+        <div className="h-full rounded-full bg-clay-500" style={{ width: `${pct * 100}%` }} />
+      </div>
+      <span className="text-xs tabular-nums text-muted" data-testid="score">
+        <span className="sr-only">similarity </span>
+        {value.toFixed(3)}
+      </span>
+    </div>
+  );
+}
+
+function Fact({ term, value }: { term: string; value: string | null }) {
+  return (
+    <div className="rounded-lg bg-paper px-3 py-2">
+      <dt className="text-[11px] uppercase tracking-wider text-muted">{term}</dt>
+      <dd className="mt-0.5 font-medium">{value ?? "—"}</dd>
+    </div>
+  );
+}
+
+function Placeholder({ status, label, lines }: { status: string; label: string; lines: number }) {
+  if (status === "error") return <p className="text-sm text-muted">{label} could not be made for this record.</p>;
+  return (
+    <div aria-hidden className="space-y-2">
+      {Array.from({ length: lines }).map((_, i) => (
+        <div
+          key={i}
+          className={`h-3 rounded bg-stone-200/70 ${status === "processing" ? "animate-pulse" : ""}`}
+          style={{ width: `${90 - ((i * 17) % 40)}%` }}
+        />
+      ))}
+    </div>
+  );
+}
+
+function ProviderInfo({ record }: { record: RecordOut }) {
+  const rows: [string, string | null, string | null][] = [
+    ["Designs", record.image_provider, record.image_model],
+    ["Story", record.story_provider, record.story_model],
+    ["References", record.embedder_model ? "embedder" : null, record.embedder_model],
+  ];
+  if (!rows.some(([, p, m]) => p || m)) return null;
+  return (
+    <div className="mt-6 rounded-xl border border-line bg-paper p-3" data-testid="providers">
+      <p className="mb-2 flex items-center gap-1.5 text-[11px] font-medium uppercase tracking-wider text-muted">
+        <Cpu className="h-3.5 w-3.5" aria-hidden /> Made by
+      </p>
+      <dl className="space-y-1 text-xs">
+        {rows
+          .filter(([, p, m]) => p || m)
+          .map(([stage, provider, model]) => (
+            <div key={stage} className="flex justify-between gap-3">
+              <dt className="text-muted">{stage}</dt>
+              <dd className="truncate font-mono" title={[provider, model].filter(Boolean).join(" · ")}>
+                {stage === "References" ? model : [provider, model].filter(Boolean).join(" · ")}
+              </dd>
+            </div>
+          ))}
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+"use client";
+
+// Rename/describe a room, make it public with a copyable link, or delete it.
+import { useState } from "react";
+import { Check, Copy, Globe, Lock, Trash2 } from "lucide-react";
+import { api, errorMessage, type Room } from "@/api/client";
+import { Alert, Dialog } from "@/components/ui";
+import { useToast } from "@/components/Toast";
+
+export function shareUrl(room: Pick<Room, "slug">): string {
+  return `${window.location.origin}/public/?slug=${encodeURIComponent(room.slug)}`;
+}
+
+export function CopyLink({ url }: { url: string }) {
+  const [copied, setCopied] = useState(false);
+  const toast = useToast();
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      // Clipboard API refused (insecure context): select the text for a manual copy instead.
+      const input = document.getElementById("share-url") as HTMLInputElement | null;
+      input?.select();
+      return;
+    }
+    setCopied(true);
+    toast("Share link copied");
+    window.setTimeout(() => setCopied(false), 2000);
+  }
+  return (
+    <div className="flex gap-2">
+      <label htmlFor="share-url" className="sr-only">
+        Share link
+      </label>
+      <input id="share-url" readOnly value={url} className="field font-mono text-xs" onFocus={(e) => e.target.select()} />
+      <button type="button" className="btn-outline shrink-0" onClick={copy}>
+        {copied ? <Check className="h-4 w-4" aria-hidden /> : <Copy className="h-4 w-4" aria-hidden />}
+        {copied ? "Copied" : "Copy"}
+      </button>
+    </div>
+  );
+}
+
+export function RoomSettingsDialog({
+  room,
+  open,
+  onClose,
+  onSaved,
+  onDeleted,
+}: {
+  room: Room;
+  open: boolean;
+  onClose: () => void;
+  onSaved: (room: Room) => void;
+  onDeleted: () => void;
+}) {
+  return (
+    <Dialog open={open} onClose={onClose} title="Room settings">
+      {open && <RoomSettingsForm room={room} onClose={onClose} onSaved={onSaved} onDeleted={onDeleted} />}
+    </Dialog>
+  );
+}
+
+function RoomSettingsForm({
+  room,
+  onClose,
+  onSaved,
+  onDeleted,
+}: {
+  room: Room;
+  onClose: () => void;
+  onSaved: (room: Room) => void;
+  onDeleted: () => void;
+}) {
+  const toast = useToast();
+  const [name, setName] = useState(room.name);
+  const [description, setDescription] = useState(room.description);
+  const [isPublic, setIsPublic] = useState(room.is_public);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  async function save(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const { data, error: err } = await api.PATCH("/api/v1/layerroom/{room_id}", {
+      params: { path: { room_id: room.id } },
+      body: { name: name.trim(), description: description.trim(), is_public: isPublic },
+    });
+    setBusy(false);
+    if (!data) return setError(errorMessage(err, "Could not save the room."));
+    toast("Room saved");
+    onSaved(data);
+    onClose();
+  }
+
+  async function remove() {
+    setBusy(true);
+    const { error: err, response } = await api.DELETE("/api/v1/layerroom/{room_id}", {
+      params: { path: { room_id: room.id } },
+    });
+    setBusy(false);
+    if (!response.ok) return setError(errorMessage(err, "Could not delete the room."));
+    toast(`Deleted “${room.name}”`);
+    onDeleted();
+  }
+
+  return (
+    <form onSubmit={save} className="space-y-4">
+      <div>
+        <label htmlFor="room-name" className="label">
+          Name
+        </label>
+        <input
+          id="room-name"
+          className="field"
+          required
+          maxLength={100}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+      <div>
+        <label htmlFor="room-description" className="label">
+          Description
+        </label>
+        <textarea
+          id="room-description"
+          className="field min-h-24"
+          maxLength={1000}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          placeholder="What is this room exploring?"
+        />
+      </div>
+      <fieldset className="rounded-xl border border-line p-4">
+        <legend className="px-1 text-xs font-medium uppercase tracking-wider text-muted">Visibility</legend>
+        <label className="flex cursor-pointer items-start gap-3">
+          <input
+            type="checkbox"
+            role="switch"
+            aria-checked={isPublic}
+            checked={isPublic}
+            onChange={(e) => setIsPublic(e.target.checked)}
+            className="mt-1 h-4 w-4 accent-clay-600"
+          />
+          <span>
+            <span className="flex items-center gap-1.5 text-sm font-medium">
+              {isPublic ? <Globe className="h-4 w-4" aria-hidden /> : <Lock className="h-4 w-4" aria-hidden />}
+              Public room
+            </span>
+            <span className="block text-xs text-muted">
+              Anyone with the link can view the room&apos;s uploads and pinned images. Nobody else can edit it.
+            </span>
+          </span>
+        </label>
+        {isPublic && room.is_public && (
+          <div className="mt-3">
+            <CopyLink url={shareUrl(room)} />
+          </div>
+        )}
+        {isPublic && !room.is_public && (
+          <p className="mt-3 text-xs text-muted">Save to publish; the share link appears here.</p>
+        )}
+      </fieldset>
+      {error && <Alert>{error}</Alert>}
+      <div className="flex flex-wrap items-center justify-between gap-3 pt-2">
+        {confirmDelete ? (
+          <div className="flex items-center gap-2">
+            <button type="button" className="btn-danger" onClick={remove} disabled={busy}>
+              <Trash2 className="h-4 w-4" aria-hidden /> Yes, delete
+            </button>
+            <button type="button" className="btn-ghost" onClick={() => setConfirmDelete(false)}>
+              Keep it
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="btn-ghost text-red-700" onClick={() => setConfirmDelete(true)}>
+            <Trash2 className="h-4 w-4" aria-hidden /> Delete room
+          </button>
+        )}
+        <div className="flex gap-2">
+          <button type="button" className="btn-ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn-primary" disabled={busy || !name.trim()}>
+            Save
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}

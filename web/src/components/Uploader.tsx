@@ -1,0 +1,176 @@
+"use client";
+
+// Pick or drop 1–4 reference images. Checks mirror the server's (JPEG/PNG/WebP, ≤ 20 MB) so a
+// designer hears at once why a file was turned away; each accepted file is uploaded right away.
+import { useRef, useState } from "react";
+import { ImagePlus, Loader2, X } from "lucide-react";
+import { api, errorMessage, type ImageOut } from "@/api/client";
+
+export const MAX_INPUTS = 4;
+export const MAX_BYTES = 20 * 1024 * 1024;
+export const ACCEPTED = ["image/jpeg", "image/png", "image/webp"];
+
+export interface Slot {
+  key: string;
+  preview: string;
+  name: string;
+  image?: ImageOut;
+  uploading: boolean;
+}
+
+export function checkFile(file: File): string | null {
+  if (!ACCEPTED.includes(file.type)) return `${file.name}: only JPEG, PNG or WebP images can be used.`;
+  if (file.size > MAX_BYTES) return `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; the limit is 20 MB.`;
+  if (file.size === 0) return `${file.name} is empty.`;
+  return null;
+}
+
+export function Uploader({
+  roomId,
+  slots,
+  setSlots,
+  onUploaded,
+  disabled,
+}: {
+  roomId: string;
+  slots: Slot[];
+  setSlots: React.Dispatch<React.SetStateAction<Slot[]>>;
+  onUploaded: (image: ImageOut) => void;
+  disabled?: boolean;
+}) {
+  const input = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const [problems, setProblems] = useState<string[]>([]);
+  const free = MAX_INPUTS - slots.length;
+
+  async function upload(slot: Slot, file: File) {
+    const { data, error } = await api.POST("/api/v1/layerroom/{room_id}/images", {
+      params: { path: { room_id: roomId } },
+      body: { file: file as unknown as string },
+      bodySerializer: () => {
+        const form = new FormData();
+        form.append("file", file, file.name);
+        return form;
+      },
+    });
+    if (!data) {
+      setProblems((p) => [...p, `${file.name}: ${errorMessage(error, "upload failed")}`]);
+      setSlots((s) => s.filter((x) => x.key !== slot.key));
+      URL.revokeObjectURL(slot.preview);
+      return;
+    }
+    setSlots((s) => s.map((x) => (x.key === slot.key ? { ...x, image: data, uploading: false } : x)));
+    onUploaded(data);
+  }
+
+  function accept(files: FileList | File[]) {
+    const found: string[] = [];
+    const fresh: [Slot, File][] = [];
+    for (const file of Array.from(files)) {
+      const problem = checkFile(file);
+      if (problem) {
+        found.push(problem);
+        continue;
+      }
+      if (fresh.length >= free) {
+        found.push(`Up to ${MAX_INPUTS} images per generation: ${file.name} was left out.`);
+        continue;
+      }
+      const slot = {
+        key: `${Date.now()}-${Math.random()}`,
+        preview: URL.createObjectURL(file),
+        name: file.name,
+        uploading: true,
+      };
+      fresh.push([slot, file]);
+    }
+    setProblems(found);
+    if (!fresh.length) return;
+    setSlots((s) => [...s, ...fresh.map(([slot]) => slot)]);
+    for (const [slot, file] of fresh) void upload(slot, file);
+  }
+
+  return (
+    <div>
+      <div
+        onDragOver={(e) => {
+          e.preventDefault();
+          if (!disabled && free > 0) setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          if (!disabled && free > 0) accept(e.dataTransfer.files);
+        }}
+        className={`grid grid-cols-2 gap-3 rounded-2xl border-2 border-dashed p-3 transition-colors sm:grid-cols-4 ${
+          dragging ? "border-clay-500 bg-clay-50" : "border-line bg-paper/60"
+        }`}
+        data-testid="dropzone"
+      >
+        {slots.map((slot, i) => (
+          <div key={slot.key} className="relative aspect-square overflow-hidden rounded-xl bg-stone-100" data-testid="input-slot">
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img src={slot.image?.url ?? slot.preview} alt={`Reference ${i + 1}: ${slot.name}`} className="h-full w-full object-cover" />
+            {slot.uploading && (
+              <div className="absolute inset-0 grid place-items-center bg-white/60">
+                <Loader2 className="h-5 w-5 animate-spin text-clay-600" aria-label="Uploading" />
+              </div>
+            )}
+            <button
+              type="button"
+              onClick={() => {
+                setSlots((s) => s.filter((x) => x.key !== slot.key));
+                if (!slot.image) URL.revokeObjectURL(slot.preview);
+              }}
+              className="absolute right-1.5 top-1.5 rounded-full bg-white/95 p-1 text-ink shadow hover:bg-white"
+              aria-label={`Remove reference ${i + 1} (${slot.name})`}
+              disabled={disabled}
+            >
+              <X className="h-3.5 w-3.5" aria-hidden />
+            </button>
+          </div>
+        ))}
+        {free > 0 && (
+          <button
+            type="button"
+            disabled={disabled}
+            onClick={() => input.current?.click()}
+            className={`flex flex-col items-center justify-center gap-2 rounded-xl border border-line bg-white px-3 text-center text-sm text-muted transition-colors hover:border-clay-500 hover:text-ink ${
+              slots.length === 0 ? "col-span-2 min-h-44 py-8 sm:col-span-4" : "aspect-square"
+            }`}
+          >
+            <ImagePlus className="h-6 w-6 text-clay-600" aria-hidden />
+            <span className="font-medium text-ink">
+              {slots.length === 0 ? "Drop reference images here, or choose files" : "Add another"}
+            </span>
+            {slots.length === 0 && (
+              <span className="text-xs">1–4 images · JPEG, PNG or WebP · up to 20 MB each</span>
+            )}
+          </button>
+        )}
+        <input
+          ref={input}
+          type="file"
+          accept={ACCEPTED.join(",")}
+          multiple
+          className="sr-only"
+          aria-label="Choose reference images"
+          data-testid="file-input"
+          tabIndex={-1}
+          onChange={(e) => {
+            if (e.target.files) accept(e.target.files);
+            e.target.value = "";
+          }}
+        />
+      </div>
+      {problems.length > 0 && (
+        <ul role="alert" className="mt-2 space-y-1 text-sm text-red-700">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+"use client";
+
+// A record kept live: fetched once, then followed over SSE until every stage has ended.
+import { useEffect, useRef, useState } from "react";
+import { getRecord, STREAM_EVENTS, streamUrl, type RecordOut } from "@/api/records";
+import { errorMessage } from "@/api/client";
+
+export interface LiveRecord {
+  record: RecordOut | null;
+  error: string | null;
+  /** "live" while the stream is open, "polling" when it fell back, "idle" otherwise. */
+  connection: "live" | "polling" | "idle";
+}
+
+const POLL_MS = 2000;
+
+export function useLiveRecord(recordId: string | null, onDone?: (record: RecordOut) => void): LiveRecord {
+  const [record, setRecord] = useState<RecordOut | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [connection, setConnection] = useState<LiveRecord["connection"]>("idle");
+  const onDoneRef = useRef(onDone);
+  onDoneRef.current = onDone;
+
+  useEffect(() => {
+    if (!recordId) return;
+    let closed = false;
+    let source: EventSource | null = null;
+    let timer: number | undefined;
+    let latestVersion = -1;
+    let finished = false;
+    let sawRunning = false;
+    setRecord(null);
+    setError(null);
+
+    const accept = (next: RecordOut) => {
+      if (closed || next.version < latestVersion) return;
+      latestVersion = next.version;
+      setRecord(next);
+      if (!next.done) sawRunning = true;
+      else if (!finished) {
+        finished = true;
+        finish(next);
+      }
+    };
+    const finish = (last: RecordOut) => {
+      source?.close();
+      source = null;
+      window.clearTimeout(timer);
+      setConnection("idle");
+      // Only a record seen running "finishes"; opening an old record is not an event.
+      if (sawRunning) onDoneRef.current?.(last);
+    };
+    const poll = async () => {
+      const { data, error: err } = await getRecord(recordId);
+      if (closed) return;
+      if (!data) {
+        setError(errorMessage(err, "Could not load this record."));
+        setConnection("idle");
+        return;
+      }
+      accept(data);
+      if (!data.done && !closed) timer = window.setTimeout(poll, POLL_MS);
+    };
+    const listen = () => {
+      source = new EventSource(streamUrl(recordId));
+      setConnection("live");
+      const onEvent = (event: MessageEvent<string>) => {
+        try {
+          accept(JSON.parse(event.data) as RecordOut);
+        } catch {
+          /* a malformed event: the next one carries the full state again */
+        }
+      };
+      for (const name of [...STREAM_EVENTS, "message"]) source.addEventListener(name, onEvent as EventListener);
+      source.addEventListener("end", () => {
+        // The last state event came before `end`; read the record once more to be sure.
+        source?.close();
+        if (!finished) void poll();
+      });
+      source.onerror = () => {
+        // EventSource retries by itself on a dropped connection; once it gives up (an HTTP
+        // error such as 401/404), fall back to polling, which also surfaces the error text.
+        if (source?.readyState === EventSource.CLOSED && !closed) {
+          source = null;
+          setConnection("polling");
+          void poll();
+        }
+      };
+    };
+
+    void (async () => {
+      const { data, error: err } = await getRecord(recordId);
+      if (closed) return;
+      if (!data) {
+        setError(errorMessage(err, "Could not load this record."));
+        return;
+      }
+      accept(data);
+      if (!data.done) listen();
+    })();
+
+    return () => {
+      closed = true;
+      source?.close();
+      window.clearTimeout(timer);
+    };
+  }, [recordId]);
+
+  return { record, error, connection };
+}
