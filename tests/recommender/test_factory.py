@@ -12,7 +12,7 @@ from layerminder.config import Settings
 from layerminder.errors import ServiceUnavailable
 from layerminder.recommender.basic import BasicDescriptorEmbedder
 from layerminder.recommender.clip_onnx import ClipOnnxEmbedder
-from layerminder.recommender.factory import build_embedder
+from layerminder.recommender.factory import as_text_embedder, build_embedder
 
 
 def settings(**values: Any) -> Settings:
@@ -50,3 +50,10 @@ def test_explicit_choices(tiny_clip_dir: Path, tmp_path: Path) -> None:
     assert isinstance(int8, ClipOnnxEmbedder) and int8.model_id.endswith(":int8")
     with pytest.raises(ServiceUnavailable):
         build_embedder(settings(embedder="clip", clip_model_dir=tmp_path))
+
+
+def test_text_search_is_there_only_for_clip(tiny_clip_dir: Path) -> None:
+    clip = build_embedder(settings(clip_model_dir=tiny_clip_dir))
+    text = as_text_embedder(clip)
+    assert text is not None and text.embed_texts(["oak chair"]).shape == (1, clip.dim)
+    assert as_text_embedder(build_embedder(settings(embedder="basic"))) is None

@@ -97,7 +97,7 @@ class ClipOnnxEmbedder:
         self.model_dir = Path(model_dir)
         self.precision: Precision = precision
         self.fast_decode = fast_decode
-        self.intra_op_threads = intra_op_threads or os.cpu_count() or 1
+        self.intra_op_threads = intra_op_threads or _usable_cores()
         self.manifest = ClipManifest.load(self.model_dir)
         if verify_files:
             self.verify()
@@ -231,6 +231,14 @@ class ClipOnnxEmbedder:
             )
         except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types
             raise ClipModelMissing(f"cannot load CLIP model {path}: {exc}") from exc
+
+
+def _usable_cores() -> int:
+    # The cores this process may run on (a container's CPU set), not the host's count.
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _triple(values: Any) -> tuple[float, float, float]:

@@ -6,7 +6,7 @@ import logging
 
 from layerminder.config import Settings
 from layerminder.errors import ServiceUnavailable
-from layerminder.recommender.base import Embedder
+from layerminder.recommender.base import Embedder, TextEmbedder
 from layerminder.recommender.basic import BasicDescriptorEmbedder
 from layerminder.recommender.clip_onnx import ClipOnnxEmbedder, has_clip_model
 
@@ -47,3 +47,8 @@ def build_embedder(settings: Settings) -> Embedder:
         extra={"embedder": clip.model_id},
     )
     return clip
+
+
+def as_text_embedder(embedder: Embedder) -> TextEmbedder | None:
+    """The same embedder seen as a text embedder, or None (the basic descriptor has no text)."""
+    return embedder if callable(getattr(embedder, "embed_texts", None)) else None  # type: ignore[return-value]

@@ -1,0 +1,281 @@
+"""CLIP embedding speed: the seed's path (torch, one image at a time) against ONNX Runtime.
+
+Full-size ViT-B/32 architecture with random weights (speed does not depend on weight values),
+exported once with `export_clip` into a cache directory; needs the `export` extra for that and
+for the seed's path. Prints ms per recommendation (4 designs, 1024² JPEG → top-k) and library
+import images/s (files → decode → preprocess → embed → index), then the agreement of the reduced
+paths (draft decode, int8) with exact fp32.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from layerminder.recommender.base import l2_normalise, mean_direction
+from layerminder.recommender.clip_onnx import ClipOnnxEmbedder, has_clip_model
+from layerminder.recommender.export import export_clip
+from layerminder.recommender.index import VectorIndex
+from layerminder.recommender.preprocess import preprocess_bytes
+
+DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "layerminder"
+TOP_K = 3
+
+
+# -- the model -------------------------------------------------------------------------------
+
+
+def ensure_model(cache: Path) -> tuple[Path, Path]:
+    """Export a random ViT-B/32 CLIP once; returns (onnx dir, torch source dir)."""
+    onnx_dir, source = cache / "clip-vit-b32-random-onnx", cache / "clip-vit-b32-random-torch"
+    if has_clip_model(onnx_dir) and (source / "config.json").exists():
+        return onnx_dir, source
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import CLIPConfig, CLIPModel
+    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+
+    words = ["<|unk|>", "<|startoftext|>", "chair", "table", "oak", "walnut", "<|endoftext|>"]
+    vocab = {word: i for i, word in enumerate(words)}
+    tokenizer = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<|unk|>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<|startoftext|> $A <|endoftext|>",
+        special_tokens=[("<|startoftext|>", 1), ("<|endoftext|>", 6)],
+    )
+    torch.manual_seed(0)
+    # CLIPConfig's defaults are openai/clip-vit-base-patch32's architecture.
+    config = CLIPConfig(text_config={"eos_token_id": 6, "bos_token_id": 1, "pad_token_id": 6})
+    print(f"building a random ViT-B/32 CLIP in {source} and exporting it (once)…", flush=True)
+    CLIPModel(config).save_pretrained(source)
+    tokenizer.save(str(source / "tokenizer.json"))
+    (source / "tokenizer_config.json").write_text(json.dumps({"pad_token": "<|endoftext|>"}))
+    CLIPImageProcessorPil().save_pretrained(source)
+    export_clip(source, onnx_dir, quantize_int8=True, name="clip-vit-b32-random")
+    return onnx_dir, source
+
+
+# -- inputs ----------------------------------------------------------------------------------
+
+
+def design_jpegs(count: int, size: int = 1024, quality: int = 50) -> list[bytes]:
+    """Photo-like 1024² JPEGs at the seed's generation settings (JPEG, compression 50)."""
+    rng = np.random.default_rng(42)
+    images = []
+    y, x = np.mgrid[0:size, 0:size] / size
+    for _ in range(count):
+        base = rng.uniform(0, 255, 3) + x[..., None] * rng.uniform(-90, 90, 3)
+        image = base + y[..., None] * rng.uniform(-90, 90, 3)
+        for _ in range(12):
+            top, left = rng.integers(0, size - 64, 2)
+            h, w = rng.integers(32, size // 2, 2)
+            image[top : top + h, left : left + w] = rng.uniform(0, 255, 3)
+        image += rng.normal(0, 8, image.shape)
+        buffer = io.BytesIO()
+        Image.fromarray(np.clip(image, 0, 255).astype(np.uint8)).save(
+            buffer, "JPEG", quality=quality
+        )
+        images.append(buffer.getvalue())
+    return images
+
+
+def library_index(model_id: str, dim: int, size: int = 10_000) -> VectorIndex:
+    rng = np.random.default_rng(1)
+    index = VectorIndex(model_id, dim)
+    vectors = l2_normalise(rng.standard_normal((size, dim), dtype=np.float32))
+    index.add(np.arange(size, dtype=np.int64), vectors, model_id=model_id)
+    return index
+
+
+# -- timing ----------------------------------------------------------------------------------
+
+
+def median_ms(run: Callable[[], object], repeats: int, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+class SeedPath:
+    """The seed's recommendation: torch fp32 + CLIPImageProcessor, one image at a time."""
+
+    def __init__(self, source: Path) -> None:
+        import torch
+        from transformers import CLIPModel
+        from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+
+        self.torch = torch
+        self.model = CLIPModel.from_pretrained(source).eval()
+        # transformers 5's CLIPImageProcessor needs torchvision (no CPU build here); the PIL
+        # backend is numerically the seed's CLIPImageProcessor.
+        self.processor = CLIPImageProcessorPil()
+
+    def embed(self, images: Sequence[bytes]) -> np.ndarray:
+        rows = []
+        for data in images:
+            image = Image.open(io.BytesIO(data)).convert("RGB")
+            inputs = self.processor(images=image, return_tensors="pt")
+            with self.torch.no_grad():
+                features: Any = self.model.get_image_features(**inputs)
+            features = getattr(features, "pooler_output", features)
+            rows.append((features / features.norm(dim=-1, keepdim=True)).numpy()[0])
+        return np.stack(rows).astype(np.float32)
+
+
+def recommend(
+    embed: Callable[[Sequence[bytes]], np.ndarray], index: VectorIndex, model_id: str
+) -> Callable[[Sequence[bytes]], None]:
+    def run(designs: Sequence[bytes]) -> None:
+        query = mean_direction(embed(designs))
+        index.search(query, TOP_K, model_id=model_id)
+
+    return run
+
+
+def import_rate(
+    paths: Sequence[Path],
+    embed: Callable[[Sequence[bytes]], np.ndarray],
+    model_id: str,
+    dim: int,
+    batch: int,
+) -> float:
+    index = VectorIndex(model_id, dim)
+    start = time.perf_counter()
+    for offset in range(0, len(paths), batch):
+        chunk = paths[offset : offset + batch]
+        vectors = embed([p.read_bytes() for p in chunk])
+        index.add(np.arange(offset, offset + len(chunk)), vectors, model_id=model_id)
+    return len(paths) / (time.perf_counter() - start)
+
+
+def pipelined_import_rate(paths: Sequence[Path], clip: ClipOnnxEmbedder, batch: int) -> float:
+    """Decode + preprocess the next batch in a thread while ONNX Runtime embeds this one."""
+    index = VectorIndex(clip.model_id, clip.dim)
+    chunks = [paths[i : i + batch] for i in range(0, len(paths), batch)]
+
+    def prepare(chunk: Sequence[Path]) -> np.ndarray:
+        return preprocess_bytes([p.read_bytes() for p in chunk], fast=clip.fast_decode)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(prepare, chunks[0])
+        for i, _chunk in enumerate(chunks):
+            pixels = pending.result()
+            if i + 1 < len(chunks):
+                pending = pool.submit(prepare, chunks[i + 1])
+            vectors = clip.embed_pixels(pixels)
+            ids = np.arange(i * batch, i * batch + len(vectors))
+            index.add(ids, vectors, model_id=clip.model_id)
+    return len(paths) / (time.perf_counter() - start)
+
+
+def top5_overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean share of each item's top-5 neighbours (among the others) both embeddings agree on."""
+    overlaps = []
+    for sims_a, sims_b, i in zip(a @ a.T, b @ b.T, range(len(a)), strict=True):
+        sims_a[i] = sims_b[i] = -np.inf
+        top_a, top_b = set(np.argsort(-sims_a)[:5]), set(np.argsort(-sims_b)[:5])
+        overlaps.append(len(top_a & top_b) / 5)
+    return float(np.mean(overlaps))
+
+
+# -- main ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--library-images", type=int, default=96)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--no-seed", action="store_true", help="skip the torch (seed) path")
+    args = parser.parse_args()
+
+    onnx_dir, source = ensure_model(args.cache)
+    designs = design_jpegs(4)
+    library = design_jpegs(args.library_images)
+    print(f"{os.cpu_count()} CPUs; model {onnx_dir}")
+
+    embedders = {
+        "onnx fp32": ClipOnnxEmbedder(onnx_dir, "fp32"),
+        "onnx fp32 + draft decode": ClipOnnxEmbedder(onnx_dir, "fp32", fast_decode=True),
+        "onnx int8": ClipOnnxEmbedder(onnx_dir, "int8"),
+        "onnx int8 + draft decode": ClipOnnxEmbedder(onnx_dir, "int8", fast_decode=True),
+    }
+    for embedder in embedders.values():
+        embedder.load()
+    seed = None if args.no_seed else SeedPath(source)
+
+    rows: list[tuple[str, float, float]] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = []
+        for i, data in enumerate(library):
+            path = Path(scratch) / f"ref-{i:04d}.jpg"
+            path.write_bytes(data)
+            paths.append(path)
+        if seed is not None:
+            index = library_index("seed", 512)
+            ms = median_ms(lambda: recommend(seed.embed, index, "seed")(designs), args.repeats)
+            rate = import_rate(paths[:32], seed.embed, "seed", 512, args.batch)
+            rows.append(("seed: torch fp32, one image at a time", ms, rate))
+        for name, embedder in embedders.items():
+            index = library_index(embedder.model_id, embedder.dim)
+            run = recommend(embedder.embed_images, index, embedder.model_id)
+            ms = median_ms(lambda run=run: run(designs), args.repeats)  # type: ignore[misc]
+            rate = import_rate(paths, embedder.embed_images, embedder.model_id, 512, args.batch)
+            rows.append((name, ms, rate))
+        pipelined = pipelined_import_rate(paths, embedders["onnx int8 + draft decode"], args.batch)
+
+    base_ms = rows[0][1] if seed is not None else None
+    base_rate = rows[0][2] if seed is not None else None
+    print()
+    print(
+        f"{'path':<40} {'ms/recommendation':>18} {'vs seed':>8} {'import img/s':>13} {'vs seed':>8}"
+    )
+    for name, ms, rate in rows:
+        speed = f"{base_ms / ms:.1f}x" if base_ms else "-"
+        throughput = f"{rate / base_rate:.1f}x" if base_rate else "-"
+        print(f"{name:<40} {ms:>18.1f} {speed:>8} {rate:>13.1f} {throughput:>8}")
+    print(f"{'onnx int8 + draft, decode pipelined':<40} {'':>18} {'':>8} {pipelined:>13.1f}")
+    print(f"(recommendation: 4 designs 1024² JPEG → top-{TOP_K} of 10k; import batch {args.batch})")
+
+    # Agreement of the reduced paths with exact fp32, on the library images.
+    exact = embedders["onnx fp32"].embed_images(library)
+    print()
+    print(
+        f"{'against onnx fp32 (exact decode)':<40} {'mean cos':>9} {'min cos':>9} "
+        f"{'top-5 overlap':>14}"
+    )
+    for name in ("onnx fp32 + draft decode", "onnx int8", "onnx int8 + draft decode"):
+        other = embedders[name].embed_images(library)
+        cosines = (exact * other).sum(axis=1)
+        overlap = top5_overlap(exact, other)
+        print(f"{name:<40} {cosines.mean():>9.5f} {cosines.min():>9.5f} {overlap:>14.3f}")
+    pairwise = exact @ exact.T
+    off_diagonal = pairwise[~np.eye(len(exact), dtype=bool)]
+    print(f"(random weights: distinct images already score {off_diagonal.mean():.3f} on average)")
+    if seed is not None:
+        torch_rows = seed.embed(library[:4])
+        gap = np.abs(torch_rows - exact[:4]).max()
+        print(f"onnx fp32 vs torch on the same images: max abs difference {gap:.2e}")
+
+
+if __name__ == "__main__":
+    main()
