@@ -1,0 +1,316 @@
+"""The whole pipeline through the API with the OpenAI providers: the real openai SDK, real HTTP.
+
+One LayerMinder server process for the module, pointed at a fake OpenAI server that runs in this
+test process (a thread). Each test programs the fake's replies, generates through HTTP, follows
+the record over SSE to the end, and checks both what the user sees and what the fake received.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests.fakes.openai_server import (
+    FakeOpenAI,
+    RecordedRequest,
+    chat_reply,
+    content_policy_violation,
+    rate_limited,
+    running_fake_openai,
+    server_error,
+    story_json,
+)
+from tests.helpers import Account, create_room, make_image, signup, upload_image
+from tests.live import LiveServer, events_until_end, server_env, start_server
+
+pytestmark = pytest.mark.slow
+
+IMAGE_MODEL = "gpt-image-2"
+STORY_MODEL = "gpt-6-luna"
+EDITS = "/v1/images/edits"
+CHAT = "/v1/chat/completions"
+STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeOpenAI]:
+    with running_fake_openai() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def server(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    root = tmp_path_factory.mktemp("openai-pipeline")
+    env = server_env(
+        root / "data",
+        f"sqlite+aiosqlite:///{root / 'lm.db'}",
+        seed_library="true",
+        image_provider="openai",
+        story_provider="openai",
+        openai_api_key=fake.api_key,
+        openai_base_url=fake.base_url,
+        image_model=IMAGE_MODEL,
+        story_model=STORY_MODEL,
+        openai_timeout_seconds="10",
+        openai_max_attempts="3",
+        # The backoff scales from this budget: waits of a few tens of milliseconds.
+        openai_max_retry_seconds="0.5",
+    )
+    # Nothing from the developer's shell may reach the real API.
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
+        env.pop(name, None)
+    live = start_server(env, root / "server.log")
+    yield live
+    live.stop()
+
+
+@pytest.fixture(autouse=True)
+def clean_fake(fake: FakeOpenAI) -> Iterator[FakeOpenAI]:
+    """Each test starts with empty reply queues and no recorded requests."""
+    fake.script.images.clear()
+    fake.script.chat.clear()
+    with fake._lock:
+        fake.requests.clear()
+    yield fake
+    leftover = len(fake.script.images) + len(fake.script.chat)
+    assert leftover == 0, "the test queued replies the pipeline never asked for"
+
+
+async def _generate_and_follow(
+    client: httpx.AsyncClient, account: Account, inputs: int, keyword: str | None = "walnut"
+) -> dict[str, Any]:
+    """Upload `inputs` references, generate, follow the SSE stream to `end`; the final record."""
+    room_id = await create_room(client, account)
+    colours = [(200, 60, 40), (40, 90, 160), (230, 200, 120), (60, 60, 60)]
+    image_ids = [
+        (await upload_image(client, account, room_id, make_image(color=colours[i])))["id"]
+        for i in range(inputs)
+    ]
+    body: dict[str, Any] = {"session_id": room_id, "input_image_ids": image_ids}
+    if keyword is not None:
+        body["keyword"] = keyword
+    response = await client.post("/api/v1/generate", json=body, headers=account.headers)
+    assert response.status_code == 202, response.text
+    record_id = response.json()["record_id"]
+    events = await events_until_end(client, record_id, account.token)
+    assert events[-1].event == "end"
+    record = await client.get(f"/api/v1/records/{record_id}", headers=account.headers)
+    assert record.status_code == 200
+    final: dict[str, Any] = record.json()
+    return final
+
+
+async def _balance(client: httpx.AsyncClient, account: Account) -> tuple[int, list[str]]:
+    body = (await client.get("/api/v1/credits", headers=account.headers)).json()
+    return body["balance"], [t["reason"] for t in body["transactions"]]
+
+
+def _statuses(requests: list[RecordedRequest]) -> list[int]:
+    return [request.status for request in requests]
+
+
+def _assert_ready(record: dict[str, Any], server: LiveServer) -> None:
+    assert all(record[stage] == "ready" for stage in STAGES), (
+        {stage: record[stage] for stage in STAGES},
+        record.get("image_error"),
+        record.get("story_error"),
+        record.get("recommendation_error"),
+        server.log()[-3000:],
+    )
+
+
+async def test_happy_path_sends_what_the_api_expects_and_stores_usage(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=3)
+        _assert_ready(record, server)
+
+        # What the user sees.
+        assert len(record["designs"]) == 4
+        assert len({d["image_id"] for d in record["designs"]}) == 4
+        design = await client.get(record["designs"][0]["url"])
+        assert design.headers["content-type"] == "image/jpeg"
+        assert Image.open(io.BytesIO(design.content)).size == (1024, 1024)
+        assert record["keywords"] == json.loads(story_json())["keywords"]
+        assert len(record["keywords"]) == 12
+        assert record["name"] == "Nordic Oak Lounge Chair"
+        assert record["dimensions"] == {"width_cm": 72, "depth_cm": 80, "height_cm": 76}
+        assert len(record["story"].split("\n\n")) == 2
+        assert record["image_provider"] == record["story_provider"] == "openai"
+        assert record["image_model"] == IMAGE_MODEL
+        assert record["story_model"] == STORY_MODEL
+        assert len(record["recommendations"]) == 3
+        assert await _balance(client, account) == (49, ["generation", "signup"])
+
+        # The usage the API reported, as stored on the record.
+        images_usage = record["usage"]["images"]
+        assert images_usage["images"] == 4
+        assert images_usage["input_image_tokens"] == 3 * 323
+        assert images_usage["output_tokens"] == 4 * 272
+        assert images_usage["total_tokens"] > images_usage["output_tokens"]
+        story_usage = record["usage"]["story"]
+        assert story_usage["requests"] == 1
+        assert story_usage["prompt_tokens"] > 0 and story_usage["completion_tokens"] > 0
+        assert story_usage["completion_reasoning_tokens"] == 0
+
+    # What the fake OpenAI server received: one edit call with every reference.
+    (edit,) = fake.requests_to(EDITS)
+    assert edit.status == 200
+    assert edit.headers["authorization"] == f"Bearer {fake.api_key}"
+    assert edit.form["model"] == IMAGE_MODEL
+    assert edit.form["n"] == "4"
+    assert edit.form["size"] == "1024x1024"
+    assert edit.form["quality"] == "low"
+    assert edit.form["output_format"] == "jpeg"
+    assert edit.form["output_compression"] == "50"
+    assert "walnut" in edit.form["prompt"] and "3 reference images" in edit.form["prompt"]
+    images = [f for f in edit.files if f.field == "image[]"]
+    assert len(images) == len(edit.files) == 3
+    assert [f.filename for f in images] == [f"reference-{i}.jpg" for i in (1, 2, 3)]
+    assert {f.content_type for f in images} == {"image/jpeg"}
+
+    # One chat call: system + user with text and the first design as a data URL.
+    (chat,) = fake.requests_to(CHAT)
+    assert chat.status == 200
+    body = chat.json
+    assert body["model"] == STORY_MODEL
+    assert body["reasoning_effort"] == "low"
+    assert body["response_format"]["type"] == "json_schema"
+    assert body["response_format"]["json_schema"]["strict"] is True
+    system, user = body["messages"]
+    assert system["role"] == "system" and "furniture" in system["content"]
+    assert user["role"] == "user"
+    text_part, image_part = user["content"]
+    assert text_part["type"] == "text" and "walnut" in text_part["text"]
+    assert image_part["type"] == "image_url"
+    url = image_part["image_url"]["url"]
+    assert url.startswith("data:image/jpeg;base64,")
+    sent = base64.b64decode(url.split(",", 1)[1])
+    assert sent == design.content  # exactly the first stored design
+
+
+async def test_without_a_keyword_the_prompt_still_makes_sense(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=1, keyword=None)
+        _assert_ready(record, server)
+    (edit,) = fake.requests_to(EDITS)
+    prompt = edit.form["prompt"]
+    assert "this reference image" in prompt and "contemporary minimalist" in prompt
+    assert len([f for f in edit.files if f.field == "image[]"]) == 1
+    (chat,) = fake.requests_to(CHAT)
+    assert "described the intended style" not in chat.json["messages"][1]["content"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("transient", "status"), [(rate_limited, 429), (server_error, 500)], ids=["429", "500"]
+)
+async def test_a_transient_image_error_is_retried(
+    server: LiveServer, fake: FakeOpenAI, transient: Any, status: int
+) -> None:
+    fake.queue_images(transient())  # then the default: success
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=2)
+        _assert_ready(record, server)
+        assert len(record["designs"]) == 4
+        assert await _balance(client, account) == (49, ["generation", "signup"])
+    edits = fake.requests_to(EDITS)
+    assert _statuses(edits) == [status, 200]
+    # The retry is the same request again.
+    assert edits[0].form == edits[1].form
+    assert [f.data for f in edits[0].files] == [f.data for f in edits[1].files]
+
+
+async def test_a_transient_story_error_is_retried(server: LiveServer, fake: FakeOpenAI) -> None:
+    fake.queue_chat(rate_limited(), server_error())
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=1)
+        _assert_ready(record, server)
+        assert record["usage"]["story"]["requests"] == 1
+    assert _statuses(fake.requests_to(CHAT)) == [429, 500, 200]
+
+
+async def test_content_policy_rejection_fails_the_stage_and_refunds(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    rejection = content_policy_violation()
+    fake.queue_images(rejection)
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=2)
+        assert record["image_status"] == "error"
+        assert rejection.error is not None
+        assert record["image_error"] == rejection.error["message"]
+        assert record["story_status"] == record["recommendation_status"] == "error"
+        assert record["story_error"].startswith("not run")
+        assert record["designs"] == []
+        assert record["refunded"] is True
+        assert await _balance(client, account) == (50, ["refund", "generation", "signup"])
+        credits = (await client.get("/api/v1/credits", headers=account.headers)).json()
+        refund = next(t for t in credits["transactions"] if t["reason"] == "refund")
+        assert refund["delta"] == 1
+    # A 400 is never retried, and the story model is never asked.
+    assert _statuses(fake.requests_to(EDITS)) == [400]
+    assert fake.requests_to(CHAT) == []
+
+
+async def test_malformed_json_is_sent_back_once_with_the_error(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    fake.queue_chat(chat_reply('{"name": "Chair", "keywords": ['), chat_reply(story_json()))
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=1)
+        _assert_ready(record, server)
+        assert len(record["keywords"]) == 12
+        assert record["usage"]["story"]["requests"] == 2
+    first, second = fake.requests_to(CHAT)
+    assert len(first.json["messages"]) == 2
+    messages = second.json["messages"]
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[2]["content"] == '{"name": "Chair", "keywords": ['
+    assert "not valid JSON" in messages[3]["content"]
+
+
+async def test_eleven_keywords_are_sent_back_and_twelve_accepted(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    fake.queue_chat(chat_reply(story_json(keywords=11)), chat_reply(story_json(keywords=12)))
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=1)
+        _assert_ready(record, server)
+        assert record["keywords"] == json.loads(story_json())["keywords"]
+    first, second = fake.requests_to(CHAT)
+    assert len(first.json["messages"]) == 2
+    correction = second.json["messages"][-1]["content"]
+    assert "got 11 valid of 11" in correction
+
+
+async def test_two_bad_stories_fail_the_story_stage_and_keep_the_credit(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    fake.queue_chat(chat_reply("not json"), chat_reply(story_json(keywords=5)))
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=1)
+        assert record["image_status"] == "ready" and len(record["designs"]) == 4
+        assert record["story_status"] == record["keywords_status"] == "error"
+        assert "invalid story twice" in record["story_error"]
+        assert "got 5 valid" in record["story_error"]
+        assert record["refunded"] is False
+        assert await _balance(client, account) == (49, ["generation", "signup"])
+    assert _statuses(fake.requests_to(CHAT)) == [200, 200]
