@@ -31,6 +31,8 @@ def create_engine(settings: Settings) -> AsyncEngine:
             # WAL lets readers (SSE, listings) run while a job writes; FKs are off by default.
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # NORMAL is safe with WAL (no corruption on crash); FULL fsyncs every commit.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
             # Let SQLAlchemy emit BEGIN itself (below) instead of the driver's deferred BEGIN.
