@@ -148,7 +148,7 @@ async def pipeline(
 
             record = await generation.start_generation(
                 session,
-                _Hold(),  # type: ignore[arg-type]
+                _Hold(),
                 user,
                 GenerateIn(
                     session_id=room.id, input_image_ids=[u.id for u in uploaded], keyword=keyword
