@@ -22,6 +22,8 @@ class CheckResult:
 async def run_checks(settings: Settings) -> list[CheckResult]:
     results = [await _check_database(settings), await _check_storage(settings)]
     results.extend(await _check_services(settings))
+    results.extend(await _check_providers(settings))
+    results.append(_check_embedder(settings))
     return results
 
 
@@ -86,3 +88,174 @@ async def _check_services(settings: Settings) -> list[CheckResult]:
     else:
         results.append(CheckResult("queue", "ok", "in-process jobs and events (no Redis set)"))
     return results
+
+
+# --------------------------------------------------------------------------------------------
+# Providers and models
+# --------------------------------------------------------------------------------------------
+
+# Doctor should answer in seconds, not wait out the generation job's retry budget.
+DOCTOR_OPENAI_TIMEOUT_SECONDS = 15.0
+DOCTOR_OPENAI_MAX_ATTEMPTS = 2
+DOCTOR_OPENAI_MAX_RETRY_SECONDS = 2.0
+
+
+def _describe_provider(choice: str, model: str) -> str:
+    if choice == "openai":
+        return f"openai ({model})"
+    if choice == "local":
+        return "local (offline, no API calls)"
+    return f"plugin {choice}"
+
+
+def _check_plugin(kind: str, choice: str) -> CheckResult | None:
+    """A `package.module:Class` provider must at least import; None for local/openai."""
+    if choice in ("local", "openai"):
+        return None
+    import importlib
+
+    module_name, _, class_name = choice.partition(":")
+    setting = f"LAYERMINDER_{kind.upper()}_PROVIDER"
+    if not class_name:
+        return CheckResult(
+            f"{kind} provider",
+            "fail",
+            f"{setting}={choice!r} is not a provider: use 'local', 'openai' or "
+            "'package.module:Class'",
+        )
+    try:
+        getattr(importlib.import_module(module_name), class_name)
+    except Exception as exc:
+        return CheckResult(
+            f"{kind} provider", "fail", f"{setting}={choice!r} cannot be loaded: {exc}"
+        )
+    return CheckResult(f"{kind} provider", "ok", f"{choice} imports")
+
+
+async def _check_providers(settings: Settings) -> list[CheckResult]:
+    """Which providers run; for OpenAI: the key, and each configured model via GET /v1/models."""
+    results = [
+        CheckResult(
+            "providers",
+            "ok",
+            f"images: {_describe_provider(settings.image_provider, settings.image_model)}; "
+            f"story: {_describe_provider(settings.story_provider, settings.story_model)}",
+        )
+    ]
+    for kind, choice in (("image", settings.image_provider), ("story", settings.story_provider)):
+        plugin = _check_plugin(kind, choice)
+        if plugin is not None:
+            results.append(plugin)
+
+    models: dict[str, list[str]] = {}
+    if settings.image_provider == "openai":
+        models.setdefault(settings.image_model, []).append("image")
+    if settings.story_provider == "openai":
+        models.setdefault(settings.story_model, []).append("story")
+    if not models:
+        return results
+
+    key_check = _check_openai_key(settings)
+    results.append(key_check)
+    if key_check.status == "fail":
+        # Without a key every model check would fail with the same words.
+        return results
+    results.extend(await _check_openai_models(settings, models))
+    return results
+
+
+def _openai_endpoint(settings: Settings) -> str:
+    return settings.openai_base_url or "https://api.openai.com/v1"
+
+
+def _check_openai_key(settings: Settings) -> CheckResult:
+    key = settings.openai_api_key.get_secret_value().strip() if settings.openai_api_key else ""
+    endpoint = _openai_endpoint(settings)
+    if key:
+        return CheckResult("openai key", "ok", f"OPENAI_API_KEY is set; endpoint {endpoint}")
+    if settings.openai_base_url:
+        return CheckResult(
+            "openai key",
+            "warn",
+            f"OPENAI_API_KEY is not set: sending a placeholder key to {endpoint} (fine for "
+            "OpenAI-compatible servers that ignore keys; set OPENAI_API_KEY if yours needs one)",
+        )
+    return CheckResult(
+        "openai key",
+        "fail",
+        "OPENAI_API_KEY is not set, but a provider is 'openai': set OPENAI_API_KEY (or "
+        "LAYERMINDER_OPENAI_API_KEY), or set LAYERMINDER_IMAGE_PROVIDER=local and "
+        "LAYERMINDER_STORY_PROVIDER=local to run offline",
+    )
+
+
+async def _check_openai_models(
+    settings: Settings, models: dict[str, list[str]]
+) -> list[CheckResult]:
+    from layerminder.providers.openai import check_models
+
+    quick = settings.model_copy(
+        update={
+            "openai_timeout_seconds": min(
+                settings.openai_timeout_seconds, DOCTOR_OPENAI_TIMEOUT_SECONDS
+            ),
+            "openai_max_attempts": min(settings.openai_max_attempts, DOCTOR_OPENAI_MAX_ATTEMPTS),
+            "openai_max_retry_seconds": min(
+                settings.openai_max_retry_seconds, DOCTOR_OPENAI_MAX_RETRY_SECONDS
+            ),
+        }
+    )
+    checks = await check_models(quick, list(models))
+    results: list[CheckResult] = []
+    for check in checks:
+        uses = " and ".join(models.get(check.model, []))
+        setting = {
+            "image": "LAYERMINDER_IMAGE_MODEL",
+            "story": "LAYERMINDER_STORY_MODEL",
+            "image and story": "LAYERMINDER_IMAGE_MODEL / LAYERMINDER_STORY_MODEL",
+        }.get(uses, "the model setting")
+        status: Status = "fail" if not check.ok else "warn" if check.warning else "ok"
+        message = check.message
+        if status != "ok":
+            message = f"{message} (set {setting})"
+        results.append(CheckResult(f"{uses} model", status, message))
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Embedder
+# --------------------------------------------------------------------------------------------
+
+
+def _check_embedder(settings: Settings) -> CheckResult:
+    """The embedder recommendations use: CLIP, or the basic descriptor when no model is set."""
+    from layerminder.errors import LayerminderError
+    from layerminder.recommender.basic import BasicDescriptorEmbedder
+    from layerminder.recommender.factory import build_embedder
+
+    try:
+        embedder = build_embedder(settings)
+    except LayerminderError as exc:
+        return CheckResult("embedder", "fail", exc.message)
+    except Exception as exc:
+        return CheckResult("embedder", "fail", f"the embedder cannot be set up: {exc}")
+    if isinstance(embedder, BasicDescriptorEmbedder):
+        if settings.embedder == "basic":
+            hint = "chosen by LAYERMINDER_EMBEDDER=basic"
+        elif settings.clip_model_dir:
+            hint = f"no exported CLIP model at {settings.clip_model_dir}"
+        else:
+            hint = (
+                "set LAYERMINDER_CLIP_MODEL_DIR to an exported CLIP model "
+                "(`layerminder models export-clip`) for CLIP recommendations and text search"
+            )
+        return CheckResult(
+            "embedder",
+            "ok",
+            f"{embedder.model_id}: basic descriptor (not CLIP), no text search; {hint}",
+        )
+    return CheckResult(
+        "embedder",
+        "ok",
+        f"{embedder.model_id}: CLIP on ONNX Runtime from {settings.clip_model_dir}",
+    )
