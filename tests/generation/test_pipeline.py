@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image
+
 from tests.conftest import Database
 from tests.helpers import Account, create_room, make_image, signup, upload_image
 from tests.live import LiveServer, events_until_end, server_env, start_server
@@ -371,3 +372,19 @@ async def test_records_left_by_a_killed_process_are_resumed(
             assert await _balance(client, account) == (49, ["generation", "signup"])
     finally:
         fresh.stop()
+
+
+async def test_public_room_shows_its_finished_designs(happy_server: LiveServer) -> None:
+    async with happy_server.client() as client:
+        account = await signup(client)
+        room_id, image_ids = await _room_with_inputs(client, account, 1)
+        record_id = (await _generate(client, account, room_id, image_ids)).json()["record_id"]
+        await events_until_end(client, record_id, account.token)
+        room = await client.patch(
+            f"/api/v1/layerroom/{room_id}", json={"is_public": True}, headers=account.headers
+        )
+        public = await client.get(f"/api/v1/public/rooms/{room.json()['slug']}")
+        assert public.status_code == 200
+        records = public.json()["records"]
+        assert [r["id"] for r in records] == [record_id]
+        assert (await client.get(records[0]["designs"][0]["url"])).status_code == 200

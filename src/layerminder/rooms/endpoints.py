@@ -11,6 +11,8 @@ from layerminder.errors import Conflict, NotAuthenticated, NotFound, responses
 from layerminder.images.endpoints import to_image_out
 from layerminder.images.repository import ImageRepository
 from layerminder.models import Image, ImageKind, RoomPin
+from layerminder.records import service as records_service
+from layerminder.records.repository import RecordRepository
 from layerminder.rooms import service
 from layerminder.rooms.repository import RoomRepository
 from layerminder.rooms.schemas import PinIn, PinOut, PublicRoomOut, RoomIn, RoomOut, RoomPatch
@@ -18,6 +20,7 @@ from layerminder.schemas import PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["rooms"])
 PUBLIC_IMAGE_LIMIT = 100
+PUBLIC_RECORD_LIMIT = 50
 
 
 def to_pin_out(pin: RoomPin, image: Image, secret: str) -> PinOut:
@@ -119,6 +122,7 @@ async def get_public_room(slug: str, session: SessionDep, runtime: RuntimeDep) -
         room.id, ImageKind.uploaded, PUBLIC_IMAGE_LIMIT, 0
     )
     pins = await RoomRepository(session).pins_with_images(room.id)
+    records, _ = await RecordRepository(session).list_for_room(room.id, PUBLIC_RECORD_LIMIT, 0)
     return PublicRoomOut(
         name=room.name,
         description=room.description,
@@ -126,4 +130,7 @@ async def get_public_room(slug: str, session: SessionDep, runtime: RuntimeDep) -
         created_at=room.created_at,
         images=[to_image_out(i, runtime.secret) for i in uploads],
         pins=[to_pin_out(pin, image, runtime.secret) for pin, image in pins],
+        records=await records_service.to_out(
+            session, [r for r in records if r.image_status == "ready"], runtime.secret
+        ),
     )

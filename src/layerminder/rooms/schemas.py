@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from layerminder.images.schemas import ImageOut
+from layerminder.records.schemas import RecordOut
 
 
 class RoomIn(BaseModel):
@@ -55,3 +56,5 @@ class PublicRoomOut(BaseModel):
     created_at: datetime
     images: list[ImageOut]
     pins: list[PinOut]
+    # The room's finished generations, newest first.
+    records: list[RecordOut]
