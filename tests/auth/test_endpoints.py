@@ -7,10 +7,10 @@ import stat
 import httpx
 import jwt
 import pytest
-from tests.helpers import signup
 
 from layerminder.auth.security import WeakSecret, load_signing_secret
 from layerminder.config import Settings
+from tests.helpers import signup
 
 
 async def test_signup_returns_token_user_and_signup_credits(client: httpx.AsyncClient) -> None:

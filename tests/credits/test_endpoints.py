@@ -6,12 +6,12 @@ import asyncio
 
 import httpx
 from sqlalchemy import select
-from tests.helpers import Account, signup
 
 from layerminder.credits.repository import CreditRepository
 from layerminder.db.session import unit_of_work
 from layerminder.models import User, UserRole
 from layerminder.runtime import Runtime
+from tests.helpers import Account, signup
 
 
 async def _make_admin(client: httpx.AsyncClient, runtime: Runtime) -> Account:

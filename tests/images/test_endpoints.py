@@ -10,9 +10,9 @@ import zlib
 import httpx
 import pytest
 from PIL import Image
-from tests.helpers import create_room, make_image, signup, upload_image
 
 from layerminder.config import Settings
+from tests.helpers import create_room, make_image, signup, upload_image
 
 
 @pytest.mark.parametrize(

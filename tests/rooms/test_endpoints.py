@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+
 from tests.helpers import create_room, signup, upload_image
 
 
