@@ -612,6 +612,8 @@ export interface components {
             images: components["schemas"]["ImageOut"][];
             /** Pins */
             pins: components["schemas"]["PinOut"][];
+            /** Records */
+            records: components["schemas"]["RecordOut"][];
         };
         /** RecommendationOut */
         RecommendationOut: {

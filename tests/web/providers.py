@@ -1,0 +1,37 @@
+"""The offline providers, paced, so a browser test can watch each stage arrive on its own.
+
+Loaded by the test server through LAYERMINDER_IMAGE_PROVIDER / LAYERMINDER_STORY_PROVIDER
+(`tests.web.providers:PacedImageProvider`); the results are the real `local` providers' results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+
+from layerminder.config import Settings
+from layerminder.providers.base import DesignBatch, InputImage, StoryResult
+from layerminder.providers.local import LocalImageProvider, LocalStoryProvider
+
+PACE_SECONDS = float(os.environ.get("LAYERMINDER_TEST_PACE_SECONDS", "1.0"))
+
+
+class PacedImageProvider(LocalImageProvider):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+
+    async def generate_designs(
+        self, inputs: Sequence[InputImage], keyword: str | None, count: int = 4
+    ) -> DesignBatch:
+        await asyncio.sleep(PACE_SECONDS)
+        return await super().generate_designs(inputs, keyword, count)
+
+
+class PacedStoryProvider(LocalStoryProvider):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+
+    async def write_story(self, design: bytes, keyword: str | None) -> StoryResult:
+        await asyncio.sleep(PACE_SECONDS)
+        return await super().write_story(design, keyword)
