@@ -113,6 +113,9 @@ async def read_stream(
     async with aconnect_sse(client, "GET", url, **kwargs) as source:
         source.response.raise_for_status()
         async for sse in source.aiter_sse():
+            if not sse.data and sse.event in ("", "message"):
+                # A heartbeat comment: httpx-sse reports one as an empty event once an id was seen.
+                continue
             yield Event(sse.id, sse.event, json.loads(sse.data) if sse.data else None)
             if sse.event == "end":
                 return

@@ -13,17 +13,11 @@ logger = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
-async def background_duties(runtime: Runtime) -> AsyncIterator[None]:
-    """Seed the library on first start, resume unfinished records, keep sweeping for them."""
+async def recovery_sweeps(runtime: Runtime, *, at_startup: bool) -> AsyncIterator[None]:
+    """Resume unfinished records now, then keep sweeping for ones whose job died."""
     from layerminder.generation.tasks import recover_unfinished
-    from layerminder.library.service import seed_starter_library
 
-    if runtime.settings.seed_library:
-        try:
-            await seed_starter_library(runtime)
-        except Exception:
-            logger.exception("could not seed the reference library")
-    await recover_unfinished(runtime, at_startup=True)
+    await recover_unfinished(runtime, at_startup=at_startup)
 
     async def _sweep() -> None:
         while True:
@@ -34,6 +28,24 @@ async def background_duties(runtime: Runtime) -> AsyncIterator[None]:
                 logger.exception("recovery sweep failed")
 
     sweeper = asyncio.create_task(_sweep(), name="recovery-sweep")
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+
+
+@contextlib.asynccontextmanager
+async def background_duties(runtime: Runtime) -> AsyncIterator[None]:
+    """Seed the library on first start, resume unfinished records, keep sweeping for them."""
+    from layerminder.library.service import seed_starter_library
+
+    if runtime.settings.seed_library:
+        try:
+            await seed_starter_library(runtime)
+        except Exception:
+            logger.exception("could not seed the reference library")
     logger.info(
         "LayerMinder ready: database=%s storage=%s queue=%s events=%s",
         runtime.engine.dialect.name,
@@ -41,9 +53,10 @@ async def background_duties(runtime: Runtime) -> AsyncIterator[None]:
         runtime.queue.name,
         runtime.events.name,
     )
-    try:
+    if runtime.queue.name != "in-process":
+        # A shared queue outlives this process: `layerminder worker` processes run the jobs and
+        # the recovery sweeps; an API replica sweeping too would only enqueue duplicates.
         yield
-    finally:
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
+        return
+    async with recovery_sweeps(runtime, at_startup=True):
+        yield

@@ -192,9 +192,11 @@ def _safe_url(settings: Settings) -> str:
 def _register_commands() -> None:
     from layerminder.cli.generate import generate
     from layerminder.cli.library import library_app
+    from layerminder.cli.worker import worker
 
     app.add_typer(library_app, name="library")
     app.command()(generate)
+    app.command()(worker)
 
 
 _register_commands()

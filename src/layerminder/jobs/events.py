@@ -90,11 +90,18 @@ class _RedisSubscription:
         self.pubsub = pubsub
 
     async def get(self, timeout: float) -> Event | None:
-        message = await self.pubsub.get_message(ignore_subscribe_messages=True, timeout=timeout)
-        if message is None:
-            return None
-        event: Event = json.loads(message["data"])
-        return event
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            # get_message returns None early for a control message it skips: wait out the rest.
+            message = await self.pubsub.get_message(
+                ignore_subscribe_messages=True, timeout=max(0.0, deadline - loop.time())
+            )
+            if message is not None:
+                event: Event = json.loads(message["data"])
+                return event
+            if loop.time() >= deadline:
+                return None
 
 
 class RedisEventBus:
@@ -122,6 +129,11 @@ class RedisEventBus:
         pubsub = self._redis.pubsub()
         await pubsub.subscribe(f"{self._prefix}:events:{channel}")
         try:
+            # Wait for Redis to confirm, so every event published after this returns is seen
+            # (the SSE endpoint reads the record's state right after subscribing).
+            confirmed = await pubsub.get_message(timeout=5)
+            if confirmed is None or confirmed["type"] != "subscribe":
+                raise ConnectionError("Redis did not confirm the event subscription")
             yield _RedisSubscription(pubsub)
         finally:
             with contextlib.suppress(Exception):

@@ -1,0 +1,277 @@
+"""The Redis-backed job queue: taskiq over a Redis stream, consumed by `layerminder worker`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import AsyncGenerator
+from typing import TYPE_CHECKING, Any
+
+from redis.asyncio import Redis
+from taskiq import AckableMessage, AcknowledgeType, Context, TaskiqDepends
+from taskiq.exceptions import NoResultError
+from taskiq.receiver import Receiver
+from taskiq_redis import RedisStreamBroker
+
+if TYPE_CHECKING:
+    from layerminder.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+GENERATION_TASK = "layerminder.generate_designs"
+# How long one XREADGROUP waits; also how often an idle worker looks for abandoned messages.
+READ_BLOCK_MS = 1000
+
+
+class GenerationStreamBroker(RedisStreamBroker):
+    """taskiq-redis's stream broker, adjusted for long jobs and crash redelivery.
+
+    What we rely on and the stock `listen()` does not quite do:
+    - one message per read, so a worker only takes what it can run now (fair sharing; a killed
+      worker strands at most its own running jobs, not a prefetched batch);
+    - messages abandoned by a dead consumer are reclaimed (XAUTOCLAIM) on every loop, also when
+      no new message arrives (the stock loop only reclaims after a non-empty read);
+    - messages being worked on are touched (XCLAIM JUSTID) so their idle time stays low: only a
+      consumer that stopped touching them, i.e. a dead one, loses them;
+    - an acknowledged message is also deleted, so the stream holds only outstanding work.
+    """
+
+    def __init__(self, url: str, *, stream: str, group: str, idle_timeout_ms: int) -> None:
+        super().__init__(
+            url,
+            queue_name=stream,
+            consumer_group_name=group,
+            consumer_name=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}",
+            # Start a new group at the beginning: jobs enqueued before any worker ran count.
+            consumer_id="0",
+            xread_block=READ_BLOCK_MS,
+            idle_timeout=idle_timeout_ms,
+            xread_count=1,
+            unacknowledged_batch_size=1,
+        )
+        self._held: set[bytes] = set()
+        self._toucher: asyncio.Task[None] | None = None
+
+    async def shutdown(self) -> None:
+        if self._toucher is not None:
+            self._toucher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._toucher
+        await super().shutdown()
+
+    def _redis(self) -> Redis:
+        return Redis(connection_pool=self.connection_pool)
+
+    async def _touch_held(self) -> None:
+        while True:
+            await asyncio.sleep(self.idle_timeout / 3000)
+            if not self._held:
+                continue
+            try:
+                async with self._redis() as redis:
+                    await redis.xclaim(
+                        self.queue_name,
+                        self.consumer_group_name,
+                        self.consumer_name,
+                        min_idle_time=0,
+                        message_ids=list(self._held),
+                        justid=True,
+                    )
+            except Exception:
+                logger.warning("could not refresh held job messages", exc_info=True)
+
+    def _ackable(self, message_id: bytes, data: bytes) -> AckableMessage:
+        self._held.add(message_id)
+
+        async def _ack() -> None:
+            async with self._redis() as redis, redis.pipeline(transaction=True) as pipe:
+                pipe.xack(self.queue_name, self.consumer_group_name, message_id)
+                pipe.xdel(self.queue_name, message_id)
+                await pipe.execute()
+            self._held.discard(message_id)
+
+        return AckableMessage(data=data, ack=_ack)
+
+    async def listen(self) -> AsyncGenerator[AckableMessage, None]:
+        if self._toucher is None:
+            self._toucher = asyncio.create_task(self._touch_held(), name="touch-held-jobs")
+        cursor: bytes | str = "0-0"
+        async with self._redis() as redis:
+            while True:
+                claimed = await redis.xautoclaim(
+                    self.queue_name,
+                    self.consumer_group_name,
+                    self.consumer_name,
+                    min_idle_time=self.idle_timeout,
+                    start_id=cursor,
+                    count=1,
+                )
+                cursor, messages = claimed[0], claimed[1]
+                if messages:
+                    logger.info("taking over a job message abandoned by a stopped worker")
+                else:
+                    fetched = await redis.xreadgroup(
+                        self.consumer_group_name,
+                        self.consumer_name,
+                        {self.queue_name: ">"},
+                        count=1,
+                        block=self.block,
+                    )
+                    messages = _entries(fetched)
+                for message_id, fields in messages:
+                    if not fields or b"data" not in fields:
+                        # Trimmed or malformed: nothing to run, so do not leave it pending.
+                        await redis.xack(self.queue_name, self.consumer_group_name, message_id)
+                        continue
+                    yield self._ackable(message_id, fields[b"data"])
+
+    async def outstanding(self) -> dict[str, int]:
+        """Messages waiting and being worked on, and consumers seen recently (for doctor)."""
+        async with self._redis() as redis:
+            length = await redis.xlen(self.queue_name)
+            try:
+                consumers = await redis.xinfo_consumers(self.queue_name, self.consumer_group_name)
+            except Exception:
+                consumers = []
+        recent = [c for c in consumers if int(c.get("idle", 0)) < 30_000]
+        pending = sum(int(c.get("pending", 0)) for c in consumers)
+        return {"queued": length - pending, "running": pending, "workers": len(recent)}
+
+
+def _entries(fetched: Any) -> list[Any]:
+    """The (id, fields) entries of a one-stream XREADGROUP reply (RESP2: [[stream, entries]])."""
+    return list(fetched[0][1]) if fetched else []
+
+
+async def generate_designs_job(record_id: str, context: Context = TaskiqDepends()) -> None:
+    """The worker side of `enqueue_generation`: the same task code as the in-process queue."""
+    from layerminder.generation.tasks import run_generation
+
+    runtime: Runtime = context.state.runtime
+    try:
+        await run_generation(runtime, uuid.UUID(record_id))
+    except asyncio.CancelledError:
+        # Shutdown ran out of patience: hand the job back at once rather than leave it to the
+        # idle timeout. The copy goes out before the ack, so a crash here duplicates, never loses.
+        logger.info("returning an unfinished job to the queue", extra={"record_id": record_id})
+        await context.broker.kick(context.broker.formatter.dumps(context.message))
+        await context.ack()
+        raise NoResultError from None
+    except Exception:
+        # Stage failures are recorded by the job itself; this is a crash (database gone...).
+        # The record's lease lapses and the recovery sweep enqueues it again.
+        logger.exception("generation job crashed", extra={"record_id": record_id})
+    await context.ack()
+
+
+class RedisJobQueue:
+    """API processes enqueue record ids; `layerminder worker` processes run them."""
+
+    name = "redis"
+
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        self._runtime = runtime
+        self.broker = GenerationStreamBroker(
+            settings.redis_url,
+            stream=f"{settings.redis_prefix}:jobs",
+            group=f"{settings.redis_prefix}:workers",
+            # A worker that stops touching its message for a lease period is presumed dead.
+            idle_timeout_ms=max(1000, int(settings.job_lease_seconds * 1000)),
+        )
+        self.broker.state.runtime = runtime
+        self._task = self.broker.register_task(
+            generate_designs_job, task_name=GENERATION_TASK, ack_type=AcknowledgeType.MANUAL.value
+        )
+        self._running: set[asyncio.Task[Any]] = set()
+
+    async def start(self) -> None:
+        # Creates the stream and the consumer group, so early jobs wait for the first worker.
+        await self.broker.startup()
+
+    async def stop(self) -> None:
+        await self.broker.shutdown()
+
+    async def enqueue_generation(self, record_id: uuid.UUID) -> None:
+        await self._task.kiq(str(record_id))
+
+    async def check(self) -> None:
+        async with Redis(connection_pool=self.broker.connection_pool) as redis:
+            await redis.ping()
+
+    async def work(
+        self,
+        concurrency: int,
+        stop: asyncio.Event,
+        *,
+        shutdown_timeout: float = 25.0,
+    ) -> None:
+        """Run jobs until `stop` is set; then finish running jobs for up to `shutdown_timeout`
+        seconds and return the rest to the queue."""
+        self.broker.is_worker_process = True
+        receiver = Receiver(
+            self.broker,
+            max_async_tasks=concurrency,
+            max_prefetch=0,
+            run_startup=False,
+            ack_type=AcknowledgeType.MANUAL,
+            wait_tasks_timeout=shutdown_timeout,
+        )
+        running = self._running
+        original = receiver.callback
+
+        async def _tracked(message: bytes | AckableMessage, raise_err: bool = False) -> None:
+            # Remember running jobs, so the ones still busy after the grace period can be
+            # cancelled (and so returned) rather than dropped when the loop closes.
+            task = asyncio.current_task()
+            assert task is not None
+            running.add(task)
+            try:
+                await original(message, raise_err)
+            finally:
+                running.discard(task)
+
+        receiver.callback = _tracked  # type: ignore[method-assign]
+        logger.info(
+            "worker %s listening on %s with %d slots",
+            self.broker.consumer_name,
+            self.broker.queue_name,
+            concurrency,
+        )
+        try:
+            await receiver.listen(stop)
+        finally:
+            await self._return_running()
+            await self._leave_group()
+
+    async def _return_running(self) -> None:
+        """Cancel jobs still running after the grace period; each hands its message back."""
+        if not self._running:
+            return
+        logger.info("returning %d unfinished jobs to the queue", len(self._running))
+        for task in list(self._running):
+            task.cancel()
+        await asyncio.gather(*self._running, return_exceptions=True)
+
+    async def _leave_group(self) -> None:
+        """Forget this consumer when it holds nothing, so `XINFO CONSUMERS` shows live ones."""
+        with contextlib.suppress(Exception):
+            async with Redis(connection_pool=self.broker.connection_pool) as redis:
+                pending = await redis.xpending_range(
+                    self.broker.queue_name,
+                    self.broker.consumer_group_name,
+                    min="-",
+                    max="+",
+                    count=1,
+                    consumername=self.broker.consumer_name,
+                )
+                if not pending:
+                    await redis.xgroup_delconsumer(
+                        self.broker.queue_name,
+                        self.broker.consumer_group_name,
+                        self.broker.consumer_name,
+                    )

@@ -1,0 +1,1 @@
+"""Tests of the job queue and the event bus on a real Redis."""

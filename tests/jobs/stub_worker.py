@@ -1,0 +1,66 @@
+"""A worker process whose job only notes the record id: `python -m tests.jobs.stub_worker`.
+
+Arguments: redis prefix, log file, then `hang` (the job never ends: a test kills the process)
+or `finish`. Each job appends "started <id>" and, when it ends, "done <id>" to the log file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import layerminder.generation.tasks as tasks
+from layerminder.config import Settings
+from layerminder.jobs.redis_queue import RedisJobQueue
+from layerminder.runtime import Runtime
+from tests.conftest import REDIS_TEST_URL
+
+
+def stub_settings(prefix: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "redis_url": REDIS_TEST_URL,
+        "redis_prefix": prefix,
+        "job_lease_seconds": 1.0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+def stub_queue(settings: Settings) -> RedisJobQueue:
+    """A queue whose runtime has settings only: the stub job needs nothing else."""
+    runtime: Any = SimpleNamespace(settings=settings)
+    return RedisJobQueue(runtime)
+
+
+def stub_job(
+    log: Path, *, seconds: float
+) -> Callable[[Runtime, uuid.UUID], Coroutine[Any, Any, None]]:
+    """Stands in for `run_generation`: notes the record id, takes `seconds`."""
+
+    async def _job(runtime: Runtime, record_id: uuid.UUID) -> None:
+        with log.open("a") as out:
+            out.write(f"started {record_id}\n")
+        await asyncio.sleep(seconds)
+        with log.open("a") as out:
+            out.write(f"done {record_id}\n")
+
+    return _job
+
+
+async def main(prefix: str, log: Path, mode: str) -> None:
+    tasks.run_generation = stub_job(log, seconds=3600 if mode == "hang" else 0.05)  # type: ignore[assignment]
+    queue = stub_queue(stub_settings(prefix))
+    await queue.start()
+    try:
+        await queue.work(1, asyncio.Event())
+    finally:
+        await queue.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], Path(sys.argv[2]), sys.argv[3]))

@@ -1,0 +1,191 @@
+"""RedisJobQueue on a real Redis: delivery, acknowledgement, crash redelivery, graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+import redis.asyncio as redis
+
+import layerminder.generation.tasks as tasks
+from layerminder.jobs.redis_queue import RedisJobQueue
+from tests.conftest import REDIS_TEST_URL
+from tests.jobs.stub_worker import stub_job, stub_queue, stub_settings
+from tests.live import REPO_ROOT
+
+pytestmark = pytest.mark.redis
+
+
+def _lines(log: Path) -> list[str]:
+    return log.read_text().splitlines() if log.exists() else []
+
+
+async def _until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def _stream_state(queue: RedisJobQueue) -> tuple[int, int]:
+    """(entries in the stream, entries delivered but not acknowledged)."""
+    client = redis.from_url(REDIS_TEST_URL)
+    try:
+        length = await client.xlen(queue.broker.queue_name)
+        pending = await client.xpending(queue.broker.queue_name, queue.broker.consumer_group_name)
+    finally:
+        await client.aclose()
+    return length, int(pending["pending"])
+
+
+@asynccontextmanager
+async def _working(
+    queue: RedisJobQueue, concurrency: int = 1, shutdown_timeout: float = 5.0
+) -> AsyncIterator[asyncio.Event]:
+    """Run `queue.work` in the background; stop it gracefully on exit."""
+    await queue.start()
+    stop = asyncio.Event()
+    worker = asyncio.create_task(queue.work(concurrency, stop, shutdown_timeout=shutdown_timeout))
+    try:
+        yield stop
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, 30)
+        await queue.stop()
+
+
+def _start_stub_worker(prefix: str, log: Path, mode: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.jobs.stub_worker", prefix, str(log), mode],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def test_jobs_enqueued_before_any_worker_run_once_and_are_acknowledged(
+    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "jobs.log"
+    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=0.05))
+    settings = stub_settings(redis_prefix)
+    api = stub_queue(settings)
+    await api.start()
+    record_ids = [uuid.uuid4() for _ in range(6)]
+    for record_id in record_ids:
+        await api.enqueue_generation(record_id)
+    await api.check()
+
+    worker = stub_queue(settings)
+    async with _working(worker, concurrency=2):
+        await _until(lambda: len(_lines(log)) == 12, 15, "six jobs to finish")
+    await api.stop()
+
+    done = [line.split()[1] for line in _lines(log) if line.startswith("done")]
+    assert sorted(done) == sorted(str(r) for r in record_ids)
+    # Acknowledged and deleted: the stream holds only outstanding work.
+    assert await _stream_state(worker) == (0, 0)
+
+
+async def test_a_job_whose_worker_is_killed_is_delivered_again(
+    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "jobs.log"
+    crashed = _start_stub_worker(redis_prefix, log, "hang")
+    try:
+        api = stub_queue(stub_settings(redis_prefix))
+        await api.start()
+        record_id = uuid.uuid4()
+        await api.enqueue_generation(record_id)
+        await _until(lambda: f"started {record_id}" in _lines(log), 30, "the job to start")
+    finally:
+        crashed.send_signal(signal.SIGKILL)
+        crashed.wait()
+    assert await _stream_state(api) == (1, 1)  # delivered, never acknowledged
+
+    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=0.05))
+    survivor = stub_queue(stub_settings(redis_prefix))
+    started = time.monotonic()
+    async with _working(survivor):
+        await _until(lambda: f"done {record_id}" in _lines(log), 15, "the job to be redelivered")
+    # Reclaimed once the dead consumer's message had been idle for the lease (1 s here).
+    assert time.monotonic() - started < 10
+    assert _lines(log) == [f"started {record_id}", f"started {record_id}", f"done {record_id}"]
+    assert await _stream_state(survivor) == (0, 0)
+    await api.stop()
+
+
+async def test_a_live_worker_keeps_its_long_job(
+    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job running longer than the idle timeout is not taken over while its worker lives."""
+    log = tmp_path / "jobs.log"
+    busy = _start_stub_worker(redis_prefix, log, "hang")
+    try:
+        api = stub_queue(stub_settings(redis_prefix))
+        await api.start()
+        record_id = uuid.uuid4()
+        await api.enqueue_generation(record_id)
+        await _until(lambda: f"started {record_id}" in _lines(log), 30, "the job to start")
+        monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=0.05))
+        async with _working(stub_queue(stub_settings(redis_prefix))):
+            await asyncio.sleep(4)  # four idle timeouts
+        assert _lines(log) == [f"started {record_id}"]
+        assert await _stream_state(api) == (1, 1)
+    finally:
+        busy.send_signal(signal.SIGKILL)
+        busy.wait()
+        await api.stop()
+
+
+async def test_stop_finishes_a_short_running_job(
+    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "jobs.log"
+    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=1.0))
+    queue = stub_queue(stub_settings(redis_prefix))
+    record_id = uuid.uuid4()
+    async with _working(queue, shutdown_timeout=10):
+        await queue.enqueue_generation(record_id)
+        await _until(lambda: f"started {record_id}" in _lines(log), 10, "the job to start")
+    # Leaving the block stopped the worker: it waited for the job instead of dropping it.
+    assert _lines(log) == [f"started {record_id}", f"done {record_id}"]
+    assert await _stream_state(queue) == (0, 0)
+
+
+async def test_stop_returns_a_job_that_outlasts_the_grace_period(
+    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "jobs.log"
+    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=3600))
+    # A long idle timeout: the job must come back by being returned, not by being reclaimed.
+    settings = stub_settings(redis_prefix, job_lease_seconds=120)
+    first = stub_queue(settings)
+    record_id = uuid.uuid4()
+    started = time.monotonic()
+    async with _working(first, shutdown_timeout=0.3):
+        await first.enqueue_generation(record_id)
+        await _until(lambda: f"started {record_id}" in _lines(log), 10, "the job to start")
+    assert time.monotonic() - started < 10
+    assert await _stream_state(first) == (1, 0)  # back in the stream, nobody holds it
+
+    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=0.05))
+    async with _working(stub_queue(settings)):
+        await _until(lambda: f"done {record_id}" in _lines(log), 10, "the returned job to run")
+    assert await _stream_state(first) == (0, 0)
+
+
+async def test_check_names_an_unreachable_redis() -> None:
+    queue = stub_queue(stub_settings("lmtest-unused", redis_url="redis://127.0.0.1:1/0"))
+    with pytest.raises(Exception, match=r"(?i)connect"):
+        await queue.check()
+    await queue.stop()
