@@ -61,6 +61,11 @@ def image_bytes(fmt: str, colour: tuple[int, int, int], size: tuple[int, int]) -
 
 
 def shot(page: Any, directory: Path, name: str, full_page: bool = True) -> None:
+    """A screenshot once transient notices have gone (they would cover the content)."""
+    page.mouse.move(0, 0)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=toasts]')?.children.length", timeout=10_000
+    )
     page.screenshot(path=str(directory / f"{name}.png"), full_page=full_page)
 
 
@@ -166,7 +171,7 @@ def test_studio_flow(studio: LiveServer, browser: Any, screenshots: Path) -> Non
     live = page.get_by_test_id("live-record")
     expect(live.get_by_test_id("keyword")).to_have_count(12)
     expect(live.get_by_test_id("story")).to_contain_text("Dimensions")
-    assert page.evaluate(
+    page.wait_for_function(
         "[...document.querySelectorAll('[data-testid=design-image]')]"
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
@@ -187,7 +192,6 @@ def test_studio_flow(studio: LiveServer, browser: Any, screenshots: Path) -> Non
     # One generation cost exactly one credit (nothing was refunded).
     expect(credits).to_have_attribute("data-credits", "1")
     expect(page.get_by_test_id("record-card")).to_have_count(1)
-    page.mouse.move(0, 0)
     shot(page, screenshots, "04-room")
 
     # The record: every field, and a keyboard-driven lightbox.
@@ -225,6 +229,9 @@ def test_studio_flow(studio: LiveServer, browser: Any, screenshots: Path) -> Non
     public.goto(share_url)
     expect(public.get_by_role("heading", name="Low lounge study")).to_be_visible()
     expect(public.get_by_text("Keep the rail height")).to_be_visible()
+    expect(public.get_by_test_id("public-record")).to_have_count(1)
+    expect(public.get_by_test_id("public-record").get_by_test_id("keyword")).to_have_count(12)
+    expect(public.get_by_role("button", name=re.compile(r"^Pin"))).to_have_count(0)
     expect(public.get_by_role("link", name="Sign in")).to_be_visible()
     shot(public, screenshots, "07-public-room")
     anonymous.close()
@@ -298,6 +305,5 @@ def test_failed_stage_shows_error_and_refund(
         assert page.get_by_test_id(f"stage-{stage}").get_attribute("data-status") != "ready"
     expect(credits).to_have_attribute("data-credits", str(start))
     expect(page.get_by_test_id("record-card").first).to_contain_text("Refunded")
-    page.mouse.move(0, 0)
     shot(page, screenshots, "09-failed-stage-refund")
     context.close()

@@ -28,7 +28,7 @@ export function AuthPage({ mode }: { mode: Mode }) {
             name, a story and the references they echo.
           </p>
         </div>
-        <p className="text-xs text-stone-400">Every generation costs one credit; new studios start with 50.</p>
+        <p className="text-xs text-stone-400">Every generation costs one credit, and a failed one gives it back.</p>
       </section>
       <section className="flex items-center justify-center px-4 py-12 sm:px-6">
         <Suspense>
@@ -78,7 +78,7 @@ function AuthForm({ mode }: { mode: Mode }) {
       </Link>
       <h1 className="font-serif text-3xl">{isSignup ? "Open your studio" : "Welcome back"}</h1>
       <p className="mt-2 text-sm text-muted">
-        {isSignup ? "Create an account — it comes with 50 credits." : "Sign in to your rooms and records."}
+        {isSignup ? "Create an account — it comes with free credits to start." : "Sign in to your rooms and records."}
       </p>
       <div className="mt-8 space-y-4">
         <div>

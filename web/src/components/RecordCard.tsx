@@ -1,10 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { AlertTriangle, Loader2, RotateCcw } from "lucide-react";
+import { AlertTriangle, ImageOff, Loader2, RotateCcw } from "lucide-react";
 import type { RecordOut } from "@/api/records";
 import { formatDate } from "@/components/ui";
 import { recordFailed } from "@/components/RecordView";
+import { stableUrl } from "@/lib/imageUrls";
 
 export function RecordCard({ record }: { record: RecordOut }) {
   const designs = [...record.designs].sort((a, b) => a.position - b.position);
@@ -12,16 +13,25 @@ export function RecordCard({ record }: { record: RecordOut }) {
   const label = record.title || record.name || (record.keyword ? `“${record.keyword}”` : "Untitled generation");
   return (
     <li className="card group relative overflow-hidden transition-shadow hover:shadow-md" data-testid="record-card">
-      <div className="grid grid-cols-2 gap-0.5 bg-line">
-        {[0, 1, 2, 3].map((i) => (
-          <div key={i} className="aspect-square bg-stone-100">
-            {designs[i] && (
-              // eslint-disable-next-line @next/next/no-img-element
-              <img src={designs[i].url} alt="" loading="lazy" className="h-full w-full object-cover" />
-            )}
-          </div>
-        ))}
-      </div>
+      {designs.length === 0 && record.image_status === "error" ? (
+        <div className="grid aspect-square place-items-center bg-stone-100 text-sm text-muted">
+          <span className="flex flex-col items-center gap-2 px-6 text-center">
+            <ImageOff className="h-6 w-6" aria-hidden />
+            No designs were made
+          </span>
+        </div>
+      ) : (
+        <div className="grid grid-cols-2 gap-0.5 bg-line">
+          {[0, 1, 2, 3].map((i) => (
+            <div key={i} className={`aspect-square bg-stone-100 ${designs[i] || record.done ? "" : "animate-pulse"}`}>
+              {designs[i] && (
+                // eslint-disable-next-line @next/next/no-img-element
+                <img src={stableUrl(designs[i].image_id, designs[i].url)} alt="" loading="lazy" className="h-full w-full object-cover" />
+              )}
+            </div>
+          ))}
+        </div>
+      )}
       <div className="p-4">
         <h3 className="truncate font-serif text-base">
           <Link href={`/record/?id=${record.id}`} className="after:absolute after:inset-0 focus-visible:outline-none">

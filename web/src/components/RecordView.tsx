@@ -18,6 +18,7 @@ import {
 import type { RecordOut } from "@/api/records";
 import { Dialog } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
+import { stableUrl } from "@/lib/imageUrls";
 
 type StageKey = "image" | "story" | "keywords" | "recommendation";
 const STAGES: { key: StageKey; label: string; hint: string }[] = [
@@ -194,8 +195,11 @@ export function RecordView({
   roomId,
   pinnedIds,
   onPinned,
+  readOnly = false,
 }: {
   record: RecordOut;
+  /** A public page: no pin buttons. */
+  readOnly?: boolean;
   /** The room a pin goes to by default. */
   roomId?: string;
   pinnedIds?: Set<string>;
@@ -204,10 +208,20 @@ export function RecordView({
   const [lightbox, setLightbox] = useState<number | null>(null);
   const designs = [...record.designs].sort((a, b) => a.position - b.position);
   const gallery: GalleryImage[] = [
-    ...designs.map((d) => ({ imageId: d.image_id, url: d.url, label: `Design ${d.position + 1}` })),
-    ...record.recommendations.map((r) => ({ imageId: r.image_id, url: r.url, label: `Reference: ${r.title}` })),
+    ...designs.map((d) => ({
+      imageId: d.image_id,
+      url: stableUrl(d.image_id, d.url),
+      label: `Design ${d.position + 1}`,
+    })),
+    ...record.recommendations.map((r) => ({
+      imageId: r.image_id,
+      url: stableUrl(r.image_id, r.url),
+      label: `Reference: ${r.title}`,
+    })),
   ];
   const imageStatus = record.image_status;
+  // No design was made: the failure notice says what happened; empty frames would add nothing.
+  if (imageStatus === "error" && designs.length === 0) return null;
   const paragraphs = (record.story ?? "").split(/\n\s*\n/).filter((p) => p.trim());
 
   return (
@@ -231,7 +245,7 @@ export function RecordView({
                     >
                       {/* eslint-disable-next-line @next/next/no-img-element */}
                       <img
-                        src={design.url}
+                        src={stableUrl(design.image_id, design.url)}
                         alt={`Design ${position + 1}${record.name && position === 0 ? `: ${record.name}` : ""}`}
                         data-testid="design-image"
                         className="h-full w-full object-cover transition-transform duration-500 group-hover:scale-[1.03]"
@@ -240,7 +254,7 @@ export function RecordView({
                         <Maximize2 className="h-3.5 w-3.5" aria-hidden />
                       </span>
                     </button>
-                    <div className="absolute right-2 top-2">
+                    <div className={`absolute right-2 top-2 ${readOnly ? "hidden" : ""}`}>
                       <PinButton
                         imageId={design.image_id}
                         label={`design ${position + 1}`}
@@ -331,7 +345,7 @@ export function RecordView({
                     aria-label={`Enlarge reference ${rec.title}`}
                   >
                     {/* eslint-disable-next-line @next/next/no-img-element */}
-                    <img src={rec.url} alt="" className="h-full w-full object-cover" />
+                    <img src={stableUrl(rec.image_id, rec.url)} alt="" className="h-full w-full object-cover" />
                   </button>
                   <div className="min-w-0 flex-1">
                     <p className="truncate text-sm font-medium" title={rec.title}>
@@ -339,7 +353,7 @@ export function RecordView({
                     </p>
                     {rec.source && <p className="truncate text-xs text-muted">{rec.source}</p>}
                     <Score value={rec.score} />
-                    <div className="mt-1.5">
+                    <div className={`mt-1.5 ${readOnly ? "hidden" : ""}`}>
                       <PinButton
                         imageId={rec.image_id}
                         label={`reference ${rec.title}`}

@@ -14,7 +14,15 @@ export interface LiveRecord {
 
 const POLL_MS = 2000;
 
-export function useLiveRecord(recordId: string | null, onDone?: (record: RecordOut) => void): LiveRecord {
+/**
+ * `fresh`: the record was just started here, so its end is news even if the first read
+ * already finds it done; otherwise only a record seen running reports its end.
+ */
+export function useLiveRecord(
+  recordId: string | null,
+  onDone?: (record: RecordOut) => void,
+  { fresh = false }: { fresh?: boolean } = {},
+): LiveRecord {
   const [record, setRecord] = useState<RecordOut | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [connection, setConnection] = useState<LiveRecord["connection"]>("idle");
@@ -28,7 +36,7 @@ export function useLiveRecord(recordId: string | null, onDone?: (record: RecordO
     let timer: number | undefined;
     let latestVersion = -1;
     let finished = false;
-    let sawRunning = false;
+    let sawRunning = fresh;
     setRecord(null);
     setError(null);
 
@@ -104,7 +112,7 @@ export function useLiveRecord(recordId: string | null, onDone?: (record: RecordO
       source?.close();
       window.clearTimeout(timer);
     };
-  }, [recordId]);
+  }, [recordId, fresh]);
 
   return { record, error, connection };
 }

@@ -7,7 +7,7 @@ import { useSearchParams } from "next/navigation";
 import { Globe, Lock } from "lucide-react";
 import { api, type PublicRoom } from "@/api/client";
 import { EmptyState, PageLoading, Shell, formatDate } from "@/components/ui";
-import { Lightbox, type GalleryImage } from "@/components/RecordView";
+import { Lightbox, RecordView, type GalleryImage } from "@/components/RecordView";
 
 export default function PublicRoomPage() {
   return (
@@ -89,6 +89,25 @@ function PublicRoomLoader() {
           </ul>
         )}
       </section>
+
+      {room.records.length > 0 && (
+        <section className="mt-10" aria-labelledby="public-records">
+          <h2 id="public-records" className="mb-4 font-serif text-2xl">
+            Generations
+          </h2>
+          <ul className="space-y-12">
+            {room.records.map((record) => (
+              <li key={record.id} className="card p-4 sm:p-6" data-testid="public-record">
+                <p className="mb-4 text-xs text-muted">
+                  {formatDate(record.created_at)}
+                  {record.keyword && <span className="chip ml-2 py-0.5">{record.keyword}</span>}
+                </p>
+                <RecordView record={record} readOnly />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <section className="mt-10" aria-labelledby="public-refs">
         <h2 id="public-refs" className="mb-4 font-serif text-2xl">

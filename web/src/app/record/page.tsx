@@ -84,7 +84,7 @@ function RecordLoader() {
         / <span className="text-ink">Record</span>
       </nav>
       <header className="mb-6">
-        <h1 className="font-serif text-3xl sm:text-4xl">{record.title || record.name || "Generation"}</h1>
+        <h1 className="font-serif text-3xl sm:text-4xl">{record.name || (record.done ? "Untitled generation" : "Generating…")}</h1>
         <p className="mt-1 text-sm text-muted">
           {formatDate(record.created_at)}
           {record.keyword && (

@@ -26,6 +26,7 @@ import { FailureNotice, RecordView, StageProgress } from "@/components/RecordVie
 import { RecordCard } from "@/components/RecordCard";
 import { UnpinButton } from "@/components/Pin";
 import { useToast } from "@/components/Toast";
+import { stableUrl } from "@/lib/imageUrls";
 
 const RECORDS_PAGE = 6;
 
@@ -128,7 +129,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
     void loadRecords(0);
     if (last.refunded) toast("A stage failed — your credit was refunded", "error");
     else toast("Generation complete");
-  });
+  }, { fresh: true });
 
   const pinnedIds = useMemo(() => new Set(pins.map((p) => p.image.id)), [pins]);
   const ready = slots.filter((s) => s.image && !s.uploading);
@@ -234,7 +235,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
                     aria-label="Use this earlier upload"
                   >
                     {/* eslint-disable-next-line @next/next/no-img-element */}
-                    <img src={image.url} alt="" className="h-full w-full object-cover" />
+                    <img src={stableUrl(image.id, image.url)} alt="" className="h-full w-full object-cover" />
                   </button>
                 </li>
               ))}
@@ -330,7 +331,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
             {pins.map((pin) => (
               <li key={pin.id} className="group relative aspect-square overflow-hidden rounded-xl border border-line bg-stone-100" data-testid="pin">
                 {/* eslint-disable-next-line @next/next/no-img-element */}
-                <img src={pin.image.url} alt={pin.note || `Pinned ${pin.image.kind} image`} className="h-full w-full object-cover" />
+                <img src={stableUrl(pin.image.id, pin.image.url)} alt={pin.note || `Pinned ${pin.image.kind} image`} className="h-full w-full object-cover" />
                 {pin.note && (
                   <p className="absolute inset-x-0 bottom-0 truncate bg-black/50 px-2 py-1 text-xs text-white">{pin.note}</p>
                 )}
