@@ -30,6 +30,7 @@ from layerminder.generation import service as generation
 from layerminder.generation.schemas import GenerateIn
 from layerminder.generation.tasks import image_provider, run_generation, story_provider
 from layerminder.images import service as images
+from layerminder.jobs.queue import DirectQueue
 from layerminder.library.service import get_embedder, seed_starter_library
 from layerminder.providers.base import DesignBatch, InputImage, StoryResult
 from layerminder.recommender.base import mean_direction
@@ -142,13 +143,9 @@ async def pipeline(
                 for d in data
             ]
 
-            class _Hold:
-                async def enqueue_generation(self, record_id: uuid.UUID) -> None:
-                    return None
-
             record = await generation.start_generation(
                 session,
-                _Hold(),
+                DirectQueue(),
                 user,
                 GenerateIn(
                     session_id=room.id, input_image_ids=[u.id for u in uploaded], keyword=keyword

@@ -44,7 +44,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 _bearer = HTTPBearer(auto_error=False)
 
 
-async def _user_from_token(token: str | None, runtime: Runtime, session: AsyncSession) -> User:
+async def _user_from_token(token: str | None, runtime: Runtime) -> User:
     if not token:
         raise NotAuthenticated(
             "missing bearer token: log in and send Authorization: Bearer <token>"
@@ -52,7 +52,11 @@ async def _user_from_token(token: str | None, runtime: Runtime, session: AsyncSe
     user_id = read_access_token(token, runtime.secret)
     if user_id is None:
         raise NotAuthenticated("the access token is invalid or has expired: log in again")
-    user = await session.get(User, user_id)
+    # A short session of its own: a route that never touches SessionDep (one that runs
+    # runtime-level services opening their own units of work) then holds no transaction,
+    # which SQLite's single writer would otherwise make those units of work wait on.
+    async with runtime.sessionmaker() as session:
+        user = await session.get(User, user_id)
     if user is None:
         raise NotAuthenticated("the account for this token no longer exists")
     return user
@@ -60,12 +64,9 @@ async def _user_from_token(token: str | None, runtime: Runtime, session: AsyncSe
 
 async def get_current_user(
     runtime: RuntimeDep,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
-    return await _user_from_token(
-        credentials.credentials if credentials else None, runtime, session
-    )
+    return await _user_from_token(credentials.credentials if credentials else None, runtime)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -73,14 +74,13 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 async def get_stream_user(
     runtime: RuntimeDep,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     access_token: Annotated[
         str | None, Query(description="For EventSource, which cannot send headers")
     ] = None,
 ) -> User:
     token = credentials.credentials if credentials else access_token
-    return await _user_from_token(token, runtime, session)
+    return await _user_from_token(token, runtime)
 
 
 StreamUser = Annotated[User, Depends(get_stream_user)]
@@ -88,12 +88,11 @@ StreamUser = Annotated[User, Depends(get_stream_user)]
 
 async def get_optional_user(
     runtime: RuntimeDep,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User | None:
     if credentials is None:
         return None
-    return await _user_from_token(credentials.credentials, runtime, session)
+    return await _user_from_token(credentials.credentials, runtime)
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]

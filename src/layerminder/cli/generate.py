@@ -14,6 +14,7 @@ from rich.table import Table
 
 from layerminder.cli.main import console, fail, migrate_database, run
 from layerminder.config import Settings
+from layerminder.jobs.queue import DirectQueue
 
 CLI_EMAIL = "cli@layerminder.local"
 STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
@@ -23,24 +24,6 @@ ICONS = {
     "ready": "[green]✓[/]",
     "error": "[red]✗[/]",
 }
-
-
-class _DirectQueue:
-    """The CLI runs the job itself, in this process, whatever queue is configured."""
-
-    name = "direct"
-
-    def __init__(self) -> None:
-        self.record_ids: list[uuid.UUID] = []
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    async def check(self) -> None: ...
-
-    async def enqueue_generation(self, record_id: uuid.UUID) -> None:
-        self.record_ids.append(record_id)
 
 
 def _stage_table(state: dict[str, Any]) -> Table:
@@ -132,7 +115,7 @@ async def _generate(
     async with open_runtime(settings, run_jobs=False) as runtime:
         if settings.seed_library:
             await seed_starter_library(runtime)
-        queue = _DirectQueue()
+        queue = DirectQueue()
         async with unit_of_work(runtime.sessionmaker) as session:
             user = await UserRepository(session).by_email(CLI_EMAIL)
             if user is None:

@@ -113,3 +113,142 @@ def list_references(
             console.print(f"more: --offset {offset + limit}")
 
     run(_list())
+
+
+def _progress(label: str) -> Progress:
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+
+
+@library_app.command("reindex")
+def reindex() -> None:
+    """Re-embed every reference with the current embedder (after switching to CLIP, say)."""
+    from layerminder.library.repository import ReferenceRepository
+    from layerminder.library.service import reindex as reindex_library
+    from layerminder.runtime import open_runtime
+
+    settings = Settings()
+    migrate_database(settings)
+
+    async def _reindex() -> None:
+        async with open_runtime(settings, run_jobs=False) as runtime:
+            async with runtime.sessionmaker() as session:
+                total = await ReferenceRepository(session).count()
+            with _progress("re-indexing") as progress:
+                task = progress.add_task("reindex", total=total)
+                done, model = await reindex_library(
+                    runtime, on_progress=lambda n: progress.advance(task, n)
+                )
+        console.print(f"re-indexed [green]{done}[/] references with {model}")
+
+    run(_reindex())
+
+
+@library_app.command("search")
+def search(
+    text: Annotated[str | None, typer.Argument(help="Words to search for (needs CLIP)")] = None,
+    image: Annotated[Path | None, typer.Option(help="Search with an image instead")] = None,
+    k: Annotated[int, typer.Option(help="How many results")] = 5,
+) -> None:
+    """Search the library by text or by image."""
+    from layerminder.errors import LayerminderError
+    from layerminder.library.service import get_embedder, search_by_image, search_by_text
+    from layerminder.runtime import open_runtime
+
+    if (text is None) == (image is None):
+        raise fail('give either a text ("oak lounge chair") or --image FILE')
+    if image is not None and not image.is_file():
+        raise fail(f"{image} is not a file")
+    data = image.read_bytes() if image is not None else None
+    settings = Settings()
+    migrate_database(settings)
+
+    async def _search() -> None:
+        async with open_runtime(settings, run_jobs=False) as runtime:
+            if data is not None:
+                hits = await search_by_image(runtime, data, k)
+            else:
+                hits = await search_by_text(runtime, text or "", k)
+            embedder = get_embedder(runtime).model_id
+        if not hits:
+            console.print("no matches (is the library empty? `layerminder library import DIR`)")
+            return
+        table = Table(title=f"{len(hits)} matches ({embedder})")
+        for column in ("score", "id", "title", "tags"):
+            table.add_column(column)
+        for hit in hits:
+            table.add_row(
+                f"{hit.score:.3f}",
+                str(hit.reference.id),
+                hit.reference.title,
+                ", ".join(hit.reference.tags or []),
+            )
+        console.print(table)
+
+    try:
+        run(_search())
+    except LayerminderError as exc:
+        raise fail(exc.message) from None
+
+
+@library_app.command("remove")
+def remove(
+    reference_id: Annotated[str, typer.Argument(help="The reference's id (library list/search)")],
+) -> None:
+    """Remove a reference (its image and index entry)."""
+    import uuid
+
+    from layerminder.errors import LayerminderError
+    from layerminder.library.service import remove_reference
+    from layerminder.runtime import open_runtime
+
+    try:
+        parsed = uuid.UUID(reference_id)
+    except ValueError:
+        raise fail(f"{reference_id!r} is not a reference id") from None
+    settings = Settings()
+
+    async def _remove() -> None:
+        async with open_runtime(settings, run_jobs=False) as runtime:
+            await remove_reference(runtime, parsed)
+
+    try:
+        run(_remove())
+    except LayerminderError as exc:
+        raise fail(exc.message) from None
+    console.print(f"removed {parsed}")
+
+
+@library_app.command("stats")
+def stats() -> None:
+    """How big the library is, which embedder indexed it, and the index in use."""
+    from layerminder.library.service import stats as library_stats
+    from layerminder.runtime import open_runtime
+
+    settings = Settings()
+    migrate_database(settings)
+
+    async def _stats() -> None:
+        async with open_runtime(settings, run_jobs=False) as runtime:
+            result = await library_stats(runtime)
+        console.print(f"references: [bold]{result.references}[/]")
+        for model, count in sorted(result.by_model.items()):
+            console.print(f"  indexed by {model}: {count}")
+        console.print(f"embedder in use: {result.embedder}")
+        console.print(
+            f"index: {result.index_kind or 'none'}, {result.index_size} vectors, "
+            f"version {(result.index_version or '-')[:12]}"
+        )
+        stale = result.references - result.by_model.get(result.embedder, 0)
+        if stale:
+            console.print(
+                f"[yellow]{stale} references were indexed by another embedder: "
+                "run `layerminder library reindex`[/]"
+            )
+
+    run(_stats())

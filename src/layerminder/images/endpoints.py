@@ -43,7 +43,7 @@ def to_image_out(image: Image, secret: str) -> ImageOut:
     )
 
 
-async def _read_limited(file: UploadFile, limit: int) -> bytes:
+async def read_limited(file: UploadFile, limit: int) -> bytes:
     # Read at most limit+1 bytes: enough to know it is too large, never the whole stream.
     data = await file.read(limit + 1)
     if len(data) > limit:
@@ -64,7 +64,7 @@ async def upload_image(
     runtime: RuntimeDep,
 ) -> ImageOut:
     room = await rooms.get_owned(session, room_id, user)
-    data = await _read_limited(file, runtime.settings.max_upload_bytes)
+    data = await read_limited(file, runtime.settings.max_upload_bytes)
     image = await service.upload(
         session, runtime.storage, runtime.settings, owner=user, room_id=room.id, data=data
     )

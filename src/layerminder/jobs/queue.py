@@ -67,6 +67,27 @@ class InProcessQueue:
         return None
 
 
+class DirectQueue:
+    """Collects record ids for a caller that runs the jobs itself (CLI `generate`, benchmarks)."""
+
+    name = "direct"
+
+    def __init__(self) -> None:
+        self.record_ids: list[uuid.UUID] = []
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def check(self) -> None:
+        return None
+
+    async def enqueue_generation(self, record_id: uuid.UUID) -> None:
+        self.record_ids.append(record_id)
+
+
 def build_job_queue(runtime: Runtime, *, run_jobs: bool = True) -> JobQueue:
     if runtime.settings.redis_url:
         from layerminder.jobs.redis_queue import RedisJobQueue

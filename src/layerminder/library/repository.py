@@ -77,3 +77,28 @@ class ReferenceRepository:
 
     async def get(self, reference_id: uuid.UUID) -> Reference | None:
         return await self.session.get(Reference, reference_id)
+
+    async def images(self, image_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Image]:
+        if not image_ids:
+            return {}
+        rows = await self.session.scalars(select(Image).where(Image.id.in_(list(image_ids))))
+        return {image.id: image for image in rows}
+
+    async def after(self, last_id: uuid.UUID | None, limit: int) -> list[tuple[Reference, Image]]:
+        """Keyset paging by id: every entry once, however large the library."""
+        statement = (
+            select(Reference, Image)
+            .join(Image, Image.id == Reference.image_id)
+            .order_by(Reference.id)
+            .limit(limit)
+        )
+        if last_id is not None:
+            statement = statement.where(Reference.id > last_id)
+        rows = await self.session.execute(statement)
+        return [(reference, image) for reference, image in rows]
+
+    async def count_by_model(self) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(Reference.embedding_model, func.count()).group_by(Reference.embedding_model)
+        )
+        return {model or "none": int(count) for model, count in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import uuid
@@ -14,13 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.auth.security import hash_password
-from layerminder.db.session import unit_of_work
+from layerminder.db.session import after_commit, unit_of_work
+from layerminder.errors import LayerminderError, NotFound
 from layerminder.images import service as images
 from layerminder.images.validation import ValidImage, validate_image
 from layerminder.library.repository import ReferenceRepository
-from layerminder.models import ImageKind, Reference, User, UserRole
+from layerminder.models import Image, ImageKind, Reference, User, UserRole
 from layerminder.models.reference import vector_id_for
-from layerminder.recommender.base import Embedder
+from layerminder.recommender.base import Embedder, Vectors
 from layerminder.recommender.index import VectorIndex
 from layerminder.runtime import Runtime
 
@@ -29,6 +31,10 @@ logger = logging.getLogger(__name__)
 LIBRARY_OWNER_EMAIL = "library@layerminder.local"
 MANIFEST_KEY = "library/manifest.json"
 EMBED_BATCH = 16
+
+
+class TextSearchUnavailable(LayerminderError):
+    status_code = 422
 
 
 @dataclass
@@ -203,3 +209,134 @@ async def seed_starter_library(runtime: Runtime) -> int:
     )
     logger.info("seeded the reference library with %d starter references", report.added)
     return report.added
+
+
+@dataclass
+class SearchHit:
+    reference: Reference
+    image: Image
+    score: float
+
+
+async def _hits(
+    runtime: Runtime, query: Vectors, k: int, min_score: float | None = None
+) -> list[SearchHit]:
+    embedder = get_embedder(runtime)
+    index = await current_index(runtime)
+    if index is None or len(index) == 0:
+        return []
+    scores, ids = await asyncio.to_thread(index.search, query, k, model_id=embedder.model_id)
+    floor = runtime.settings.library_min_score if min_score is None else min_score
+    ranked = [
+        (int(vid), float(score))
+        for vid, score in zip(ids[0], scores[0], strict=True)
+        if vid >= 0 and score >= floor
+    ]
+    async with runtime.sessionmaker() as session:
+        repository = ReferenceRepository(session)
+        references = await repository.by_vector_ids([vid for vid, _ in ranked])
+        found = await repository.images([r.image_id for r in references.values()])
+    return [
+        SearchHit(references[vid], found[references[vid].image_id], score)
+        for vid, score in ranked
+        if vid in references and references[vid].image_id in found
+    ]
+
+
+async def validate_upload(runtime: Runtime, data: bytes) -> ValidImage:
+    return await asyncio.to_thread(
+        validate_image,
+        data,
+        max_bytes=runtime.settings.max_upload_bytes,
+        max_pixels=runtime.settings.max_upload_pixels,
+    )
+
+
+async def search_by_image(runtime: Runtime, data: bytes, k: int) -> list[SearchHit]:
+    checked = await validate_upload(runtime, data)
+    embedder = get_embedder(runtime)
+    vectors = await asyncio.to_thread(embedder.embed_images, [checked.data])
+    return await _hits(runtime, vectors, k)
+
+
+async def search_by_text(runtime: Runtime, text: str, k: int) -> list[SearchHit]:
+    from layerminder.recommender.factory import as_text_embedder
+
+    embedder = as_text_embedder(get_embedder(runtime))
+    if embedder is None:
+        raise TextSearchUnavailable(
+            "text search needs a CLIP model: set LAYERMINDER_CLIP_MODEL_DIR to an exported model "
+            "(`layerminder models export-clip`); the basic image descriptor has no text side"
+        )
+    vectors = await asyncio.to_thread(embedder.embed_texts, [text])
+    return await _hits(runtime, vectors, k)
+
+
+async def remove_reference(runtime: Runtime, reference_id: uuid.UUID) -> None:
+    async with unit_of_work(runtime.sessionmaker) as session:
+        repository = ReferenceRepository(session)
+        reference = await repository.get(reference_id)
+        if reference is None:
+            raise NotFound(f"no reference {reference_id}")
+        image = await session.get(Image, reference.image_id)
+        await session.delete(reference)
+        await session.flush()  # the reference row first: the image's delete would cascade to it
+        if image is not None:
+            await session.delete(image)
+            key = image.storage_key
+            after_commit(session, functools.partial(runtime.storage.delete, key))
+    await publish_index(runtime)
+
+
+async def reindex(
+    runtime: Runtime, on_progress: Callable[[int], None] | None = None
+) -> tuple[int, str]:
+    """Re-embed every reference with the current embedder, then publish a fresh index."""
+    embedder = get_embedder(runtime)
+    done = 0
+    last_id: uuid.UUID | None = None
+    while True:
+        async with unit_of_work(runtime.sessionmaker) as session:
+            repository = ReferenceRepository(session)
+            batch = await repository.after(last_id, EMBED_BATCH)
+            if not batch:
+                break
+            data = [await runtime.storage.get(image.storage_key) for _, image in batch]
+            vectors = await asyncio.to_thread(embedder.embed_images, data)
+            for (reference, _), vector in zip(batch, vectors, strict=True):
+                reference.embedding_model = embedder.model_id
+                reference.vector = np.asarray(vector, dtype=np.float32).tobytes()
+            last_id = batch[-1][0].id
+        done += len(batch)
+        if on_progress is not None:
+            on_progress(len(batch))
+    await publish_index(runtime)
+    return done, embedder.model_id
+
+
+@dataclass
+class LibraryStats:
+    references: int
+    by_model: dict[str, int]
+    embedder: str
+    index_version: str | None
+    index_size: int
+    index_kind: str | None
+
+
+async def stats(runtime: Runtime) -> LibraryStats:
+    embedder = get_embedder(runtime)
+    async with runtime.sessionmaker() as session:
+        repository = ReferenceRepository(session)
+        total = await repository.count()
+        by_model = await repository.count_by_model()
+    manifest = await _read_manifest(runtime)
+    index = await current_index(runtime)
+    return LibraryStats(
+        references=total,
+        by_model=by_model,
+        embedder=embedder.model_id,
+        index_version=manifest["version"] if manifest else None,
+        index_size=len(index) if index is not None else 0,
+        index_kind=index.kind if index is not None else None,
+    )

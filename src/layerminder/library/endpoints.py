@@ -1,0 +1,140 @@
+"""Library routes: search by text or image; admins add and remove references."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+
+from layerminder.deps import AdminUser, CurrentUser, PageDep, RuntimeDep, SessionDep
+from layerminder.errors import (
+    AdminRequired,
+    ImageTooLarge,
+    InvalidImage,
+    NotAuthenticated,
+    NotFound,
+    responses,
+)
+from layerminder.images.endpoints import read_limited
+from layerminder.images.service import image_url
+from layerminder.library import service
+from layerminder.library.repository import ReferenceRepository
+from layerminder.library.schemas import ImportOut, ReferenceOut, SearchHitOut, SearchOut
+from layerminder.models import Image, Reference
+from layerminder.schemas import PageOut
+
+router = APIRouter(prefix="/api/v1/library", tags=["library"])
+TopK = Annotated[int, Query(ge=1, le=50, description="How many references to return")]
+
+
+def to_reference_out(reference: Reference, image: Image, secret: str) -> ReferenceOut:
+    return ReferenceOut(
+        id=reference.id,
+        image_id=image.id,
+        title=reference.title,
+        source=reference.source,
+        tags=list(reference.tags or []),
+        embedding_model=reference.embedding_model,
+        width=image.width,
+        height=image.height,
+        url=image_url(image.id, secret),
+        created_at=reference.created_at,
+    )
+
+
+def _search_out(hits: list[service.SearchHit], embedder: str, secret: str) -> SearchOut:
+    return SearchOut(
+        embedder=embedder,
+        hits=[
+            SearchHitOut(
+                score=round(hit.score, 4),
+                reference=to_reference_out(hit.reference, hit.image, secret),
+            )
+            for hit in hits
+        ],
+    )
+
+
+@router.get(
+    "/search",
+    responses=responses(NotAuthenticated, service.TextSearchUnavailable),
+)
+async def search_by_text(
+    q: Annotated[str, Query(min_length=1, max_length=300, description="What to look for")],
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    k: TopK = 10,
+) -> SearchOut:
+    """Search the library with words (CLIP's text encoder)."""
+    hits = await service.search_by_text(runtime, q, k)
+    return _search_out(hits, service.get_embedder(runtime).model_id, runtime.secret)
+
+
+@router.post("/search", responses=responses(NotAuthenticated, ImageTooLarge, InvalidImage))
+async def search_by_image(
+    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")],
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    k: TopK = 10,
+) -> SearchOut:
+    """Search the library with an image."""
+    data = await read_limited(file, runtime.settings.max_upload_bytes)
+    hits = await service.search_by_image(runtime, data, k)
+    return _search_out(hits, service.get_embedder(runtime).model_id, runtime.secret)
+
+
+@router.get("/references", responses=responses(NotAuthenticated))
+async def list_references(
+    user: CurrentUser, session: SessionDep, runtime: RuntimeDep, page: PageDep
+) -> PageOut[ReferenceOut]:
+    rows, total = await ReferenceRepository(session).page(page.limit, page.offset)
+    return PageOut(
+        items=[to_reference_out(r, i, runtime.secret) for r, i in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post(
+    "/references",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(NotAuthenticated, AdminRequired, ImageTooLarge, InvalidImage),
+)
+async def add_reference(
+    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")],
+    admin: AdminUser,
+    runtime: RuntimeDep,
+    title: Annotated[str, Form(max_length=300)] = "",
+    source: Annotated[str, Form(max_length=1000)] = "",
+    tags: Annotated[str, Form(description="Comma-separated", max_length=1000)] = "",
+) -> ImportOut:
+    """Add one image to the library (a duplicate by sha256 is reported, not added)."""
+    data = await read_limited(file, runtime.settings.max_upload_bytes)
+    # Validate first so a bad file is a 4xx here, not a line in `failed`.
+    await service.validate_upload(runtime, data)
+    report = await service.import_references(
+        runtime,
+        [
+            service.NewReference(
+                data=data,
+                title=title or (file.filename or ""),
+                source=source or f"uploaded by {admin.email}",
+                tags=[t.strip().lower() for t in tags.split(",") if t.strip()],
+            )
+        ],
+    )
+    return ImportOut(added=report.added, duplicates=report.duplicates, failed=report.failed)
+
+
+@router.delete(
+    "/references/{reference_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(NotAuthenticated, AdminRequired, NotFound),
+)
+async def remove_reference(
+    reference_id: uuid.UUID, admin: AdminUser, runtime: RuntimeDep
+) -> Response:
+    await service.remove_reference(runtime, reference_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

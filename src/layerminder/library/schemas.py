@@ -1,0 +1,37 @@
+"""Response shapes for the reference library."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class ReferenceOut(BaseModel):
+    id: uuid.UUID
+    image_id: uuid.UUID
+    title: str
+    source: str
+    tags: list[str]
+    embedding_model: str | None
+    width: int
+    height: int
+    url: str
+    created_at: datetime
+
+
+class SearchHitOut(BaseModel):
+    score: float
+    reference: ReferenceOut
+
+
+class SearchOut(BaseModel):
+    embedder: str
+    hits: list[SearchHitOut]
+
+
+class ImportOut(BaseModel):
+    added: int
+    duplicates: int
+    failed: list[str]

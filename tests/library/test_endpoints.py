@@ -1,0 +1,125 @@
+"""Library routes through HTTP: admins add and remove references, users search by image/text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from layerminder.app import create_app
+from layerminder.config import Settings
+from layerminder.db.session import unit_of_work
+from layerminder.models import User, UserRole
+from layerminder.runtime import Runtime
+from tests.conftest import Database, make_settings
+from tests.helpers import Account, make_image, signup
+
+TINY_CLIP = Path(__file__).resolve().parents[1] / "fixtures" / "tiny_clip"
+
+
+async def _admin(client: httpx.AsyncClient, app: FastAPI) -> Account:
+    account = await signup(client)
+    runtime: Runtime = app.state.runtime
+    async with unit_of_work(runtime.sessionmaker) as session:
+        user = await session.scalar(select(User).where(User.email == account.email))
+        assert user is not None
+        user.role = UserRole.admin
+    return account
+
+
+async def _add(
+    client: httpx.AsyncClient, admin: Account, data: bytes, title: str
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/library/references",
+        files={"file": (f"{title}.jpg", data, "image/jpeg")},
+        data={"title": title, "tags": "Oak, chair"},
+        headers=admin.headers,
+    )
+
+
+async def test_admin_adds_and_removes_references(client: httpx.AsyncClient, app: FastAPI) -> None:
+    admin = await _admin(client, app)
+    user = await signup(client)
+    red, blue = make_image(color=(220, 30, 30)), make_image(color=(30, 30, 220))
+
+    added = await _add(client, admin, red, "red chair")
+    assert added.status_code == 201, added.text
+    assert added.json() == {"added": 1, "duplicates": 0, "failed": []}
+    assert (await _add(client, admin, blue, "blue chair")).json()["added"] == 1
+    duplicate = await _add(client, admin, red, "red again")
+    assert duplicate.json() == {"added": 0, "duplicates": 1, "failed": []}
+    bad = await _add(client, admin, b"not an image", "junk")
+    assert bad.status_code == 422
+    assert (await _add(client, user, red, "nope")).status_code == 403
+
+    listing = await client.get("/api/v1/library/references", headers=user.headers)
+    body = listing.json()
+    assert body["total"] == 2
+    assert {r["title"] for r in body["items"]} == {"red chair", "blue chair"}
+    assert body["items"][0]["tags"] == ["oak", "chair"]
+
+    search = await client.post(
+        "/api/v1/library/search",
+        files={"file": ("q.png", make_image("PNG", color=(230, 40, 40)), "image/png")},
+        params={"k": 2},
+        headers=user.headers,
+    )
+    assert search.status_code == 200, search.text
+    hits = search.json()["hits"]
+    assert [h["reference"]["title"] for h in hits] == ["red chair", "blue chair"]
+    assert hits[0]["score"] > hits[1]["score"]
+    assert (await client.get(hits[0]["reference"]["url"])).status_code == 200
+
+    red_id = hits[0]["reference"]["id"]
+    assert (
+        await client.delete(f"/api/v1/library/references/{red_id}", headers=user.headers)
+    ).status_code == 403
+    removed = await client.delete(f"/api/v1/library/references/{red_id}", headers=admin.headers)
+    assert removed.status_code == 204
+    again = await client.delete(f"/api/v1/library/references/{red_id}", headers=admin.headers)
+    assert again.status_code == 404
+    search = await client.post(
+        "/api/v1/library/search",
+        files={"file": ("q.png", make_image("PNG", color=(230, 40, 40)), "image/png")},
+        headers=user.headers,
+    )
+    assert [h["reference"]["title"] for h in search.json()["hits"]] == ["blue chair"]
+
+
+async def test_text_search_without_clip_says_why(client: httpx.AsyncClient) -> None:
+    user = await signup(client)
+    response = await client.get("/api/v1/library/search", params={"q": "oak"}, headers=user.headers)
+    assert response.status_code == 422
+    assert response.json()["error"] == "TextSearchUnavailable"
+    assert "CLIP" in response.json()["detail"]
+    anonymous = await client.get("/api/v1/library/search", params={"q": "oak"})
+    assert anonymous.status_code == 401
+
+
+@pytest.mark.skipif(not (TINY_CLIP / "manifest.json").exists(), reason="tiny CLIP fixture missing")
+async def test_text_search_with_clip(tmp_path: Path, database: Database) -> None:
+    from asgi_lifespan import LifespanManager
+
+    # A random tiny CLIP scores text against images anywhere in [-1, 1]: keep every hit.
+    settings: Settings = make_settings(
+        tmp_path, database, clip_model_dir=TINY_CLIP, library_min_score=-1.0
+    )
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            admin = await _admin(client, app)
+            for i, colour in enumerate([(200, 40, 40), (40, 200, 40), (40, 40, 200)]):
+                await _add(client, admin, make_image(color=colour), f"ref {i}")
+            response = await client.get(
+                "/api/v1/library/search", params={"q": "a red chair", "k": 2}, headers=admin.headers
+            )
+            assert response.status_code == 200, response.text
+            body = response.json()
+            assert "clip" in body["embedder"]
+            assert len(body["hits"]) == 2
+            assert body["hits"][0]["score"] >= body["hits"][1]["score"]
