@@ -161,3 +161,11 @@ async def test_signed_url_works_without_login_and_only_for_its_image(
     forged = await client.get(f"/api/v1/images/{second['id']}?sig={signature}")
     assert forged.status_code == 404
     assert (await client.get(f"/api/v1/images/{first['id']}")).status_code == 404
+
+
+async def test_signed_url_is_stable_so_browsers_can_cache_it(client: httpx.AsyncClient) -> None:
+    account = await signup(client)
+    room_id = await create_room(client, account)
+    image = await upload_image(client, account, room_id)
+    meta = await client.get(f"/api/v1/images/{image['id']}/metadata", headers=account.headers)
+    assert meta.json()["url"] == image["url"]

@@ -81,11 +81,11 @@ def read_access_token(token: str, secret: str) -> uuid.UUID | None:
 
 
 def sign_image_url(image_id: uuid.UUID, secret: str, expires_seconds: int) -> str:
-    claims = {
-        "sub": str(image_id),
-        "typ": "image",
-        "exp": datetime.now(UTC) + timedelta(seconds=expires_seconds),
-    }
+    """Valid for `expires_seconds` to twice that: the expiry is rounded up to a window edge, so
+    the same image gets the same URL for a while and browsers can cache it."""
+    now = int(datetime.now(UTC).timestamp())
+    expires = (now // expires_seconds + 2) * expires_seconds
+    claims = {"sub": str(image_id), "typ": "image", "exp": expires}
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
