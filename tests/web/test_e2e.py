@@ -241,6 +241,9 @@ def test_studio_flow(studio: LiveServer, browser: Any, screenshots: Path) -> Non
     page.get_by_label("Style keyword").fill("brutalist")
     page.get_by_role("button", name=re.compile("Generate")).click()
     expect(credits).to_have_attribute("data-credits", "0")
+    # Reloading mid-generation picks the running record up again and follows it live.
+    page.reload()
+    expect(page.get_by_test_id("live-record")).to_be_visible()
     expect(page.get_by_test_id("no-credits")).to_contain_text("out of credits")
     expect(page.get_by_role("button", name=re.compile("^Generate"))).to_have_count(0)
     expect(page.get_by_test_id("stage-recommendation")).to_have_attribute(

@@ -123,6 +123,12 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
     void loadUploads();
   }, [loadRecords, loadPins, loadUploads]);
 
+  // Opened (or reloaded) while a generation is still running: follow it live again.
+  const resumeId = records && recordsOffset === 0 && records[0] && !records[0].done ? records[0].id : null;
+  useEffect(() => {
+    if (resumeId) setLiveId((current) => current ?? resumeId);
+  }, [resumeId]);
+
   const live = useLiveRecord(liveId, (last) => {
     // Every stage ended: the balance may have changed (a refund), the gallery has a new record.
     void refresh();
