@@ -1,7 +1,7 @@
-// Signed image URLs are minted afresh in every API response (each carries its own expiry), so
-// the same image arrives under a new URL with every SSE event and every list refresh. Keeping
-// the first URL seen per image (well inside its 6-hour life) lets the browser cache hold and
-// stops designs from flickering as the record streams in.
+// Signed image URLs are stable within the server's signing window, but a record that streams
+// across a window edge would get new URLs for the same images mid-view. Keeping the first URL
+// seen per image (for an hour, well inside its validity of at least 6) keeps the browser cache
+// and stops designs from reloading as the record streams in.
 const MAX_AGE_MS = 60 * 60 * 1000;
 const seen = new Map<string, { url: string; at: number }>();
 
