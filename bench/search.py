@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="also 1M (HNSW build: minutes)")
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--hnsw-threshold", type=int, default=50_000)
-    parser.add_argument("--ef-search", type=int, default=64)
+    parser.add_argument("--ef-search", type=int, nargs="+", default=[64, 128, 256])
     parser.add_argument("--clusters", type=int, default=2_000)
     parser.add_argument("--spread", type=float, default=1.0)
     parser.add_argument("--common", type=float, default=0.8)
@@ -87,22 +87,25 @@ def main() -> None:
     pairs = (sample[:1000] * sample[1000:]).sum(axis=1)
     print(f"data: {args.clusters} clusters, mean cosine of random pairs {pairs.mean():.2f}")
     print(f"faiss {faiss.__version__}, {faiss.omp_get_max_threads()} threads, dim {DIM}, k={k}")
-    print(f"{'n':>9} {'kind':>5} {'build s':>8} {'p50 ms':>7} {'p99 ms':>7} {'recall@5':>8}")
+    print(f"{'n':>9} {'kind':>12} {'build s':>8} {'p50 ms':>7} {'p99 ms':>7} {'recall@5':>8}")
     for n in sizes:
         data = clustered(n, centres, rng, args.spread)
         queries = clustered(args.queries, centres, rng, args.spread)
-        index = VectorIndex(
-            MODEL, DIM, hnsw_threshold=args.hnsw_threshold, ef_search=args.ef_search
-        )
+        index = VectorIndex(MODEL, DIM, hnsw_threshold=args.hnsw_threshold)
         start = time.perf_counter()
         index.add(np.arange(n, dtype=np.int64), data, model_id=MODEL)
         build = time.perf_counter() - start
-        latencies = time_single_queries(index, queries, k)
-        _, found = index.search(queries, k, model_id=MODEL)
         truth = exact_top(data, queries, k)
-        recall = np.mean([len(set(f) & set(t)) / k for f, t in zip(found, truth, strict=True)])
-        p50, p99 = np.percentile(latencies, [50, 99])
-        print(f"{n:>9} {index.kind:>5} {build:>8.1f} {p50:>7.2f} {p99:>7.2f} {recall:>8.3f}")
+        # efSearch is read at query time: one graph, several recall/latency trade-offs.
+        for ef in args.ef_search if index.kind == "hnsw" else [0]:
+            index.ef_search = ef
+            latencies = time_single_queries(index, queries, k)
+            _, found = index.search(queries, k, model_id=MODEL)
+            pairs = zip(found, truth, strict=True)
+            recall = np.mean([len(set(f) & set(t)) / k for f, t in pairs])
+            p50, p99 = np.percentile(latencies, [50, 99])
+            kind = f"{index.kind} ef={ef}" if ef else index.kind
+            print(f"{n:>9} {kind:>12} {build:>8.1f} {p50:>7.2f} {p99:>7.2f} {recall:>8.3f}")
         if n == sizes[0]:
             slow, fast = batched_flat_speedup(data, queries)
             print(
