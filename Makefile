@@ -13,8 +13,9 @@ setup: $(UV)
 	$(UV) sync --frozen
 
 # The web studio's static export; rebuilt only when its sources changed.
+# flock: `make run` and test runs may build at once in one tree; npm ci must not race itself.
 web:
-	@if [ -f web/package.json ]; then $(MAKE) -s web/out/index.html; fi
+	@if [ -f web/package.json ]; then flock web/.build.lock $(MAKE) -s web/out/index.html; fi
 
 web/out/index.html: $(shell find web/src web/public web/package.json web/package-lock.json web/next.config.* web/postcss.config.* web/tsconfig.json -type f 2>/dev/null)
 	cd web && npm ci --no-audit --no-fund && NEXT_TELEMETRY_DISABLED=1 npm run build

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,8 @@ def test_committed_spec_is_the_apps_spec() -> None:
     assert COMMITTED_SPEC.read_text(encoding="utf-8") == render(fresh)
 
 
-def test_generated_client_matches_spec() -> None:
+def test_generated_client_matches_spec(web_build: Path) -> None:
+    # web_build ran `make web`, which installed web/node_modules (openapi-typescript).
     node = shutil.which("node")
     generator = WEB / "node_modules" / "openapi-typescript"
     if node is None or not generator.is_dir():
