@@ -184,6 +184,29 @@ async def test_stop_returns_a_job_that_outlasts_the_grace_period(
     assert await _stream_state(first) == (0, 0)
 
 
+async def test_a_record_has_at_most_one_outstanding_job(
+    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recovery sweep re-enqueues records that wait in a long queue: no duplicates."""
+    log = tmp_path / "jobs.log"
+    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=1.0))
+    queue = stub_queue(stub_settings(redis_prefix))
+    await queue.start()
+    record_id = uuid.uuid4()
+    for _ in range(3):
+        await queue.enqueue_generation(record_id)  # waiting: one message
+    assert await _stream_state(queue) == (1, 0)
+    async with _working(queue):
+        await _until(lambda: f"started {record_id}" in _lines(log), 10, "the job to start")
+        await queue.enqueue_generation(record_id)  # running: still one
+        assert await _stream_state(queue) == (1, 1)
+        await _until(lambda: f"done {record_id}" in _lines(log), 10, "the job to end")
+        await _until(lambda: len(_lines(log)) == 2, 1, "nothing more")
+        await queue.enqueue_generation(record_id)  # finished: a new job may go in
+        await _until(lambda: len(_lines(log)) == 4, 10, "the second job")
+    assert await _stream_state(queue) == (0, 0)
+
+
 async def test_check_names_an_unreachable_redis() -> None:
     queue = stub_queue(stub_settings("lmtest-unused", redis_url="redis://127.0.0.1:1/0"))
     with pytest.raises(Exception, match=r"(?i)connect"):

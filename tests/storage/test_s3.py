@@ -63,7 +63,7 @@ async def test_list_keys_pages_past_1000_and_stays_inside_the_prefix(
 ) -> None:
     storage = _storage(moto, bucket)
     neighbour = _storage(moto, bucket, prefix="tenant/b")
-    keys = [f"uploaded/u/{i:05d}.jpg" for i in range(2150)]
+    keys = [f"uploaded/u/{i:05d}.jpg" for i in range(1100)]
     slots = asyncio.Semaphore(32)
 
     async def _put(key: str) -> None:
@@ -75,7 +75,7 @@ async def test_list_keys_pages_past_1000_and_stays_inside_the_prefix(
     await neighbour.put("uploaded/u/99999.jpg", b"x", "image/jpeg")
 
     assert await storage.list_keys("uploaded/") == keys
-    assert len(await storage.list_keys()) == 2151
+    assert len(await storage.list_keys()) == 1101
     assert await storage.list_keys("generated/") == ["generated/u/0.jpg"]
     assert await neighbour.list_keys() == ["uploaded/u/99999.jpg"]
 

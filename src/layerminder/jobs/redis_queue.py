@@ -12,7 +12,7 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from redis.asyncio import Redis
-from taskiq import AckableMessage, AcknowledgeType, Context, TaskiqDepends
+from taskiq import AckableMessage, AcknowledgeType, BrokerMessage, Context, TaskiqDepends
 from taskiq.exceptions import NoResultError
 from taskiq.receiver import Receiver
 from taskiq_redis import RedisStreamBroker
@@ -27,8 +27,18 @@ GENERATION_TASK = "layerminder.generate_designs"
 READ_BLOCK_MS = 1000
 
 
+# Enqueue a record's job only if none is waiting or running: KEYS = stream, the record's marker;
+# ARGV = message, record id, marker lifetime (s). The marker goes when the job is acknowledged.
+_ENQUEUE_ONCE = """
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then
+  return redis.call('XADD', KEYS[1], '*', 'data', ARGV[1], 'record', ARGV[2])
+end
+return false
+"""
+
+
 class GenerationStreamBroker(RedisStreamBroker):
-    """taskiq-redis's stream broker, adjusted for long jobs and crash redelivery.
+    """taskiq-redis's stream broker, adjusted for long jobs, crash redelivery and sweeps.
 
     What we rely on and the stock `listen()` does not quite do:
     - one message per read, so a worker only takes what it can run now (fair sharing; a killed
@@ -37,10 +47,14 @@ class GenerationStreamBroker(RedisStreamBroker):
       no new message arrives (the stock loop only reclaims after a non-empty read);
     - messages being worked on are touched (XCLAIM JUSTID) so their idle time stays low: only a
       consumer that stopped touching them, i.e. a dead one, loses them;
+    - one outstanding message per record: the recovery sweep sees a record waiting in a long
+      queue as "untouched" and enqueues it again; a marker key turns that into a no-op;
     - an acknowledged message is also deleted, so the stream holds only outstanding work.
     """
 
-    def __init__(self, url: str, *, stream: str, group: str, idle_timeout_ms: int) -> None:
+    def __init__(
+        self, url: str, *, stream: str, group: str, marker_prefix: str, idle_timeout_ms: int
+    ) -> None:
         super().__init__(
             url,
             queue_name=stream,
@@ -53,7 +67,12 @@ class GenerationStreamBroker(RedisStreamBroker):
             xread_count=1,
             unacknowledged_batch_size=1,
         )
-        self._held: set[bytes] = set()
+        self.marker_prefix = marker_prefix
+        # A marker outlives any sane wait in the queue, yet expires if Redis lost the message
+        # some other way (an operator deleting the stream), so a record is never blocked for good.
+        self.marker_seconds = max(3600, idle_timeout_ms // 100)
+        self._held: dict[bytes, bytes | None] = {}  # message id → record id, while running
+        self._by_task: dict[str, bytes] = {}  # taskiq task id → message id
         self._toucher: asyncio.Task[None] | None = None
 
     async def shutdown(self) -> None:
@@ -65,6 +84,27 @@ class GenerationStreamBroker(RedisStreamBroker):
 
     def _redis(self) -> Redis:
         return Redis(connection_pool=self.connection_pool)
+
+    def _marker(self, record: bytes | str) -> str:
+        return f"{self.marker_prefix}:{record.decode() if isinstance(record, bytes) else record}"
+
+    async def kick(self, message: BrokerMessage) -> None:
+        record = message.labels.get("record_id")
+        if record is None:
+            await super().kick(message)
+            return
+        async with self._redis() as redis:
+            added = await redis.eval(
+                _ENQUEUE_ONCE,
+                2,
+                self.queue_name,
+                self._marker(str(record)),
+                message.message,
+                str(record),
+                self.marker_seconds,
+            )
+        if not added:
+            logger.debug("job already queued or running", extra={"record_id": record})
 
     async def _touch_held(self) -> None:
         while True:
@@ -84,17 +124,43 @@ class GenerationStreamBroker(RedisStreamBroker):
             except Exception:
                 logger.warning("could not refresh held job messages", exc_info=True)
 
-    def _ackable(self, message_id: bytes, data: bytes) -> AckableMessage:
-        self._held.add(message_id)
+    def _release(self, message_id: bytes) -> None:
+        self._held.pop(message_id, None)
+        for task_id, held_id in list(self._by_task.items()):
+            if held_id == message_id:
+                del self._by_task[task_id]
+
+    def _ackable(self, message_id: bytes, data: bytes, record: bytes | None) -> AckableMessage:
+        self._held[message_id] = record
+        with contextlib.suppress(Exception):
+            self._by_task[self.formatter.loads(data).task_id] = message_id
 
         async def _ack() -> None:
             async with self._redis() as redis, redis.pipeline(transaction=True) as pipe:
                 pipe.xack(self.queue_name, self.consumer_group_name, message_id)
                 pipe.xdel(self.queue_name, message_id)
+                if record is not None:
+                    pipe.delete(self._marker(record))
                 await pipe.execute()
-            self._held.discard(message_id)
+            self._release(message_id)
 
         return AckableMessage(data=data, ack=_ack)
+
+    async def give_back(self, task_id: str) -> None:
+        """Put a running job back at the end of the queue in one step (its marker stays)."""
+        message_id = self._by_task.get(task_id)
+        if message_id is None:
+            return
+        async with self._redis() as redis:
+            entries = await redis.xrange(self.queue_name, message_id, message_id)
+            fields: dict[Any, Any] | None = entries[0][1] if entries else None
+            if fields:
+                async with redis.pipeline(transaction=True) as pipe:
+                    pipe.xadd(self.queue_name, fields)
+                    pipe.xack(self.queue_name, self.consumer_group_name, message_id)
+                    pipe.xdel(self.queue_name, message_id)
+                    await pipe.execute()
+        self._release(message_id)
 
     async def listen(self) -> AsyncGenerator[AckableMessage, None]:
         if self._toucher is None:
@@ -127,7 +193,7 @@ class GenerationStreamBroker(RedisStreamBroker):
                         # Trimmed or malformed: nothing to run, so do not leave it pending.
                         await redis.xack(self.queue_name, self.consumer_group_name, message_id)
                         continue
-                    yield self._ackable(message_id, fields[b"data"])
+                    yield self._ackable(message_id, fields[b"data"], fields.get(b"record"))
 
     async def outstanding(self) -> dict[str, int]:
         """Messages waiting and being worked on, and consumers seen recently (for doctor)."""
@@ -156,10 +222,11 @@ async def generate_designs_job(record_id: str, context: Context = TaskiqDepends(
         await run_generation(runtime, uuid.UUID(record_id))
     except asyncio.CancelledError:
         # Shutdown ran out of patience: hand the job back at once rather than leave it to the
-        # idle timeout. The copy goes out before the ack, so a crash here duplicates, never loses.
+        # idle timeout (re-added and acknowledged in one transaction: never lost, never twice).
         logger.info("returning an unfinished job to the queue", extra={"record_id": record_id})
-        await context.broker.kick(context.broker.formatter.dumps(context.message))
-        await context.ack()
+        broker = context.broker
+        assert isinstance(broker, GenerationStreamBroker)
+        await broker.give_back(context.message.task_id)
         raise NoResultError from None
     except Exception:
         # Stage failures are recorded by the job itself; this is a crash (database gone...).
@@ -180,6 +247,7 @@ class RedisJobQueue:
             settings.redis_url,
             stream=f"{settings.redis_prefix}:jobs",
             group=f"{settings.redis_prefix}:workers",
+            marker_prefix=f"{settings.redis_prefix}:queued",
             # A worker that stops touching its message for a lease period is presumed dead.
             idle_timeout_ms=max(1000, int(settings.job_lease_seconds * 1000)),
         )
@@ -197,7 +265,7 @@ class RedisJobQueue:
         await self.broker.shutdown()
 
     async def enqueue_generation(self, record_id: uuid.UUID) -> None:
-        await self._task.kiq(str(record_id))
+        await self._task.kicker().with_labels(record_id=str(record_id)).kiq(str(record_id))
 
     async def check(self) -> None:
         async with Redis(connection_pool=self.broker.connection_pool) as redis:

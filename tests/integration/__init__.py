@@ -1,0 +1,1 @@
+"""End-to-end tests of a scaled deployment: several processes on real services."""

@@ -1,0 +1,25 @@
+"""A local image provider that takes a while, so a test can catch (and kill) a job mid-stage."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+
+from layerminder.config import Settings
+from layerminder.providers.base import DesignBatch, InputImage
+from layerminder.providers.local import LocalImageProvider
+
+
+class PacedImageProvider(LocalImageProvider):
+    """The offline renders, after `LAYERMINDER_TEST_IMAGE_DELAY` seconds (default 1)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.delay = float(os.environ.get("LAYERMINDER_TEST_IMAGE_DELAY", "1"))
+
+    async def generate_designs(
+        self, inputs: Sequence[InputImage], keyword: str | None, count: int = 4
+    ) -> DesignBatch:
+        await asyncio.sleep(self.delay)
+        return await super().generate_designs(inputs, keyword, count)
