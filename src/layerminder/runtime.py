@@ -62,5 +62,9 @@ async def open_runtime(settings: Settings, *, run_jobs: bool = True) -> AsyncIte
         yield runtime
     finally:
         await runtime.queue.stop()
+        for cached in runtime.cache.values():
+            close = getattr(cached, "aclose", None)
+            if close is not None:  # provider HTTP clients hold connection pools
+                await close()
         await events.stop()
         await engine.dispose()
