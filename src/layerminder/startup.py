@@ -41,6 +41,13 @@ async def background_duties(runtime: Runtime) -> AsyncIterator[None]:
     """Seed the library on first start, resume unfinished records, keep sweeping for them."""
     from layerminder.library.service import seed_starter_library
 
+    settings = runtime.settings
+    uses_openai = "openai" in (settings.image_provider, settings.story_provider)
+    if uses_openai and settings.openai_api_key is None and not settings.openai_base_url:
+        logger.warning(
+            "OpenAI providers are selected but OPENAI_API_KEY is not set: every generation "
+            "will fail (and be refunded) until it is; `layerminder doctor` checks the setup"
+        )
     if runtime.settings.seed_library:
         try:
             await seed_starter_library(runtime)
