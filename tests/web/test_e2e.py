@@ -66,6 +66,7 @@ def shot(page: Any, directory: Path, name: str, full_page: bool = True) -> None:
     page.wait_for_function(
         "!document.querySelector('[data-testid=toasts]')?.children.length", timeout=10_000
     )
+    page.wait_for_timeout(300)  # let colour transitions finish
     page.screenshot(path=str(directory / f"{name}.png"), full_page=full_page)
 
 
@@ -204,6 +205,7 @@ def test_studio_flow(studio: LiveServer, browser: Any, screenshots: Path) -> Non
         expect(page.get_by_test_id("story").get_by_text(term, exact=True)).to_be_visible()
     expect(page.get_by_test_id("providers")).to_contain_text("procedural")
     expect(page.get_by_text("The references it started from")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Pinned: design 1"))).to_be_visible()
     shot(page, screenshots, "05-record")
     page.get_by_role("button", name="Enlarge design 2").focus()
     page.keyboard.press("Enter")
