@@ -22,7 +22,6 @@ Ids = npt.NDArray[np.int64]
 Scores = npt.NDArray[np.float32]
 
 _MAGIC = b"LMVI\x01"
-# efSearch 128: at 1M clustered vectors 64 gave recall@5 0.936 (bench/search.py), under 0.95.
 # HNSW cannot delete in place: removed ids are filtered at search time until they are this share
 # of the graph, then the graph is rebuilt from the vectors it stores.
 _REBUILD_SHARE = 0.1
@@ -55,6 +54,7 @@ class VectorIndex:
         hnsw_threshold: int = 50_000,
         hnsw_m: int = 32,
         ef_construction: int = 80,
+        # 64 gave recall@5 0.936 at 1M clustered vectors (bench/search.py): under the 0.95 target.
         ef_search: int = 128,
     ) -> None:
         self.model_id = model_id
