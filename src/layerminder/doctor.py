@@ -57,7 +57,13 @@ async def _check_database(settings: Settings) -> CheckResult:
             "fail",
             f"schema is at {current or 'nothing'}, code expects {head}: run `layerminder migrate`",
         )
-    return CheckResult("database", "ok", f"{engine.dialect.name}, schema at {head}")
+    pool = (
+        ""
+        if settings.is_sqlite
+        else f"; pool of {settings.database_pool_size} (+{settings.database_max_overflow} "
+        "overflow) connections per process"
+    )
+    return CheckResult("database", "ok", f"{engine.dialect.name}, schema at {head}{pool}")
 
 
 async def _check_storage(settings: Settings) -> CheckResult:
@@ -68,25 +74,72 @@ async def _check_storage(settings: Settings) -> CheckResult:
         await storage.check()
     except Exception as exc:
         return CheckResult("storage", "fail", f"{exc}")
-    return CheckResult("storage", "ok", f"{storage.name} storage is writable")
+    location = getattr(storage, "location", None)
+    where = f" ({location})" if location else ""
+    if settings.presigned_image_urls and storage.name != "s3":
+        return CheckResult(
+            "storage",
+            "warn",
+            f"{storage.name} storage is writable{where}, but LAYERMINDER_PRESIGNED_IMAGE_URLS "
+            "needs S3 storage: images are served by the API instead",
+        )
+    return CheckResult("storage", "ok", f"{storage.name} storage is writable{where}")
+
+
+def _safe_redis_url(url: str) -> str:
+    """The URL without its password (doctor output gets pasted into issues)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 async def _check_services(settings: Settings) -> list[CheckResult]:
-    results: list[CheckResult] = []
-    if settings.redis_url:
-        try:
-            import redis.asyncio as redis
+    if not settings.redis_url:
+        return [CheckResult("queue", "ok", "in-process jobs and events (no Redis set)")]
+    import redis.asyncio as redis
 
-            client = redis.from_url(settings.redis_url)
+    from layerminder.jobs.redis_queue import queue_status
+
+    where = _safe_redis_url(settings.redis_url)
+    try:
+        client = redis.from_url(settings.redis_url, socket_connect_timeout=5)
+        try:
             await client.ping()
+        finally:
             await client.aclose()
-            results.append(CheckResult("redis", "ok", "queue and events reachable"))
-        except Exception as exc:
-            results.append(
-                CheckResult("redis", "fail", f"cannot reach {settings.redis_url}: {exc}")
+    except Exception as exc:
+        return [
+            CheckResult(
+                "redis",
+                "fail",
+                f"cannot reach {where}: {exc}. Check LAYERMINDER_REDIS_URL and that Redis runs "
+                "(or unset it to run jobs and events in-process)",
             )
+        ]
+    results = [CheckResult("redis", "ok", f"{where} answers (queue and progress events)")]
+    try:
+        status = await queue_status(settings)
+    except Exception as exc:
+        results.append(CheckResult("queue", "fail", f"cannot read the job stream: {exc}"))
+        return results
+    summary = (
+        f"{status['queued']} waiting, {status['running']} running, "
+        f"{status['workers']} worker(s) alive"
+    )
+    if status["workers"] == 0:
+        results.append(
+            CheckResult(
+                "queue",
+                "warn",
+                f"{summary}: start `layerminder worker` (generations wait until one runs)",
+            )
+        )
     else:
-        results.append(CheckResult("queue", "ok", "in-process jobs and events (no Redis set)"))
+        results.append(CheckResult("queue", "ok", summary))
     return results
 
 

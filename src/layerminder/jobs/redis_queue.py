@@ -12,12 +12,14 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 from taskiq import AckableMessage, AcknowledgeType, BrokerMessage, Context, TaskiqDepends
 from taskiq.exceptions import NoResultError
 from taskiq.receiver import Receiver
 from taskiq_redis import RedisStreamBroker
 
 if TYPE_CHECKING:
+    from layerminder.config import Settings
     from layerminder.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -53,7 +55,14 @@ class GenerationStreamBroker(RedisStreamBroker):
     """
 
     def __init__(
-        self, url: str, *, stream: str, group: str, marker_prefix: str, idle_timeout_ms: int
+        self,
+        url: str,
+        *,
+        stream: str,
+        group: str,
+        marker_prefix: str,
+        alive_prefix: str,
+        idle_timeout_ms: int,
     ) -> None:
         super().__init__(
             url,
@@ -68,6 +77,7 @@ class GenerationStreamBroker(RedisStreamBroker):
             unacknowledged_batch_size=1,
         )
         self.marker_prefix = marker_prefix
+        self.alive_prefix = alive_prefix
         # A marker outlives any sane wait in the queue, yet expires if Redis lost the message
         # some other way (an operator deleting the stream), so a record is never blocked for good.
         self.marker_seconds = max(3600, idle_timeout_ms // 100)
@@ -75,11 +85,15 @@ class GenerationStreamBroker(RedisStreamBroker):
         self._by_task: dict[str, bytes] = {}  # taskiq task id → message id
         self._toucher: asyncio.Task[None] | None = None
 
-    async def shutdown(self) -> None:
+    async def _stop_touching(self) -> None:
         if self._toucher is not None:
             self._toucher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._toucher
+            self._toucher = None
+
+    async def shutdown(self) -> None:
+        await self._stop_touching()
         await super().shutdown()
 
     def _redis(self) -> Redis:
@@ -106,23 +120,29 @@ class GenerationStreamBroker(RedisStreamBroker):
         if not added:
             logger.debug("job already queued or running", extra={"record_id": record})
 
+    @property
+    def _alive_key(self) -> str:
+        return f"{self.alive_prefix}:{self.consumer_name}"
+
     async def _touch_held(self) -> None:
+        """Keep this worker's running messages (and its presence for `doctor`) fresh."""
+        interval = min(self.idle_timeout / 3000, 10.0)
         while True:
-            await asyncio.sleep(self.idle_timeout / 3000)
-            if not self._held:
-                continue
             try:
                 async with self._redis() as redis:
-                    await redis.xclaim(
-                        self.queue_name,
-                        self.consumer_group_name,
-                        self.consumer_name,
-                        min_idle_time=0,
-                        message_ids=list(self._held),
-                        justid=True,
-                    )
+                    await redis.set(self._alive_key, b"1", px=int(interval * 3000))
+                    if self._held:
+                        await redis.xclaim(
+                            self.queue_name,
+                            self.consumer_group_name,
+                            self.consumer_name,
+                            min_idle_time=0,
+                            message_ids=list(self._held),
+                            justid=True,
+                        )
             except Exception:
                 logger.warning("could not refresh held job messages", exc_info=True)
+            await asyncio.sleep(interval)
 
     def _release(self, message_id: bytes) -> None:
         self._held.pop(message_id, None)
@@ -196,16 +216,34 @@ class GenerationStreamBroker(RedisStreamBroker):
                     yield self._ackable(message_id, fields[b"data"], fields.get(b"record"))
 
     async def outstanding(self) -> dict[str, int]:
-        """Messages waiting and being worked on, and consumers seen recently (for doctor)."""
+        """Messages waiting and being worked on, and workers alive (for `doctor`)."""
         async with self._redis() as redis:
             length = await redis.xlen(self.queue_name)
             try:
-                consumers = await redis.xinfo_consumers(self.queue_name, self.consumer_group_name)
-            except Exception:
-                consumers = []
-        recent = [c for c in consumers if int(c.get("idle", 0)) < 30_000]
-        pending = sum(int(c.get("pending", 0)) for c in consumers)
-        return {"queued": length - pending, "running": pending, "workers": len(recent)}
+                summary = await redis.xpending(self.queue_name, self.consumer_group_name)
+                running = int(summary["pending"])
+            except ResponseError:  # no group yet: nothing has started
+                running = 0
+            workers = [key async for key in redis.scan_iter(match=f"{self.alive_prefix}:*")]
+        return {"queued": length - running, "running": running, "workers": len(workers)}
+
+    async def leave(self) -> None:
+        """A graceful goodbye: no longer counted as alive; forgotten if it holds nothing."""
+        await self._stop_touching()
+        async with self._redis() as redis:
+            await redis.delete(self._alive_key)
+            pending = await redis.xpending_range(
+                self.queue_name,
+                self.consumer_group_name,
+                min="-",
+                max="+",
+                count=1,
+                consumername=self.consumer_name,
+            )
+            if not pending:
+                await redis.xgroup_delconsumer(
+                    self.queue_name, self.consumer_group_name, self.consumer_name
+                )
 
 
 def _entries(fetched: Any) -> list[Any]:
@@ -235,22 +273,36 @@ async def generate_designs_job(record_id: str, context: Context = TaskiqDepends(
     await context.ack()
 
 
+def build_broker(settings: Settings) -> GenerationStreamBroker:
+    """Every name under `settings.redis_prefix`, so deployments (and test runs) never collide."""
+    return GenerationStreamBroker(
+        settings.redis_url,
+        stream=f"{settings.redis_prefix}:jobs",
+        group=f"{settings.redis_prefix}:workers",
+        marker_prefix=f"{settings.redis_prefix}:queued",
+        alive_prefix=f"{settings.redis_prefix}:worker",
+        # A worker that stops touching its message for a lease period is presumed dead.
+        idle_timeout_ms=max(1000, int(settings.job_lease_seconds * 1000)),
+    )
+
+
+async def queue_status(settings: Settings) -> dict[str, int]:
+    """Jobs waiting and running, and workers alive (for `doctor`)."""
+    broker = build_broker(settings)
+    try:
+        return await broker.outstanding()
+    finally:
+        await broker.shutdown()
+
+
 class RedisJobQueue:
     """API processes enqueue record ids; `layerminder worker` processes run them."""
 
     name = "redis"
 
     def __init__(self, runtime: Runtime) -> None:
-        settings = runtime.settings
         self._runtime = runtime
-        self.broker = GenerationStreamBroker(
-            settings.redis_url,
-            stream=f"{settings.redis_prefix}:jobs",
-            group=f"{settings.redis_prefix}:workers",
-            marker_prefix=f"{settings.redis_prefix}:queued",
-            # A worker that stops touching its message for a lease period is presumed dead.
-            idle_timeout_ms=max(1000, int(settings.job_lease_seconds * 1000)),
-        )
+        self.broker = build_broker(runtime.settings)
         self.broker.state.runtime = runtime
         self._task = self.broker.register_task(
             generate_designs_job, task_name=GENERATION_TASK, ack_type=AcknowledgeType.MANUAL.value
@@ -326,20 +378,7 @@ class RedisJobQueue:
         await asyncio.gather(*self._running, return_exceptions=True)
 
     async def _leave_group(self) -> None:
-        """Forget this consumer when it holds nothing, so `XINFO CONSUMERS` shows live ones."""
-        with contextlib.suppress(Exception):
-            async with Redis(connection_pool=self.broker.connection_pool) as redis:
-                pending = await redis.xpending_range(
-                    self.broker.queue_name,
-                    self.broker.consumer_group_name,
-                    min="-",
-                    max="+",
-                    count=1,
-                    consumername=self.broker.consumer_name,
-                )
-                if not pending:
-                    await redis.xgroup_delconsumer(
-                        self.broker.queue_name,
-                        self.broker.consumer_group_name,
-                        self.broker.consumer_name,
-                    )
+        try:
+            await self.broker.leave()
+        except Exception:
+            logger.warning("could not deregister this worker from Redis", exc_info=True)
