@@ -15,6 +15,7 @@ from asgi_lifespan import LifespanManager
 
 from layerminder.app import create_app
 from tests.conftest import REDIS_TEST_URL, Database, make_settings
+from tests.helpers import create_room, make_image, signup, upload_image
 from tests.integration.workers import start_worker
 from tests.live import CLI, REPO_ROOT, server_env
 from tests.storage.moto_server import MotoS3, running_moto_s3
@@ -139,3 +140,27 @@ async def test_readyz_reports_s3_and_redis(
     not_ready = await client.get("/readyz")
     assert not_ready.status_code == 503
     assert "bucket does not exist" in not_ready.json()["checks"]["storage"]
+
+
+async def test_images_redirect_to_presigned_s3_urls(
+    s3_app_client: tuple[httpx.AsyncClient, str], moto: MotoS3
+) -> None:
+    client, bucket = s3_app_client
+    account = await signup(client)
+    room_id = await create_room(client, account)
+    data = make_image()
+    image = await upload_image(client, account, room_id, data)
+    stored = moto.client().list_objects_v2(Bucket=bucket, Prefix="app/")["Contents"]
+    assert [o["Key"] for o in stored] == [f"app/uploaded/{account.id}/{image['id']}.jpg"]
+
+    response = await client.get(f"/api/v1/images/{image['id']}", headers=account.headers)
+    assert response.status_code == 307
+    location = response.headers["location"]
+    assert location.startswith(f"{moto.endpoint_url}/{bucket}/app/uploaded/")
+    async with httpx.AsyncClient() as outside:
+        fetched = await outside.get(location)
+    assert fetched.status_code == 200 and fetched.content.startswith(b"\xff\xd8")
+    # Ownership is checked before any URL is handed out.
+    stranger = await signup(client)
+    denied = await client.get(f"/api/v1/images/{image['id']}", headers=stranger.headers)
+    assert denied.status_code == 404
