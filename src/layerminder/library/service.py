@@ -23,7 +23,7 @@ from layerminder.library.repository import ReferenceRepository
 from layerminder.models import Image, ImageKind, Reference, User, UserRole
 from layerminder.models.reference import vector_id_for
 from layerminder.recommender.base import Embedder, Vectors
-from layerminder.recommender.index import VectorIndex
+from layerminder.recommender.index import IndexModelMismatch, VectorIndex
 from layerminder.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ async def import_references(
 ) -> ImportReport:
     """Validate, dedupe by sha256, embed in batches, store; then publish a new index version."""
     embedder = get_embedder(runtime)
+    await ensure_single_embedder(runtime, embedder)
     settings = runtime.settings
     report = ImportReport()
     for start in range(0, len(items), EMBED_BATCH):
@@ -144,6 +145,15 @@ async def import_references(
     if report.added:
         await publish_index(runtime)
     return report
+
+
+async def ensure_single_embedder(runtime: Runtime, embedder: Embedder) -> None:
+    """Refuse to add vectors of one embedder to a library indexed by another."""
+    async with runtime.sessionmaker() as session:
+        by_model = await ReferenceRepository(session).count_by_model()
+    others = [model for model in by_model if model != embedder.model_id]
+    if others:
+        raise IndexModelMismatch(others[0], embedder.model_id)
 
 
 async def publish_index(runtime: Runtime) -> int:

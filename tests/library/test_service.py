@@ -1,0 +1,60 @@
+"""Library rules with a real runtime: one embedder per library, re-indexing, index versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layerminder.db.migrate import upgrade_to_head
+from layerminder.library import service
+from layerminder.recommender.index import IndexModelMismatch
+from layerminder.runtime import open_runtime
+from tests.conftest import Database, make_settings
+from tests.helpers import make_image
+
+TINY_CLIP = Path(__file__).resolve().parents[1] / "fixtures" / "tiny_clip"
+
+
+def _refs(*colours: tuple[int, int, int]) -> list[service.NewReference]:
+    return [service.NewReference(data=make_image(color=c), title=str(c)) for c in colours]
+
+
+@pytest.mark.skipif(not (TINY_CLIP / "manifest.json").exists(), reason="tiny CLIP fixture missing")
+async def test_switching_embedder_needs_a_reindex(tmp_path: Path, database: Database) -> None:
+    basic = make_settings(tmp_path, database)
+    async with open_runtime(basic) as runtime:
+        await upgrade_to_head(runtime.engine)
+        report = await service.import_references(runtime, _refs((200, 0, 0), (0, 200, 0)))
+        assert report.added == 2
+        before = await service.stats(runtime)
+        assert before.embedder == "basic-descriptor-v1" and before.index_size == 2
+
+    clip = make_settings(tmp_path, database, clip_model_dir=TINY_CLIP)
+    async with open_runtime(clip) as runtime:
+        # The published index was built by another embedder: searching it is refused.
+        with pytest.raises(IndexModelMismatch, match="re-index"):
+            await service.search_by_image(runtime, make_image(color=(190, 10, 10)), 2)
+        with pytest.raises(IndexModelMismatch):
+            await service.import_references(runtime, _refs((0, 0, 200)))
+        done, model = await service.reindex(runtime)
+        assert done == 2 and "clip" in model
+        after = await service.stats(runtime)
+        assert after.by_model == {model: 2}
+        assert after.index_version != before.index_version
+        assert (await service.import_references(runtime, _refs((0, 0, 200)))).added == 1
+        hits = await service.search_by_image(runtime, make_image(color=(0, 0, 210)), 3)
+        assert len(hits) == 3
+
+
+async def test_another_process_sees_a_newer_index_version(
+    tmp_path: Path, database: Database
+) -> None:
+    settings = make_settings(tmp_path, database)
+    async with open_runtime(settings) as first, open_runtime(settings) as second:
+        await upgrade_to_head(first.engine)
+        await service.import_references(first, _refs((200, 0, 0)))
+        assert len(await service.search_by_image(second, make_image(color=(200, 0, 0)), 5)) == 1
+        await service.import_references(first, _refs((0, 200, 0), (0, 0, 200)))
+        # `second` cached version 1; it reloads because the manifest names a newer one.
+        assert len(await service.search_by_image(second, make_image(color=(200, 0, 0)), 5)) == 3
