@@ -12,11 +12,14 @@ from PIL import Image
 
 from tests.helpers import make_image
 from tests.live import CLI, REPO_ROOT
+from tests.storage.moto_server import running_moto_s3
 
 pytestmark = pytest.mark.slow
 
 
-def cli(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    data_dir: Path, *args: str, stdin: str | None = None, **settings: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAYERMINDER_")}
     env.update(
         {
@@ -25,6 +28,7 @@ def cli(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.Comp
             "COLUMNS": "200",
         }
     )
+    env.update({f"LAYERMINDER_{k.upper()}": v for k, v in settings.items()})
     return subprocess.run(
         [CLI, *args],
         env=env,
@@ -131,3 +135,26 @@ def test_generate_refuses_bad_input(tmp_path: Path) -> None:
     assert "not a readable JPEG, PNG or WebP" in result.stderr
     too_many = cli(tmp_path / "data", "generate", *[str(text)] * 5)
     assert too_many.returncode == 1 and "1 to 4" in too_many.stderr
+
+
+def test_library_import_from_s3_is_paged_and_resumable(tmp_path: Path) -> None:
+    with running_moto_s3() as moto:
+        bucket = moto.create_bucket("references")
+        s3 = moto.client()
+        for i in range(5):
+            body = make_image(color=(40 * i, 100, 200 - 30 * i))
+            s3.put_object(Bucket=bucket, Key=f"chairs/lounge_{i}.jpg", Body=body)
+        s3.put_object(Bucket=bucket, Key="chairs/readme.txt", Body=b"notes")
+        s3.put_object(Bucket=bucket, Key="tables/oak.jpg", Body=make_image())
+        settings = {k: str(v) for k, v in moto.settings(bucket).items() if k != "storage_url"}
+        data = tmp_path / "data"
+
+        first = cli(data, "library", "import", "s3://references/chairs/", **settings)
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert "added 5" in first.stdout
+        s3.put_object(Bucket=bucket, Key="chairs/lounge_9.jpg", Body=make_image(color=(9, 9, 9)))
+        again = cli(data, "library", "import", "s3://references/chairs/", **settings)
+        assert "5 of 6 were imported before" in again.stdout
+        assert "added 1" in again.stdout
+        listing = cli(data, "library", "list")
+        assert "6 entries" in listing.stdout and "lounge 9" in listing.stdout

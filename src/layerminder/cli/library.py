@@ -15,55 +15,46 @@ from layerminder.config import Settings
 library_app = typer.Typer(
     help="The reference library recommendations come from.", no_args_is_help=True
 )
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
-
-
-def _image_files(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-    )
 
 
 @library_app.command("import")
-def import_folder(
-    folder: Annotated[Path, typer.Argument(help="A folder of JPEG/PNG/WebP images (recursive)")],
+def import_images(
+    location: Annotated[
+        str, typer.Argument(help="A folder (searched recursively) or s3://bucket/prefix")
+    ],
     tag: Annotated[list[str] | None, typer.Option(help="Tag every imported image")] = None,
 ) -> None:
-    """Add a folder of images (deduplicated by sha256) and publish a new index version."""
-    from layerminder.library.service import NewReference, import_references
+    """Add images (deduplicated by sha256; resumable) and publish a new index version."""
+    from layerminder.errors import LayerminderError
+    from layerminder.library.service import import_from
     from layerminder.runtime import open_runtime
 
-    if not folder.is_dir():
-        raise fail(f"{folder} is not a folder")
-    files = _image_files(folder)
-    if not files:
-        raise fail(f"no .jpg, .png or .webp files under {folder}")
+    if not location.startswith("s3://") and not Path(location).is_dir():
+        raise fail(f"{location} is neither a folder nor an s3://bucket/prefix URL")
     settings = Settings()
     migrate_database(settings)
 
     async def _import() -> None:
-        items = [
-            NewReference(
-                data=path.read_bytes(),
-                title=path.stem.replace("_", " ").replace("-", " "),
-                source=str(path),
-                tags=list(tag or []),
-            )
-            for path in files
-        ]
-        progress = Progress(
-            TextColumn("[bold]importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-        )
+        progress = _progress("importing")
+        task = progress.add_task("import", total=None)
+
+        def _total(listed: int, already: int) -> None:
+            progress.update(task, total=listed, completed=already)
+            if already:
+                progress.console.print(f"{already} of {listed} were imported before: skipping")
+
         async with open_runtime(settings, run_jobs=False) as runtime:
             with progress:
-                task = progress.add_task("import", total=len(items))
-                report = await import_references(
-                    runtime, items, on_progress=lambda n: progress.advance(task, n)
+                report = await import_from(
+                    runtime,
+                    location,
+                    tags=list(tag or []),
+                    on_total=_total,
+                    on_progress=lambda n: progress.advance(task, n),
                 )
+        if report.added == 0 and report.duplicates == 0 and not report.failed:
+            console.print(f"no .jpg, .png or .webp images under {location}")
+            return
         console.print(
             f"added [green]{report.added}[/], skipped {report.duplicates} duplicates, "
             f"{len(report.failed)} failed"
@@ -71,7 +62,10 @@ def import_folder(
         for failure in report.failed:
             console.print(f"  [yellow]skipped[/] {failure}")
 
-    run(_import())
+    try:
+        run(_import())
+    except LayerminderError as exc:
+        raise fail(exc.message) from None
 
 
 @library_app.command("list")

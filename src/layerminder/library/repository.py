@@ -97,6 +97,17 @@ class ReferenceRepository:
         rows = await self.session.execute(statement)
         return [(reference, image) for reference, image in rows]
 
+    async def existing_sources(self, sources: Sequence[str], batch: int = 500) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(sources), batch):
+            rows = await self.session.scalars(
+                select(Reference.source).where(
+                    Reference.source.in_(list(sources[start : start + batch]))
+                )
+            )
+            found.update(rows)
+        return found
+
     async def count_by_model(self) -> dict[str, int]:
         rows = await self.session.execute(
             select(Reference.embedding_model, func.count()).group_by(Reference.embedding_model)

@@ -82,8 +82,11 @@ async def import_references(
     runtime: Runtime,
     items: Sequence[NewReference],
     on_progress: Callable[[int], None] | None = None,
+    *,
+    publish: bool = True,
 ) -> ImportReport:
-    """Validate, dedupe by sha256, embed in batches, store; then publish a new index version."""
+    """Validate, dedupe by sha256, embed in batches, store; then publish a new index version
+    (`publish=False` lets a caller importing in chunks publish once at the end)."""
     embedder = get_embedder(runtime)
     await ensure_single_embedder(runtime, embedder)
     settings = runtime.settings
@@ -142,6 +145,49 @@ async def import_references(
                 report.added += len(fresh)
         if on_progress is not None:
             on_progress(len(batch))
+    if report.added and publish:
+        await publish_index(runtime)
+    return report
+
+
+async def import_from(
+    runtime: Runtime,
+    location: str,
+    *,
+    tags: Sequence[str] = (),
+    on_total: Callable[[int, int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    chunk: int = 64,
+) -> ImportReport:
+    """Import a folder or an S3 prefix, `chunk` images in memory at a time.
+
+    Resumable: sources imported by an earlier run are skipped without being read again.
+    """
+    from layerminder.library.sources import open_source, title_for
+
+    source = open_source(location, runtime.settings)
+    listed = await source.list()
+    async with runtime.sessionmaker() as session:
+        done = await ReferenceRepository(session).existing_sources(listed)
+    pending = [s for s in listed if s not in done]
+    if on_total is not None:
+        on_total(len(listed), len(listed) - len(pending))
+    report = ImportReport(duplicates=len(listed) - len(pending))
+    for start in range(0, len(pending), chunk):
+        items = []
+        for name in pending[start : start + chunk]:
+            try:
+                data = await source.read(name)
+            except Exception as exc:
+                report.failed.append(f"{name}: cannot read ({exc})")
+                continue
+            items.append(
+                NewReference(data=data, title=title_for(name), source=name, tags=list(tags))
+            )
+        part = await import_references(runtime, items, on_progress, publish=False)
+        report.added += part.added
+        report.duplicates += part.duplicates
+        report.failed.extend(part.failed)
     if report.added:
         await publish_index(runtime)
     return report
