@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,12 @@ class Runtime:
     queue: JobQueue
     # Lazily built, process-wide singletons (providers, embedder, index) keyed by name.
     cache: dict[str, Any] = field(default_factory=dict)
+
+    def cached(self, name: str, build: Callable[[Settings], Any]) -> Any:
+        """The process's one `name`, built from the settings on first use."""
+        if name not in self.cache:
+            self.cache[name] = build(self.settings)
+        return self.cache[name]
 
 
 @asynccontextmanager

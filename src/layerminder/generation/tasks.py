@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import os
 import uuid
@@ -18,12 +17,13 @@ from typing import Any
 
 from layerminder.credits import service as credits
 from layerminder.db.base import utcnow
-from layerminder.db.session import on_rollback, unit_of_work
+from layerminder.db.session import unit_of_work
+from layerminder.images import service as images
 from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import validate_image
 from layerminder.library import service as library
 from layerminder.library.repository import ReferenceRepository
-from layerminder.models import Image, ImageKind, Record, StageStatus
+from layerminder.models import ImageKind, Record, StageStatus
 from layerminder.providers.base import (
     DESIGN_COUNT,
     ImageProvider,
@@ -36,7 +36,6 @@ from layerminder.recommender.base import l2_normalise, mean_direction
 from layerminder.records import service as records
 from layerminder.records.repository import RecordRepository
 from layerminder.runtime import Runtime
-from layerminder.storage.base import make_key
 
 logger = logging.getLogger(__name__)
 
@@ -54,18 +53,12 @@ class StageFailed(Exception):
 
 
 def image_provider(runtime: Runtime) -> ImageProvider:
-    provider: ImageProvider | None = runtime.cache.get("image_provider")
-    if provider is None:
-        provider = build_image_provider(runtime.settings)
-        runtime.cache["image_provider"] = provider
+    provider: ImageProvider = runtime.cached("image_provider", build_image_provider)
     return provider
 
 
 def story_provider(runtime: Runtime) -> StoryProvider:
-    provider: StoryProvider | None = runtime.cache.get("story_provider")
-    if provider is None:
-        provider = build_story_provider(runtime.settings)
-        runtime.cache["story_provider"] = provider
+    provider: StoryProvider = runtime.cached("story_provider", build_story_provider)
     return provider
 
 
@@ -241,29 +234,18 @@ async def _stage_images(runtime: Runtime, record: Record) -> None:
         for data in batch.images
     ]
     async with unit_of_work(runtime.sessionmaker) as session:
-        image_repository = ImageRepository(session)
         design_ids = []
         for position, valid in enumerate(checked):
-            image_id = design_id(record.id, position)
-            key = make_key(ImageKind.generated, record.owner_id, image_id, valid.content_type)
-            await runtime.storage.put(key, valid.data, valid.content_type)
-            on_rollback(session, functools.partial(runtime.storage.delete, key))
-            if await image_repository.get(image_id) is None:
-                await image_repository.add(
-                    Image(
-                        id=image_id,
-                        owner_id=record.owner_id,
-                        room_id=record.room_id,
-                        kind=ImageKind.generated,
-                        storage_key=key,
-                        content_type=valid.content_type,
-                        width=valid.width,
-                        height=valid.height,
-                        bytes=len(valid.data),
-                        sha256=valid.sha256,
-                    )
-                )
-            design_ids.append(image_id)
+            image = await images.store_image(
+                session,
+                runtime.storage,
+                valid=valid,
+                owner_id=record.owner_id,
+                kind=ImageKind.generated,
+                room_id=record.room_id,
+                image_id=design_id(record.id, position),
+            )
+            design_ids.append(image.id)
         repository = RecordRepository(session)
         await repository.add_designs(record.id, design_ids)
         usage = dict(record.usage or {})

@@ -28,12 +28,21 @@ async def store_image(
     owner_id: uuid.UUID,
     kind: ImageKind,
     room_id: uuid.UUID | None,
+    image_id: uuid.UUID | None = None,
 ) -> Image:
-    """Write the bytes, then the row. If the transaction later rolls back, the bytes go too."""
-    image_id = uuid.uuid4()
+    """Write the bytes, then the row. If the transaction later rolls back, the bytes go too.
+
+    With a given `image_id` (designs: derived from the record) a second call overwrites the
+    same object and returns the existing row, so a re-run job duplicates nothing.
+    """
+    image_id = image_id or uuid.uuid4()
     key = make_key(kind, owner_id, image_id, valid.content_type)
     await storage.put(key, valid.data, valid.content_type)
     on_rollback(session, functools.partial(storage.delete, key))
+    repository = ImageRepository(session)
+    existing = await repository.get(image_id)
+    if existing is not None:
+        return existing
     image = Image(
         id=image_id,
         owner_id=owner_id,
@@ -46,7 +55,7 @@ async def store_image(
         bytes=len(valid.data),
         sha256=valid.sha256,
     )
-    return await ImageRepository(session).add(image)
+    return await repository.add(image)
 
 
 async def upload(

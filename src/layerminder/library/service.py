@@ -54,12 +54,9 @@ class ImportReport:
 
 def get_embedder(runtime: Runtime) -> Embedder:
     """The process's embedder, built once (models load lazily and are cached)."""
-    embedder: Embedder | None = runtime.cache.get("embedder")
-    if embedder is None:
-        from layerminder.recommender.factory import build_embedder
+    from layerminder.recommender.factory import build_embedder
 
-        embedder = build_embedder(runtime.settings)
-        runtime.cache["embedder"] = embedder
+    embedder: Embedder = runtime.cached("embedder", build_embedder)
     return embedder
 
 
