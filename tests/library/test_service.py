@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,17 @@ async def test_another_process_sees_a_newer_index_version(
         await service.import_references(first, _refs((0, 200, 0), (0, 0, 200)))
         # `second` cached version 1; it reloads because the manifest names a newer one.
         assert len(await service.search_by_image(second, make_image(color=(200, 0, 0)), 5)) == 3
+
+
+async def test_replicas_starting_together_seed_the_library_once(
+    tmp_path: Path, database: Database
+) -> None:
+    settings = make_settings(tmp_path, database, seed_library=True)
+    async with open_runtime(settings) as first, open_runtime(settings) as second:
+        await upgrade_to_head(first.engine)
+        added = await asyncio.gather(
+            service.seed_starter_library(first), service.seed_starter_library(second)
+        )
+        stats = await service.stats(first)
+    assert sorted(added)[0] == 0
+    assert stats.references == max(added) > 0

@@ -361,5 +361,5 @@ async def recover_unfinished(runtime: Runtime, *, at_startup: bool = False) -> i
     for record_id in record_ids:
         await runtime.queue.enqueue_generation(record_id)
     if record_ids:
-        logger.info("resuming %d unfinished records", len(record_ids))
+        logger.info("re-queued %d unfinished records", len(record_ids))
     return len(record_ids)

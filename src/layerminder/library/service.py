@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.auth.security import hash_password
@@ -245,8 +245,26 @@ async def current_index(runtime: Runtime) -> VectorIndex | None:
     return index
 
 
+# Any fixed number: PostgreSQL advisory locks are keyed by an integer the application picks.
+_SEED_LOCK_KEY = 0x4C4D5345
+
+
 async def seed_starter_library(runtime: Runtime) -> int:
-    """On first start, fill an empty library with renders of our own, so it works offline."""
+    """On first start, fill an empty library with renders of our own, so it works offline.
+
+    On PostgreSQL an advisory lock makes replicas that start together seed it once.
+    """
+    if runtime.engine.dialect.name != "postgresql":
+        return await _seed_if_empty(runtime)
+    async with runtime.engine.connect() as lock:
+        await lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SEED_LOCK_KEY})
+        try:
+            return await _seed_if_empty(runtime)
+        finally:
+            await lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SEED_LOCK_KEY})
+
+
+async def _seed_if_empty(runtime: Runtime) -> int:
     async with runtime.sessionmaker() as session:
         if await ReferenceRepository(session).count() > 0:
             return 0
