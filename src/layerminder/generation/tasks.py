@@ -115,7 +115,12 @@ async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[bo
     async def _renew() -> None:
         while True:
             await asyncio.sleep(seconds / 3)
-            await _claim()
+            try:
+                if not await _claim():
+                    logger.warning("lost the record's lease", extra={"record_id": str(record_id)})
+            except Exception:
+                # A missed renewal is retried next time; the lease outlives two of them.
+                logger.warning("could not renew the lease", exc_info=True)
 
     renewer = asyncio.create_task(_renew())
     try:
