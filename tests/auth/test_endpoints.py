@@ -27,6 +27,7 @@ async def test_signup_returns_token_user_and_signup_credits(client: httpx.AsyncC
     )
     assert me.status_code == 200
     assert me.json()["credits"] == 50
+    assert me.json()["generation_cost"] == 1
     assert me.json()["role"] == "user"
     credits = await client.get(
         "/api/v1/credits", headers={"Authorization": f"Bearer {body['access_token']}"}

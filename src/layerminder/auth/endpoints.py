@@ -19,17 +19,18 @@ async def _token_out(runtime: Runtime, session: SessionDep, user: User) -> Token
     return TokenOut(
         access_token=service.issue_token(user, runtime.secret, runtime.settings),
         expires_in=runtime.settings.jwt_expire_minutes * 60,
-        user=await _me(session, user),
+        user=await _me(runtime, session, user),
     )
 
 
-async def _me(session: SessionDep, user: User) -> MeOut:
+async def _me(runtime: Runtime, session: SessionDep, user: User) -> MeOut:
     return MeOut(
         id=user.id,
         email=user.email,
         role=user.role,
         created_at=user.created_at,
         credits=await credits.balance(session, user.id),
+        generation_cost=runtime.settings.generation_cost,
     )
 
 
@@ -46,5 +47,5 @@ async def login(body: LoginIn, runtime: RuntimeDep, session: SessionDep) -> Toke
 
 
 @router.get("/me", responses=responses(NotAuthenticated))
-async def me(user: CurrentUser, session: SessionDep) -> MeOut:
-    return await _me(session, user)
+async def me(user: CurrentUser, session: SessionDep, runtime: RuntimeDep) -> MeOut:
+    return await _me(runtime, session, user)

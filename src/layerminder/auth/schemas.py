@@ -30,6 +30,8 @@ class UserOut(BaseModel):
 
 class MeOut(UserOut):
     credits: int
+    # What one generation spends, so clients can show the price and a clear message at 0.
+    generation_cost: int
 
 
 class TokenOut(BaseModel):

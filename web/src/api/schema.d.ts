@@ -628,6 +628,8 @@ export interface components {
             created_at: string;
             /** Credits */
             credits: number;
+            /** Generation Cost */
+            generation_cost: number;
         };
         /** PageOut[ImageOut] */
         PageOut_ImageOut_: {

@@ -27,7 +27,7 @@ export function Header() {
         <div className="ml-auto flex items-center gap-2">
           {me ? (
             <>
-              <CreditBadge credits={me.credits} />
+              <CreditBadge credits={me.credits} cost={me.generation_cost} />
               <span className="hidden max-w-48 truncate text-sm text-muted md:inline" title={me.email}>
                 {me.email}
               </span>
@@ -59,13 +59,13 @@ export function Header() {
   );
 }
 
-export function CreditBadge({ credits }: { credits: number }) {
-  const empty = credits <= 0;
+export function CreditBadge({ credits, cost = 1 }: { credits: number; cost?: number }) {
+  const empty = credits < cost;
   return (
     <span
       data-testid="credit-balance"
       data-credits={credits}
-      title={empty ? "No credits left" : "Each generation costs 1 credit"}
+      title={empty ? "No credits left" : `Each generation costs ${cost} credit${cost === 1 ? "" : "s"}`}
       className={`inline-flex items-center gap-1.5 rounded-full border px-3 py-1 text-sm font-medium tabular-nums ${
         empty ? "border-red-200 bg-red-50 text-red-700" : "border-line bg-white text-ink"
       }`}

@@ -142,7 +142,9 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
   const uploading = slots.some((s) => s.uploading);
   const running = Boolean(liveId && live.record && !live.record.done) || starting;
   const credits = me?.credits ?? 0;
-  const outOfCredits = credits <= 0;
+  const cost = me?.generation_cost ?? 1;
+  const costLabel = `${cost} credit${cost === 1 ? "" : "s"}`;
+  const outOfCredits = credits < cost;
   const chosenIds = new Set(slots.map((s) => s.image?.id));
   const earlier = uploads.filter((u) => !chosenIds.has(u.id));
 
@@ -161,7 +163,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
     if (!data) {
       setGenError(
         errorCode(error) === "InsufficientCredits" || response.status === 402
-          ? "You're out of credits. Each generation costs 1 credit — ask an admin to add more."
+          ? `You're out of credits. Each generation costs ${costLabel} — ask an admin to add more.`
           : errorMessage(error, "Could not start the generation."),
       );
       void refresh();
@@ -266,7 +268,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
           {outOfCredits ? (
             <div role="status" data-testid="no-credits" className="flex items-center gap-2 rounded-lg border border-red-200 bg-red-50 px-4 py-2.5 text-sm text-red-800 sm:max-w-sm">
               <Coins className="h-4 w-4 shrink-0" aria-hidden />
-              You&apos;re out of credits. Each generation costs 1 — ask an admin to add more.
+              You&apos;re out of credits. Each generation costs {costLabel} — ask an admin to add more.
             </div>
           ) : (
             <button
@@ -278,7 +280,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
               <Sparkles className="h-4 w-4" aria-hidden />
               {running ? "Generating…" : "Generate"}
               <span id="generate-cost" className="rounded-full bg-white/20 px-2 py-0.5 text-xs">
-                1 credit
+                {costLabel}
               </span>
             </button>
           )}
