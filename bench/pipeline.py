@@ -168,7 +168,7 @@ async def main(records: int, concurrency: int) -> None:
     keyword = "minimal"
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, data_dir=Path(tmp), seed_library=True)
-        async with open_runtime(settings, run_jobs=False) as runtime:
+        async with open_runtime(settings) as runtime:
             await upgrade_to_head(runtime.engine)
             await seed_starter_library(runtime)
             inputs = [make_inputs(2, seed) for seed in range(records)]

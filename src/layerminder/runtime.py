@@ -43,9 +43,8 @@ class Runtime:
 
 
 @asynccontextmanager
-async def open_runtime(settings: Settings, *, run_jobs: bool = True) -> AsyncIterator[Runtime]:
-    """Build the process state; `run_jobs=False` for processes that only enqueue (API replicas
-    with a Redis queue still enqueue; only the in-process queue runs jobs here)."""
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Build the process state: engine, storage, events and the queue the settings choose."""
     from layerminder.jobs.events import build_event_bus
     from layerminder.jobs.queue import build_job_queue
 
@@ -61,7 +60,7 @@ async def open_runtime(settings: Settings, *, run_jobs: bool = True) -> AsyncIte
         events=events,
         queue=None,  # type: ignore[arg-type]  # set just below: the queue needs the runtime
     )
-    runtime.queue = build_job_queue(runtime, run_jobs=run_jobs)
+    runtime.queue = build_job_queue(runtime)
     await events.start()
     await runtime.queue.start()
     try:

@@ -112,7 +112,7 @@ async def _generate(
     from layerminder.rooms import service as rooms
     from layerminder.runtime import open_runtime
 
-    async with open_runtime(settings, run_jobs=False) as runtime:
+    async with open_runtime(settings) as runtime:
         if settings.seed_library:
             await seed_starter_library(runtime)
         queue = DirectQueue()

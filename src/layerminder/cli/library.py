@@ -43,7 +43,7 @@ def import_images(
             if already:
                 progress.console.print(f"{already} of {listed} were imported before: skipping")
 
-        async with open_runtime(settings, run_jobs=False) as runtime:
+        async with open_runtime(settings) as runtime:
             with progress:
                 report = await import_from(
                     runtime,
@@ -130,7 +130,7 @@ def reindex() -> None:
     migrate_database(settings)
 
     async def _reindex() -> None:
-        async with open_runtime(settings, run_jobs=False) as runtime:
+        async with open_runtime(settings) as runtime:
             async with runtime.sessionmaker() as session:
                 total = await ReferenceRepository(session).count()
             with _progress("re-indexing") as progress:
@@ -163,7 +163,7 @@ def search(
     migrate_database(settings)
 
     async def _search() -> None:
-        async with open_runtime(settings, run_jobs=False) as runtime:
+        async with open_runtime(settings) as runtime:
             if data is not None:
                 hits = await search_by_image(runtime, data, k)
             else:
@@ -208,7 +208,7 @@ def remove(
     settings = Settings()
 
     async def _remove() -> None:
-        async with open_runtime(settings, run_jobs=False) as runtime:
+        async with open_runtime(settings) as runtime:
             await remove_reference(runtime, parsed)
 
     try:
@@ -228,7 +228,7 @@ def stats() -> None:
     migrate_database(settings)
 
     async def _stats() -> None:
-        async with open_runtime(settings, run_jobs=False) as runtime:
+        async with open_runtime(settings) as runtime:
             result = await library_stats(runtime)
         console.print(f"references: [bold]{result.references}[/]")
         for model, count in sorted(result.by_model.items()):

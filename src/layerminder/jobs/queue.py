@@ -88,7 +88,7 @@ class DirectQueue:
         self.record_ids.append(record_id)
 
 
-def build_job_queue(runtime: Runtime, *, run_jobs: bool = True) -> JobQueue:
+def build_job_queue(runtime: Runtime) -> JobQueue:
     if runtime.settings.redis_url:
         from layerminder.jobs.redis_queue import RedisJobQueue
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from layerminder.deps import CurrentUser, PageDep, RuntimeDep, SessionDep, StreamUser
@@ -95,7 +95,6 @@ async def stream_record(
     user: StreamUser,
     session: SessionDep,
     runtime: RuntimeDep,
-    last_event_id: Annotated[str | None, Header()] = None,
 ) -> EventSourceResponse:
     """Live progress: the full record on connect, then one event per change, then `end`.
 

@@ -2049,9 +2049,7 @@ export interface operations {
                 /** @description For EventSource, which cannot send headers */
                 access_token?: string | null;
             };
-            header?: {
-                "last-event-id"?: string | null;
-            };
+            header?: never;
             path: {
                 record_id: string;
             };
