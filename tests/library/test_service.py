@@ -73,3 +73,69 @@ async def test_replicas_starting_together_seed_the_library_once(
         stats = await service.stats(first)
     assert sorted(added)[0] == 0
     assert stats.references == max(added) > 0
+
+
+def _distinct(count: int) -> list[service.NewReference]:
+    """`count` different small images (colour steps), titled by their number."""
+    return [
+        service.NewReference(
+            data=make_image(size=(64, 48), color=(i * 3 % 256, i * 7 % 256, 90)), title=str(i)
+        )
+        for i in range(count)
+    ]
+
+
+async def test_import_spans_batches_dedupes_across_them_and_reports_progress(
+    tmp_path: Path, database: Database
+) -> None:
+    items = _distinct(70)
+    # A copy of item 1 in the third batch, and a broken file in the second.
+    items.insert(66, service.NewReference(data=items[1].data, title="copy of 1"))
+    items.insert(40, service.NewReference(data=b"not an image", title="broken"))
+    assert len(items) > 2 * service.EMBED_BATCH
+    progress: list[int] = []
+    async with open_runtime(make_settings(tmp_path, database)) as runtime:
+        await upgrade_to_head(runtime.engine)
+        report = await service.import_references(runtime, items, progress.append)
+        stats = await service.stats(runtime)
+        stored = await runtime.storage.list_keys("reference/")
+    assert (report.added, report.duplicates) == (70, 1)
+    assert len(report.failed) == 1 and report.failed[0].startswith("broken: ")
+    assert sum(progress) == len(items) and len(progress) == 3
+    assert stats.references == stats.index_size == 70
+    assert len(stored) == 70
+
+
+class _FailingStorage:
+    """Storage whose writes fail after `allowed` of them: a disk filling up mid-import."""
+
+    def __init__(self, inner: object, allowed: int) -> None:
+        self.inner, self.allowed = inner, allowed
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        if self.allowed == 0:
+            raise OSError("No space left on device")
+        self.allowed -= 1
+        await self.inner.put(key, data, content_type)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+async def test_a_failing_batch_keeps_earlier_batches_and_leaves_nothing_half_written(
+    tmp_path: Path, database: Database
+) -> None:
+    batch = service.EMBED_BATCH
+    async with open_runtime(make_settings(tmp_path, database)) as runtime:
+        await upgrade_to_head(runtime.engine)
+        real = runtime.storage
+        runtime.storage = _FailingStorage(real, allowed=batch + 5)  # type: ignore[assignment]
+        with pytest.raises(OSError, match="No space"):
+            await service.import_references(runtime, _distinct(3 * batch))
+        runtime.storage = real
+        stats = await service.stats(runtime)
+        stored = await real.list_keys("reference/")
+        # Run again: the first batch is known, the rest goes in.
+        again = await service.import_references(runtime, _distinct(3 * batch))
+    assert stats.references == batch and len(stored) == batch
+    assert (again.added, again.duplicates) == (2 * batch, batch)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -43,6 +44,7 @@ def import_images(
             if already:
                 progress.console.print(f"{already} of {listed} were imported before: skipping")
 
+        started = time.perf_counter()
         async with open_runtime(settings) as runtime:
             with progress:
                 report = await import_from(
@@ -55,9 +57,11 @@ def import_images(
         if report.added == 0 and report.duplicates == 0 and not report.failed:
             console.print(f"no .jpg, .png or .webp images under {location}")
             return
+        seconds = time.perf_counter() - started
         console.print(
             f"added [green]{report.added}[/], skipped {report.duplicates} duplicates, "
-            f"{len(report.failed)} failed"
+            f"{len(report.failed)} failed in {seconds:.1f} s"
+            + (f" ({report.added / seconds:.0f} images/s)" if report.added else "")
         )
         for failure in report.failed:
             console.print(f"  [yellow]skipped[/] {failure}")

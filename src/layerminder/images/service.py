@@ -35,12 +35,14 @@ async def store_image(
     With a given `image_id` (designs: derived from the record) a second call overwrites the
     same object and returns the existing row, so a re-run job duplicates nothing.
     """
+    given_id = image_id is not None
     image_id = image_id or uuid.uuid4()
     key = make_key(kind, owner_id, image_id, valid.content_type)
     await storage.put(key, valid.data, valid.content_type)
     on_rollback(session, functools.partial(storage.delete, key))
     repository = ImageRepository(session)
-    existing = await repository.get(image_id)
+    # A fresh random id cannot exist yet: only a caller-given id needs the lookup.
+    existing = await repository.get(image_id) if given_id else None
     if existing is not None:
         return existing
     image = Image(

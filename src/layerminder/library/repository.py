@@ -20,12 +20,20 @@ class ReferenceRepository:
         await self.session.flush()
         return reference
 
-    async def by_sha256(self, sha256: str) -> Reference | None:
-        return await self.session.scalar(
-            select(Reference)
-            .join(Image, Image.id == Reference.image_id)
-            .where(Image.kind == ImageKind.reference, Image.sha256 == sha256)
+    async def add_all(self, references: Sequence[Reference]) -> None:
+        self.session.add_all(references)
+        await self.session.flush()
+
+    async def existing_sha256(self, hashes: Sequence[str]) -> set[str]:
+        """Which of these content hashes the library already holds (one query)."""
+        if not hashes:
+            return set()
+        rows = await self.session.scalars(
+            select(Image.sha256)
+            .join(Reference, Reference.image_id == Image.id)
+            .where(Image.kind == ImageKind.reference, Image.sha256.in_(list(hashes)))
         )
+        return set(rows)
 
     async def count(self, embedding_model: str | None = None) -> int:
         statement = select(func.count()).select_from(Reference)
