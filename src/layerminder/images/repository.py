@@ -20,6 +20,10 @@ class ImageRepository:
         await self.session.flush()
         return image
 
+    async def add_all(self, images: Sequence[Image]) -> None:
+        self.session.add_all(images)
+        await self.session.flush()
+
     async def get(self, image_id: uuid.UUID) -> Image | None:
         return await self.session.get(Image, image_id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,6 +59,48 @@ async def store_image(
         sha256=valid.sha256,
     )
     return await repository.add(image)
+
+
+async def store_images(
+    session: AsyncSession,
+    storage: ObjectStorage,
+    valid: Sequence[ValidImage],
+    *,
+    owner_id: uuid.UUID,
+    kind: ImageKind,
+) -> list[Image]:
+    """Many new images at once (a library import batch): the files written concurrently, the
+    rows inserted in one flush. If the transaction later rolls back, the bytes go too."""
+    rows = [
+        Image(
+            id=(image_id := uuid.uuid4()),
+            owner_id=owner_id,
+            room_id=None,
+            kind=kind,
+            storage_key=make_key(kind, owner_id, image_id, checked.content_type),
+            content_type=checked.content_type,
+            width=checked.width,
+            height=checked.height,
+            bytes=len(checked.data),
+            sha256=checked.sha256,
+        )
+        for checked in valid
+    ]
+    for row in rows:  # registered first: a write that fails midway is cleaned up as well
+        on_rollback(session, functools.partial(storage.delete, row.storage_key))
+    # Every write finishes (or fails) before an error propagates: none is left running.
+    results = await asyncio.gather(
+        *(
+            storage.put(row.storage_key, checked.data, checked.content_type)
+            for row, checked in zip(rows, valid, strict=True)
+        ),
+        return_exceptions=True,
+    )
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    await ImageRepository(session).add_all(rows)
+    return rows
 
 
 async def upload(

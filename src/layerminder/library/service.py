@@ -178,35 +178,38 @@ async def _store_references(
         # Checked again inside the write transaction: another importer may have committed the
         # same images since `_fresh_images` looked (on SQLite writers are serialised).
         known = await repository.existing_sha256([checked.sha256 for _, checked in fresh])
+        keep = [i for i, (_, checked) in enumerate(fresh) if checked.sha256 not in known]
+        report.duplicates += len(fresh) - len(keep)
         owner = await library_owner(session)
-        references = []
-        for (item, checked), vector in zip(fresh, vectors, strict=True):
-            if checked.sha256 in known:
-                report.duplicates += 1
-                continue
-            image = await images.store_image(
-                session,
-                runtime.storage,
-                valid=checked,
-                owner_id=owner.id,
-                kind=ImageKind.reference,
-                room_id=None,
-            )
-            reference_id = uuid.uuid4()
-            references.append(
-                Reference(
-                    id=reference_id,
-                    image_id=image.id,
-                    title=item.title[:300],
-                    source=item.source[:1000],
-                    tags=item.tags,
-                    embedding_model=model_id,
-                    vector_id=vector_id_for(reference_id),
-                    vector=np.asarray(vector, dtype=np.float32).tobytes(),
-                )
-            )
+        stored = await images.store_images(
+            session,
+            runtime.storage,
+            [fresh[i][1] for i in keep],
+            owner_id=owner.id,
+            kind=ImageKind.reference,
+        )
+        references = [
+            _new_reference(fresh[i][0], image.id, vectors[i], model_id)
+            for i, image in zip(keep, stored, strict=True)
+        ]
         await repository.add_all(references)
     report.added += len(references)
+
+
+def _new_reference(
+    item: NewReference, image_id: uuid.UUID, vector: Vectors, model_id: str
+) -> Reference:
+    reference_id = uuid.uuid4()
+    return Reference(
+        id=reference_id,
+        image_id=image_id,
+        title=item.title[:300],
+        source=item.source[:1000],
+        tags=item.tags,
+        embedding_model=model_id,
+        vector_id=vector_id_for(reference_id),
+        vector=np.asarray(vector, dtype=np.float32).tobytes(),
+    )
 
 
 async def import_from(
