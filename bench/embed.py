@@ -2,14 +2,15 @@
 
 Full-size ViT-B/32 architecture with random weights (speed does not depend on weight values),
 exported once with `export_clip` into a cache directory; needs the `export` extra for that and
-for the seed's path. Prints ms per recommendation (4 designs, 1024² JPEG → top-k) and library
-import images/s (files → decode → preprocess → embed → index), then the agreement of the reduced
-paths (draft decode, int8) with exact fp32.
+for the seed's path. Prints ms per recommendation (4 designs, 1024² JPEG → top-k), library import
+images/s twice — the embedding path alone (files → decode → preprocess → embed → index) and the
+product's own `library import` (plus validation, dedupe, files, SQLite rows, index publish) — and
+the agreement of the reduced paths (draft decode, int8) with exact fp32.
 
-    .venv/bin/python -m pip install torch==2.13.0 onnx   # CPU wheel; `uv sync` removes it again
-    .venv/bin/python bench/embed.py [--no-seed] [--repeats N] [--library-images N]
-
-(Or `pip install --target DIR torch==2.13.0 onnx` and `PYTHONPATH=DIR`: survives `uv sync`.)
+    # torch's CPU wheel beside the project (`uv sync` would remove it from .venv):
+    python3 -m pip install --target ~/.cache/layerminder/torch-site torch==2.13.0 transformers onnx
+    PYTHONPATH=~/.cache/layerminder/torch-site uv run python bench/embed.py \
+        [--no-seed] [--repeats N] [--library-images N]
 """
 
 from __future__ import annotations
@@ -228,7 +229,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--library-images", type=int, default=96)
+    parser.add_argument("--library-images", type=int, default=192)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--no-seed", action="store_true", help="skip the torch (seed) path")
     parser.add_argument("--threads", type=int, default=None, help="torch and ORT threads")
