@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # Empty means a folder in the data dir; `s3://bucket/prefix` selects S3-compatible storage.
     storage_url: str = ""
     s3_endpoint_url: str | None = None
+    # Where browsers reach the same store (presigned URLs are signed for this host), when the
+    # servers use an internal address such as http://minio:9000. Empty: the endpoint above.
+    s3_public_endpoint_url: str | None = None
     s3_region: str = "us-east-1"
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None

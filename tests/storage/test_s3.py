@@ -90,6 +90,21 @@ async def test_presigned_url_serves_the_object(moto: MotoS3, bucket: str) -> Non
     assert response.status_code == 200 and response.content == b"signed bytes"
 
 
+async def test_presigned_urls_use_the_public_endpoint(moto: MotoS3, bucket: str) -> None:
+    # The servers reach the store at 127.0.0.1; browsers are told another name for it.
+    public = moto.endpoint_url.replace("127.0.0.1", "localhost")
+    settings = Settings(
+        _env_file=None, **moto.settings(bucket, "tenant/a"), s3_public_endpoint_url=public
+    )
+    storage = build_storage(settings)
+    await storage.put("generated/u/q.jpg", b"public bytes", "image/jpeg")
+    url = await storage.presigned_url("generated/u/q.jpg", 60)
+    assert url is not None and url.startswith(f"{public}/{bucket}/tenant/a/generated/u/q.jpg?")
+    async with httpx.AsyncClient() as client:
+        response = await client.get(url)
+    assert response.status_code == 200 and response.content == b"public bytes"
+
+
 async def test_check_passes_and_leaves_nothing_behind(moto: MotoS3, bucket: str) -> None:
     storage = _storage(moto, bucket)
     await storage.check()

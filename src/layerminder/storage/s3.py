@@ -49,6 +49,7 @@ class S3Storage:
         prefix: str = "",
         *,
         endpoint_url: str | None = None,
+        public_endpoint_url: str | None = None,
         region: str = "us-east-1",
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
@@ -59,19 +60,27 @@ class S3Storage:
         self.endpoint_url = endpoint_url
         # boto3 clients are thread-safe; one per process, shared by the thread pool. Path-style
         # addressing because MinIO and most S3-compatible stores expect it.
-        self._client: Any = boto3.session.Session().client(
-            "s3",
-            endpoint_url=endpoint_url,
-            region_name=region,
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret_access_key,
-            config=Config(
-                max_pool_connections=max_connections,
-                retries={"max_attempts": 4, "mode": "standard"},
-                s3={"addressing_style": "path"},
-                connect_timeout=5,
-                read_timeout=60,
-            ),
+        config = Config(
+            max_pool_connections=max_connections,
+            retries={"max_attempts": 4, "mode": "standard"},
+            s3={"addressing_style": "path"},
+            connect_timeout=5,
+            read_timeout=60,
+        )
+        session = boto3.session.Session()
+        options = {
+            "region_name": region,
+            "aws_access_key_id": access_key_id,
+            "aws_secret_access_key": secret_access_key,
+            "config": config,
+        }
+        self._client: Any = session.client("s3", endpoint_url=endpoint_url, **options)
+        # A signature covers the host, so URLs for browsers are signed by a client of the public
+        # endpoint; that client only signs, it never sends a request.
+        self._signer: Any = (
+            session.client("s3", endpoint_url=public_endpoint_url, **options)
+            if public_endpoint_url
+            else self._client
         )
 
     @classmethod
@@ -82,6 +91,7 @@ class S3Storage:
             bucket,
             prefix,
             endpoint_url=settings.s3_endpoint_url,
+            public_endpoint_url=settings.s3_public_endpoint_url,
             region=settings.s3_region,
             access_key_id=settings.s3_access_key_id,
             secret_access_key=secret.get_secret_value() if secret else None,
@@ -178,7 +188,7 @@ class S3Storage:
     async def presigned_url(self, key: str, expires_seconds: int) -> str | None:
         # Signing is local computation (no request), but keep boto3 off the loop all the same.
         url: str = await self._call(
-            self._client.generate_presigned_url,
+            self._signer.generate_presigned_url,
             ClientMethod="get_object",
             Params={"Bucket": self.bucket, "Key": self.prefix + key},
             ExpiresIn=expires_seconds,
