@@ -68,20 +68,21 @@ class S3Storage:
             read_timeout=60,
         )
         session = boto3.session.Session()
-        options = {
-            "region_name": region,
-            "aws_access_key_id": access_key_id,
-            "aws_secret_access_key": secret_access_key,
-            "config": config,
-        }
-        self._client: Any = session.client("s3", endpoint_url=endpoint_url, **options)
+
+        def client(endpoint: str | None) -> Any:
+            return session.client(
+                "s3",
+                endpoint_url=endpoint,
+                region_name=region,
+                aws_access_key_id=access_key_id,
+                aws_secret_access_key=secret_access_key,
+                config=config,
+            )
+
+        self._client: Any = client(endpoint_url)
         # A signature covers the host, so URLs for browsers are signed by a client of the public
         # endpoint; that client only signs, it never sends a request.
-        self._signer: Any = (
-            session.client("s3", endpoint_url=public_endpoint_url, **options)
-            if public_endpoint_url
-            else self._client
-        )
+        self._signer: Any = client(public_endpoint_url) if public_endpoint_url else self._client
 
     @classmethod
     def from_settings(cls, settings: Settings) -> S3Storage:
