@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Coins, Layers, LogOut } from "lucide-react";
+import { Coins, Layers, LibraryBig, LogOut } from "lucide-react";
 import { useAuth } from "@/lib/auth";
 
 export function Header() {
@@ -17,11 +17,21 @@ export function Header() {
           </span>
           <span>LayerMinder</span>
         </Link>
-        <nav aria-label="Main" className="ml-4 hidden sm:block">
+        <nav aria-label="Main" className="ml-1 sm:ml-4">
           {me && (
-            <Link href="/" className="text-sm text-muted hover:text-ink">
-              Rooms
-            </Link>
+            <div className="flex items-center gap-4">
+              {/* On a phone the logo leads to the rooms; the library keeps an icon. */}
+              <Link href="/" className="hidden text-sm text-muted hover:text-ink sm:inline">
+                Rooms
+              </Link>
+              <Link
+                href="/library/"
+                className="inline-flex items-center gap-1.5 rounded-lg p-1.5 text-sm text-muted hover:text-ink sm:p-0"
+              >
+                <LibraryBig className="h-4 w-4 sm:hidden" aria-hidden />
+                <span className="sr-only sm:not-sr-only">Library</span>
+              </Link>
+            </div>
           )}
         </nav>
         <div className="ml-auto flex items-center gap-2">

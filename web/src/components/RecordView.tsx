@@ -379,10 +379,10 @@ export function RecordView({
   );
 }
 
-function Score({ value }: { value: number }) {
+export function Score({ value, title = "Cosine similarity to the designs' mean" }: { value: number; title?: string }) {
   const pct = Math.max(0, Math.min(1, value));
   return (
-    <div className="mt-1 flex items-center gap-2" title="Cosine similarity to the designs' mean">
+    <div className="mt-1 flex items-center gap-2" title={title}>
       <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-stone-100" aria-hidden>
         <div className="h-full rounded-full bg-clay-500" style={{ width: `${pct * 100}%` }} />
       </div>
