@@ -25,6 +25,7 @@ from layerminder.models.reference import vector_id_for
 from layerminder.recommender.base import Embedder, Vectors
 from layerminder.recommender.index import IndexModelMismatch, VectorIndex
 from layerminder.runtime import Runtime
+from layerminder.storage.base import ObjectMissing
 
 logger = logging.getLogger(__name__)
 
@@ -296,9 +297,12 @@ async def publish_index(runtime: Runtime) -> int:
 
 
 async def _read_manifest(runtime: Runtime) -> dict[str, str] | None:
-    if not await runtime.storage.exists(MANIFEST_KEY):
+    # One GET (not HEAD + GET): every recommendation and search asks, and on S3 each is a request.
+    try:
+        data = await runtime.storage.get(MANIFEST_KEY)
+    except ObjectMissing:
         return None
-    manifest: dict[str, str] = json.loads(await runtime.storage.get(MANIFEST_KEY))
+    manifest: dict[str, str] = json.loads(data)
     return manifest
 
 
