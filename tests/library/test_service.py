@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,9 @@ async def test_import_spans_batches_dedupes_across_them_and_reports_progress(
     # A copy of item 1 in the third batch, and a broken file in the second.
     items.insert(66, service.NewReference(data=items[1].data, title="copy of 1"))
     items.insert(40, service.NewReference(data=b"not an image", title="broken"))
+    # A truncated JPEG passes the header checks; its pixels fail when the embedder decodes them.
+    cut = items[5].data[: len(items[5].data) // 2]
+    items.insert(20, service.NewReference(data=cut, title="truncated"))
     assert len(items) > 2 * service.EMBED_BATCH
     progress: list[int] = []
     async with open_runtime(make_settings(tmp_path, database)) as runtime:
@@ -100,7 +104,8 @@ async def test_import_spans_batches_dedupes_across_them_and_reports_progress(
         stats = await service.stats(runtime)
         stored = await runtime.storage.list_keys("reference/")
     assert (report.added, report.duplicates) == (70, 1)
-    assert len(report.failed) == 1 and report.failed[0].startswith("broken: ")
+    assert sorted(f.split(":")[0] for f in report.failed) == ["broken", "truncated"]
+    assert "truncated" in next(f for f in report.failed if f.startswith("truncated: "))
     assert sum(progress) == len(items) and len(progress) == 3
     assert stats.references == stats.index_size == 70
     assert len(stored) == 70
@@ -139,3 +144,31 @@ async def test_a_failing_batch_keeps_earlier_batches_and_leaves_nothing_half_wri
         again = await service.import_references(runtime, _distinct(3 * batch))
     assert stats.references == batch and len(stored) == batch
     assert (again.added, again.duplicates) == (2 * batch, batch)
+
+
+async def test_imported_images_are_stored_upright_whatever_their_format(
+    tmp_path: Path, database: Database
+) -> None:
+    from PIL import Image
+
+    from layerminder.library.repository import ReferenceRepository
+
+    rotated = Image.Exif()
+    rotated[0x0112] = 6  # shown turned 90° clockwise
+    items = [
+        service.NewReference(data=make_image(fmt, size=(400, 100), exif=rotated), title=fmt)
+        for fmt in ("JPEG", "PNG", "WEBP")
+    ]
+    async with open_runtime(make_settings(tmp_path, database)) as runtime:
+        await upgrade_to_head(runtime.engine)
+        report = await service.import_references(runtime, items)
+        async with runtime.sessionmaker() as session:
+            rows, _ = await ReferenceRepository(session).page(10, 0)
+        stored = {ref.title: await runtime.storage.get(image.storage_key) for ref, image in rows}
+        sizes = {ref.title: (image.width, image.height) for ref, image in rows}
+    assert report.added == 3 and not report.failed
+    assert sizes == dict.fromkeys(("JPEG", "PNG", "WEBP"), (100, 400))
+    for data in stored.values():
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.size == (100, 400)
+            assert image.getexif().get(0x0112, 1) == 1

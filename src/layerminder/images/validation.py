@@ -24,10 +24,14 @@ class ValidImage:
     sha256: str
 
 
-def validate_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ValidImage:
+def validate_image(
+    data: bytes, *, max_bytes: int, max_pixels: int, decode: bool = True
+) -> ValidImage:
     """JPEG/PNG/WebP by content, within size limits, fully decodable, EXIF orientation applied.
 
-    Blocking (decodes the image): call it in a thread.
+    Blocking (decodes the image): call it in a thread. `decode=False` checks everything but the
+    pixel data, for a caller that decodes every image right after anyway (the library import's
+    embedder) and reports a damaged one itself.
     """
     if len(data) > max_bytes:
         raise ImageTooLarge(
@@ -52,13 +56,14 @@ def validate_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ValidImag
                     f"the limit is {max_pixels / 1e6:.0f} megapixels"
                 )
             width, height = image.size
-            orientation = image.getexif().get(_ORIENTATION, 1)
+            orientation = _orientation(image, image_format, decode)
             if image_format == "JPEG" and orientation == 1:
                 # Still a full check: every byte of the entropy-coded data is decoded (truncation
                 # and corruption fail the same way), only the inverse DCT runs at 1/8 scale,
                 # which halves the cost. Pixels are not kept, so the scale does not matter.
                 image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
-            image.load()
+            if decode or orientation != 1:  # a rotated image is decoded to be stored upright
+                image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own guard fires on open for headers far beyond our limit.
         raise ImageTooLarge(
@@ -82,6 +87,20 @@ def validate_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ValidImag
         height=height,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _orientation(image: Image.Image, image_format: str, decode: bool) -> int:
+    if image_format == "PNG" and not decode:
+        # Pillow decodes a whole PNG to look for an eXIf chunk after the pixel data. Without
+        # `decode`, only one before it (where writers put it) is read; a later one stays in the
+        # stored file, and the caller's own decode (`decode_image`) still applies it.
+        raw = image.info.get("exif")
+        if not raw:
+            return 1
+        exif = Image.Exif()
+        exif.load(raw)
+        return int(exif.get(_ORIENTATION, 1))
+    return int(image.getexif().get(_ORIENTATION, 1))
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.auth.security import hash_password
 from layerminder.db.session import after_commit, unit_of_work
-from layerminder.errors import LayerminderError, NotFound
+from layerminder.errors import InvalidImage, LayerminderError, NotFound
 from layerminder.images import service as images
 from layerminder.images.validation import ValidImage, validate_image
 from layerminder.library.repository import ReferenceRepository
@@ -107,11 +107,8 @@ async def import_references(
         for start in range(0, len(items), EMBED_BATCH):
             batch = items[start : start + EMBED_BATCH]
             fresh = await _fresh_images(runtime, batch, seen, report)
-            vectors = (
-                await asyncio.to_thread(embedder.embed_images, [c.data for _, c in fresh])
-                if fresh
-                else None
-            )
+            fresh, vectors, damaged = await asyncio.to_thread(_embed_batch, embedder, fresh)
+            report.failed.extend(damaged)
             if storing is not None:
                 await storing
             storing = asyncio.create_task(store(fresh, vectors, len(batch)))
@@ -126,6 +123,26 @@ async def import_references(
     return report
 
 
+def _embed_batch(
+    embedder: Embedder, fresh: list[tuple[NewReference, ValidImage]]
+) -> tuple[list[tuple[NewReference, ValidImage]], Vectors | None, list[str]]:
+    """Embed the batch in one call; if an image turns out to be damaged (its pixels were first
+    decoded here), embed one by one to keep the rest. Blocking: run it in a thread."""
+    if not fresh:
+        return fresh, None, []
+    try:
+        return fresh, embedder.embed_images([checked.data for _, checked in fresh]), []
+    except InvalidImage:
+        kept, rows, damaged = [], [], []
+        for item, checked in fresh:
+            try:
+                rows.append(embedder.embed_images([checked.data])[0])
+                kept.append((item, checked))
+            except InvalidImage as exc:
+                damaged.append(f"{item.source or item.title}: {exc.message}")
+        return kept, (np.stack(rows) if rows else None), damaged
+
+
 async def _fresh_images(
     runtime: Runtime, batch: Sequence[NewReference], seen: set[str], report: ImportReport
 ) -> list[tuple[NewReference, ValidImage]]:
@@ -136,10 +153,12 @@ async def _fresh_images(
         checked: list[tuple[NewReference, ValidImage | str]] = []
         for item in batch:
             try:
+                # The pixels are decoded once, by the embedder (see `_embed_batch`).
                 valid = validate_image(
                     item.data,
                     max_bytes=settings.max_upload_bytes,
                     max_pixels=settings.max_upload_pixels,
+                    decode=False,
                 )
                 checked.append((item, valid))
             except Exception as exc:  # one bad file is reported, never the end of the import
