@@ -36,28 +36,14 @@ async def store_image(
     With a given `image_id` (designs: derived from the record) a second call overwrites the
     same object and returns the existing row, so a re-run job duplicates nothing.
     """
-    given_id = image_id is not None
-    image_id = image_id or uuid.uuid4()
-    key = make_key(kind, owner_id, image_id, valid.content_type)
-    await storage.put(key, valid.data, valid.content_type)
-    on_rollback(session, functools.partial(storage.delete, key))
+    image = _new_image(valid, image_id or uuid.uuid4(), owner_id, kind, room_id)
+    await storage.put(image.storage_key, valid.data, valid.content_type)
+    on_rollback(session, functools.partial(storage.delete, image.storage_key))
     repository = ImageRepository(session)
     # A fresh random id cannot exist yet: only a caller-given id needs the lookup.
-    existing = await repository.get(image_id) if given_id else None
+    existing = await repository.get(image.id) if image_id is not None else None
     if existing is not None:
         return existing
-    image = Image(
-        id=image_id,
-        owner_id=owner_id,
-        room_id=room_id,
-        kind=kind,
-        storage_key=key,
-        content_type=valid.content_type,
-        width=valid.width,
-        height=valid.height,
-        bytes=len(valid.data),
-        sha256=valid.sha256,
-    )
     return await repository.add(image)
 
 
@@ -71,21 +57,7 @@ async def store_images(
 ) -> list[Image]:
     """Many new images at once (a library import batch): the files written concurrently, the
     rows inserted in one flush. If the transaction later rolls back, the bytes go too."""
-    rows = [
-        Image(
-            id=(image_id := uuid.uuid4()),
-            owner_id=owner_id,
-            room_id=None,
-            kind=kind,
-            storage_key=make_key(kind, owner_id, image_id, checked.content_type),
-            content_type=checked.content_type,
-            width=checked.width,
-            height=checked.height,
-            bytes=len(checked.data),
-            sha256=checked.sha256,
-        )
-        for checked in valid
-    ]
+    rows = [_new_image(checked, uuid.uuid4(), owner_id, kind, None) for checked in valid]
     for row in rows:  # registered first: a write that fails midway is cleaned up as well
         on_rollback(session, functools.partial(storage.delete, row.storage_key))
     # Every write finishes (or fails) before an error propagates: none is left running.
@@ -101,6 +73,27 @@ async def store_images(
             raise result
     await ImageRepository(session).add_all(rows)
     return rows
+
+
+def _new_image(
+    valid: ValidImage,
+    image_id: uuid.UUID,
+    owner_id: uuid.UUID,
+    kind: ImageKind,
+    room_id: uuid.UUID | None,
+) -> Image:
+    return Image(
+        id=image_id,
+        owner_id=owner_id,
+        room_id=room_id,
+        kind=kind,
+        storage_key=make_key(kind, owner_id, image_id, valid.content_type),
+        content_type=valid.content_type,
+        width=valid.width,
+        height=valid.height,
+        bytes=len(valid.data),
+        sha256=valid.sha256,
+    )
 
 
 async def upload(

@@ -76,3 +76,16 @@ export function errorCode(error: unknown): string | undefined {
 export function apiUrl(path: string): string {
   return `${API_BASE}${path}`;
 }
+
+/** A multipart request body for openapi-fetch: the file as "file", plus the non-empty text fields. */
+export function multipart<F extends Record<string, string>>(file: File, fields: F = {} as F) {
+  return {
+    body: { file: file as unknown as string, ...fields },
+    bodySerializer: () => {
+      const form = new FormData();
+      form.append("file", file, file.name);
+      for (const [name, value] of Object.entries(fields)) if (value) form.append(name, value);
+      return form;
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { ArrowRight, FolderPlus, Globe, Layers, Plus, Settings2, Sofa } from "lucide-react";
 import { api, errorMessage, type Room } from "@/api/client";
 import { useAuth } from "@/lib/auth";
-import { Alert, Dialog, EmptyState, PageLoading, Shell, formatDate } from "@/components/ui";
+import { Alert, Dialog, EmptyState, FormActions, PageLoading, Shell, formatDate } from "@/components/ui";
 import { RoomSettingsDialog } from "@/components/RoomSettings";
 
 const PAGE = 24;
@@ -227,15 +227,11 @@ function CreateRoomDialog({
             onChange={(e) => setDescription(e.target.value)}
           />
         </div>
-        {error && <Alert>{error}</Alert>}
-        <div className="flex justify-end gap-2">
-          <button type="button" className="btn-ghost" onClick={onClose}>
-            Cancel
-          </button>
+        <FormActions error={error} onCancel={onClose}>
           <button type="submit" className="btn-primary" disabled={busy || !name.trim()}>
             <Layers className="h-4 w-4" aria-hidden /> Create room
           </button>
-        </div>
+        </FormActions>
       </form>
     </Dialog>
   );

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "react";
 import { Pin as PinIcon, PinOff } from "lucide-react";
 import { api, errorCode, errorMessage, type Room } from "@/api/client";
-import { Alert, Dialog, Spinner } from "@/components/ui";
+import { Alert, Dialog, FormActions, Spinner } from "@/components/ui";
 import { useToast } from "@/components/Toast";
 
 export function PinButton({
@@ -128,15 +128,11 @@ function PinForm({
           onChange={(e) => setNote(e.target.value)}
         />
       </div>
-      {error && <Alert>{error}</Alert>}
-      <div className="flex justify-end gap-2">
-        <button type="button" className="btn-ghost" onClick={onClose}>
-          Cancel
-        </button>
+      <FormActions error={error} onCancel={onClose}>
         <button type="submit" className="btn-primary" disabled={busy || !roomId}>
           <PinIcon className="h-4 w-4" aria-hidden /> Pin
         </button>
-      </div>
+      </FormActions>
     </form>
   );
 }

@@ -4,7 +4,7 @@
 // designer hears at once why a file was turned away; each accepted file is uploaded right away.
 import { useRef, useState } from "react";
 import { ImagePlus, Loader2, X } from "lucide-react";
-import { api, errorMessage, type ImageOut } from "@/api/client";
+import { api, errorMessage, multipart, type ImageOut } from "@/api/client";
 
 export const MAX_INPUTS = 4;
 export const MAX_BYTES = 20 * 1024 * 1024;
@@ -46,12 +46,7 @@ export function Uploader({
   async function upload(slot: Slot, file: File) {
     const { data, error } = await api.POST("/api/v1/layerroom/{room_id}/images", {
       params: { path: { room_id: roomId } },
-      body: { file: file as unknown as string },
-      bodySerializer: () => {
-        const form = new FormData();
-        form.append("file", file, file.name);
-        return form;
-      },
+      ...multipart(file),
     });
     if (!data) {
       setProblems((p) => [...p, `${file.name}: ${errorMessage(error, "upload failed")}`]);

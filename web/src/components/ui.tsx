@@ -70,6 +70,29 @@ export function Alert({ children, tone = "error" }: { children: React.ReactNode;
   );
 }
 
+/** A dialog form's last rows: its error, then Cancel beside the submit button (the children). */
+export function FormActions({
+  error,
+  onCancel,
+  children,
+}: {
+  error: string | null;
+  onCancel: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <>
+      {error && <Alert>{error}</Alert>}
+      <div className="flex justify-end gap-2">
+        <button type="button" className="btn-ghost" onClick={onCancel}>
+          Cancel
+        </button>
+        {children}
+      </div>
+    </>
+  );
+}
+
 /** A modal built on <dialog>: the browser gives focus trapping, Esc to close and inertness. */
 export function Dialog({
   open,

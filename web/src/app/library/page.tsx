@@ -4,11 +4,12 @@
 // into a room. Admins also add and remove references here.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ImagePlus, Library as LibraryIcon, Plus, Search, Trash2, X } from "lucide-react";
-import { api, errorMessage, type Schemas } from "@/api/client";
+import { api, errorMessage, multipart, type Schemas } from "@/api/client";
 import { useRequireAuth } from "@/lib/auth";
 import { stableUrl } from "@/lib/imageUrls";
-import { Alert, Dialog, EmptyState, PageLoading, Shell, Spinner } from "@/components/ui";
+import { Alert, Dialog, EmptyState, FormActions, PageLoading, Shell, Spinner } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
+import { ACCEPTED, checkFile } from "@/components/Uploader";
 import { Score } from "@/components/RecordView";
 import { useToast } from "@/components/Toast";
 
@@ -21,7 +22,6 @@ type View =
 
 const PAGE = 24;
 const TOP_K = 24;
-const ACCEPTED = ["image/jpeg", "image/png", "image/webp"];
 
 export default function LibraryPage() {
   const me = useRequireAuth();
@@ -72,16 +72,12 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
   }
 
   async function searchImage(file: File) {
-    if (!ACCEPTED.includes(file.type)) return setError(`${file.name}: only JPEG, PNG or WebP images can be used.`);
+    const problem = checkFile(file);
+    if (problem) return setError(problem);
     setBusy(true);
     const { data, error: err } = await api.POST("/api/v1/library/search", {
       params: { query: { k: TOP_K } },
-      body: { file: file as unknown as string },
-      bodySerializer: () => {
-        const form = new FormData();
-        form.append("file", file, file.name);
-        return form;
-      },
+      ...multipart(file),
     });
     setBusy(false);
     if (!data) return setError(errorMessage(err, "The search failed."));
@@ -308,16 +304,10 @@ function AddReferenceDialog({
     if (!file) return setError("Choose an image first.");
     setBusy(true);
     setError(null);
-    const fields = { title: title.trim(), source: "", tags };
-    const { data, error: err } = await api.POST("/api/v1/library/references", {
-      body: { file: file as unknown as string, ...fields },
-      bodySerializer: () => {
-        const form = new FormData();
-        form.append("file", file, file.name);
-        for (const [name, value] of Object.entries(fields)) if (value) form.append(name, value);
-        return form;
-      },
-    });
+    const { data, error: err } = await api.POST(
+      "/api/v1/library/references",
+      multipart(file, { title: title.trim(), source: "", tags }),
+    );
     setBusy(false);
     if (!data) return setError(errorMessage(err, "Could not add the reference."));
     setFile(null);
@@ -367,15 +357,11 @@ function AddReferenceDialog({
             onChange={(e) => setTags(e.target.value)}
           />
         </div>
-        {error && <Alert>{error}</Alert>}
-        <div className="flex justify-end gap-2">
-          <button type="button" className="btn-ghost" onClick={onClose}>
-            Cancel
-          </button>
+        <FormActions error={error} onCancel={onClose}>
           <button type="submit" className="btn-primary" disabled={busy}>
             {busy ? "Adding…" : "Add to library"}
           </button>
-        </div>
+        </FormActions>
       </form>
     </Dialog>
   );
