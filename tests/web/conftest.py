@@ -54,7 +54,9 @@ def web_build() -> Path:
     return WEB_OUT
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: the sync Playwright API keeps an event loop running until it
+# stops, and any async test collected after it in the same run would fail to start its own.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.is_file():
         _unavailable(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
