@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -94,6 +95,7 @@ def test_library_import_dedupes_and_lists(tmp_path: Path) -> None:
     assert (
         "added 3" in first.stdout and "1 duplicates" in first.stdout and "1 failed" in first.stdout
     )
+    assert re.search(r"failed in \d+\.\d s \(\d+ images/s\)", first.stdout), first.stdout
     second = cli(data, "library", "import", str(folder))
     assert "added 0" in second.stdout and "4 duplicates" in second.stdout
     listing = cli(data, "library", "list")
