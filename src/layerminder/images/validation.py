@@ -57,7 +57,7 @@ def validate_image(
                 )
             width, height = image.size
             orientation = _orientation(image, image_format, decode)
-            if image_format == "JPEG" and orientation == 1:
+            if decode and image_format == "JPEG" and orientation == 1:
                 # Still a full check: every byte of the entropy-coded data is decoded (truncation
                 # and corruption fail the same way), only the inverse DCT runs at 1/8 scale,
                 # which halves the cost. Pixels are not kept, so the scale does not matter.

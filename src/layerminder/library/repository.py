@@ -15,11 +15,6 @@ class ReferenceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, reference: Reference) -> Reference:
-        self.session.add(reference)
-        await self.session.flush()
-        return reference
-
     async def add_all(self, references: Sequence[Reference]) -> None:
         self.session.add_all(references)
         await self.session.flush()
