@@ -119,3 +119,70 @@ def test_production_refuses_a_missing_or_weak_secret(tmp_path: object) -> None:
     assert (
         load_signing_secret(Settings(_env_file=None, env="production", jwt_secret=strong)) == strong
     )
+
+
+async def test_locale_is_unset_until_chosen_then_saved_and_returned_everywhere(
+    client: httpx.AsyncClient,
+) -> None:
+    account = await signup(client, "hangul@example.com")
+    me = await client.get("/api/v1/auth/me", headers=account.headers)
+    assert me.json()["locale"] is None
+
+    patched = await client.patch("/api/v1/auth/me", json={"locale": "ko"}, headers=account.headers)
+    assert patched.status_code == 200
+    assert patched.json()["locale"] == "ko"
+    assert patched.json()["email"] == "hangul@example.com"
+    assert patched.json()["credits"] == 50
+
+    # Saved: a later read and a fresh login both carry it.
+    assert (await client.get("/api/v1/auth/me", headers=account.headers)).json()["locale"] == "ko"
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": "hangul@example.com", "password": "correct horse"}
+    )
+    assert login.json()["user"]["locale"] == "ko"
+
+    # Switching back and forth, and null to follow the browser again.
+    for value in ("en", None):
+        response = await client.patch(
+            "/api/v1/auth/me", json={"locale": value}, headers=account.headers
+        )
+        assert response.status_code == 200
+        assert response.json()["locale"] == value
+        me = await client.get("/api/v1/auth/me", headers=account.headers)
+        assert me.json()["locale"] == value
+
+
+async def test_patch_me_without_locale_keeps_it(client: httpx.AsyncClient) -> None:
+    account = await signup(client)
+    await client.patch("/api/v1/auth/me", json={"locale": "ko"}, headers=account.headers)
+    response = await client.patch("/api/v1/auth/me", json={}, headers=account.headers)
+    assert response.status_code == 200
+    assert response.json()["locale"] == "ko"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"locale": "fr"}, {"locale": "KO"}, {"locale": "ko-KR"}, {"locale": 1}, {"role": "admin"}],
+)
+async def test_patch_me_refuses_other_values_with_422(
+    client: httpx.AsyncClient, payload: dict[str, object]
+) -> None:
+    account = await signup(client)
+    response = await client.patch("/api/v1/auth/me", json=payload, headers=account.headers)
+    assert response.status_code == 422
+    assert response.json()["error"] == "ValidationError"
+    me = await client.get("/api/v1/auth/me", headers=account.headers)
+    assert me.json()["locale"] is None
+    assert me.json()["role"] == "user"
+
+
+async def test_patch_me_needs_a_token(client: httpx.AsyncClient) -> None:
+    response = await client.patch("/api/v1/auth/me", json={"locale": "ko"})
+    assert response.status_code == 401
+    assert response.json()["error"] == "NotAuthenticated"
+
+
+async def test_one_users_locale_does_not_touch_anothers(client: httpx.AsyncClient) -> None:
+    first, second = await signup(client), await signup(client)
+    await client.patch("/api/v1/auth/me", json={"locale": "ko"}, headers=first.headers)
+    assert (await client.get("/api/v1/auth/me", headers=second.headers)).json()["locale"] is None

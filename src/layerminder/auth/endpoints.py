@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from layerminder.auth import service
-from layerminder.auth.schemas import LoginIn, MeOut, SignupIn, TokenOut
+from layerminder.auth.schemas import LoginIn, MeOut, MeUpdate, SignupIn, TokenOut
 from layerminder.credits import service as credits
 from layerminder.deps import CurrentUser, RuntimeDep, SessionDep
 from layerminder.errors import EmailTaken, InvalidCredentials, NotAuthenticated, responses
-from layerminder.models import User
+from layerminder.models import Locale, User
 from layerminder.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -29,6 +29,7 @@ async def _me(runtime: Runtime, session: SessionDep, user: User) -> MeOut:
         email=user.email,
         role=user.role,
         created_at=user.created_at,
+        locale=user.locale,
         credits=await credits.balance(session, user.id),
         generation_cost=runtime.settings.generation_cost,
     )
@@ -48,4 +49,15 @@ async def login(body: LoginIn, runtime: RuntimeDep, session: SessionDep) -> Toke
 
 @router.get("/me", responses=responses(NotAuthenticated))
 async def me(user: CurrentUser, session: SessionDep, runtime: RuntimeDep) -> MeOut:
+    return await _me(runtime, session, user)
+
+
+@router.patch("/me", responses=responses(NotAuthenticated))
+async def update_me(
+    body: MeUpdate, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> MeOut:
+    """Change the account's settings: today the studio language (`ko`, `en`, or null)."""
+    if "locale" in body.model_fields_set:
+        locale = Locale(body.locale) if body.locale is not None else None
+        user = await service.set_locale(session, user, locale)
     return await _me(runtime, session, user)

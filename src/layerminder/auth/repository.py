@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +16,13 @@ class UserRepository:
 
     async def by_email(self, email: str) -> User | None:
         return await self.session.scalar(select(User).where(User.email == email.lower()))
+
+    async def set_locale(self, user_id: uuid.UUID, locale: str | None) -> User | None:
+        user = await self.session.get(User, user_id)
+        if user is not None:
+            user.locale = locale
+            await self.session.flush()
+        return user
 
     async def add(self, user: User) -> User:
         self.session.add(user)

@@ -19,6 +19,10 @@ class LoginIn(BaseModel):
     password: str = Field(max_length=256)
 
 
+# The studio's languages (models.Locale); a Literal so the OpenAPI spec and the TS client list them.
+LocaleCode = Literal["ko", "en"]
+
+
 class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -26,12 +30,22 @@ class UserOut(BaseModel):
     email: str
     role: str
     created_at: datetime
+    # null until the user picks a language; the studio then follows the browser's.
+    locale: LocaleCode | None
 
 
 class MeOut(UserOut):
     credits: int
     # What one generation spends, so clients can show the price and a clear message at 0.
     generation_cost: int
+
+
+class MeUpdate(BaseModel):
+    """PATCH /auth/me: only the fields sent change; `locale: null` forgets the choice."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    locale: LocaleCode | None = None
 
 
 class TokenOut(BaseModel):

@@ -9,8 +9,8 @@ from layerminder.auth.repository import UserRepository
 from layerminder.auth.security import create_access_token, hash_password, verify_password
 from layerminder.config import Settings
 from layerminder.credits import service as credits
-from layerminder.errors import EmailTaken, InvalidCredentials
-from layerminder.models import User, UserRole
+from layerminder.errors import EmailTaken, InvalidCredentials, NotAuthenticated
+from layerminder.models import Locale, User, UserRole
 
 # Verifying against a real hash when the email is unknown keeps login timing uniform.
 _DUMMY_HASH = hash_password("not-a-real-password")
@@ -45,6 +45,16 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
     if not verify_password(user.password_hash, password):
         raise InvalidCredentials("wrong email or password")
     return user
+
+
+async def set_locale(session: AsyncSession, user: User, locale: Locale | None) -> User:
+    """Save the studio language the user chose (None: back to following the browser)."""
+    # The request's user came from a session of its own (deps._user_from_token): write
+    # through this one, which the request dependency commits.
+    updated = await UserRepository(session).set_locale(user.id, locale)
+    if updated is None:  # deleted between the token check and now
+        raise NotAuthenticated("the account for this token no longer exists")
+    return updated
 
 
 def issue_token(user: User, secret: str, settings: Settings) -> str:

@@ -6,7 +6,7 @@ from layerminder.models.pin import RoomPin
 from layerminder.models.record import Record, RecordImage, RecordRecommendation, StageStatus
 from layerminder.models.reference import Reference
 from layerminder.models.room import Room
-from layerminder.models.user import User, UserRole
+from layerminder.models.user import Locale, User, UserRole
 
 __all__ = [
     "CreditAccount",
@@ -14,6 +14,7 @@ __all__ = [
     "CreditTransaction",
     "Image",
     "ImageKind",
+    "Locale",
     "Record",
     "RecordImage",
     "RecordRecommendation",

@@ -15,9 +15,18 @@ class UserRole(StrEnum):
     admin = "admin"
 
 
+class Locale(StrEnum):
+    """The studio's languages; a user's stays null until they choose one."""
+
+    ko = "ko"
+    en = "en"
+
+
 class User(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "users"
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=UserRole.user)
+    # Null means "not chosen": the studio then follows the browser's languages.
+    locale: Mapped[str | None] = mapped_column(String(8), default=None)

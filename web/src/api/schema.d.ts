@@ -86,7 +86,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update Me
+         * @description Change the account's settings: today the studio language (`ko`, `en`, or null).
+         */
+        patch: operations["update_me_api_v1_auth_me_patch"];
         trace?: never;
     };
     "/api/v1/layerroom": {
@@ -626,10 +630,20 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Locale */
+            locale: ("ko" | "en") | null;
             /** Credits */
             credits: number;
             /** Generation Cost */
             generation_cost: number;
+        };
+        /**
+         * MeUpdate
+         * @description PATCH /auth/me: only the fields sent change; `locale: null` forgets the choice.
+         */
+        MeUpdate: {
+            /** Locale */
+            locale?: ("ko" | "en") | null;
         };
         /** PageOut[ImageOut] */
         PageOut_ImageOut_: {
@@ -1132,6 +1146,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_me_api_v1_auth_me_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
