@@ -1,0 +1,123 @@
+"""Reading the input images: a palette of swatches, seamless texture tiles and a seed."""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from layerminder.providers.base import ProviderError
+from layerminder.providers.local.arrays import FloatArray
+
+_THUMB = 64
+# Side of the texture patch taken from each input; it repeats every 1/8th of a design.
+_TEXTURE_TILE = 128
+
+
+@dataclass(frozen=True)
+class Swatch:
+    rgb: tuple[float, float, float]  # 0..1
+    weight: float
+
+    @property
+    def hls(self) -> tuple[float, float, float]:
+        return colorsys.rgb_to_hls(*self.rgb)
+
+
+@dataclass(frozen=True)
+class InputLook:
+    """What every design of one batch borrows from the inputs."""
+
+    swatches: tuple[Swatch, ...]  # most prominent first
+    details: tuple[FloatArray, ...]  # zero-mean, unit-std luminance detail tiles, one per input
+
+
+def decode(data: bytes, max_side: int) -> Image.Image:
+    try:
+        opened = Image.open(io.BytesIO(data))
+        # JPEG can decode at 1/2..1/8 scale directly, which makes large uploads cheap to read.
+        opened.draft("RGB", (max_side * 2, max_side * 2))
+        image = opened.convert("RGB")
+    except Exception as exc:  # Pillow raises many types for corrupt data
+        raise ProviderError(f"cannot read input image: {exc}", retryable=False) from exc
+    image.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+    return image
+
+
+def kmeans(pixels: FloatArray, k: int, iterations: int = 12) -> tuple[FloatArray, FloatArray]:
+    """Small deterministic k-means: centres start at luminance quantiles, so no RNG is needed."""
+    luminance = pixels @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    order = np.argsort(luminance, kind="stable")
+    picks = order[((np.arange(k) + 0.5) / k * len(order)).astype(int)]
+    centres = pixels[picks].copy()
+    labels = np.zeros(len(pixels), dtype=np.int64)
+    for _ in range(iterations):
+        distances = ((pixels[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+        labels = distances.argmin(axis=1)
+        for index in range(k):
+            members = pixels[labels == index]
+            if len(members):
+                centres[index] = members.mean(axis=0)
+    weights = np.bincount(labels, minlength=k).astype(np.float32) / max(len(pixels), 1)
+    return centres, weights
+
+
+def _detail_tile(image: Image.Image) -> FloatArray:
+    """A seamless luminance detail map (zero mean, unit std) from the middle of an input."""
+    # Half the short side: close enough to show the material's grain, not the whole scene.
+    side = max(8, min(image.size) // 2)
+    left = (image.width - side) // 2
+    top = (image.height - side) // 2
+    square = image.crop((left, top, left + side, top + side)).convert("L")
+    square = square.resize((_TEXTURE_TILE, _TEXTURE_TILE), Image.Resampling.BILINEAR)
+    fine = np.asarray(square, dtype=np.float32)
+    coarse = np.asarray(square.filter(ImageFilter.GaussianBlur(2)), dtype=np.float32)
+    # Clipping keeps hard edges in a photo (a table edge, a colour block) from drawing lines.
+    spread = float((fine - coarse).std()) + 1e-6
+    detail = np.clip(fine - coarse, -2.0 * spread, 2.0 * spread)
+    # Cross-fading with a half-turn copy makes the tile wrap without seams (mirroring would
+    # print a visible plaid of symmetric crosses).
+    rolled = np.roll(detail, (detail.shape[0] // 2, detail.shape[1] // 2), axis=(0, 1))
+    ramp = 1.0 - np.abs(np.linspace(-1.0, 1.0, detail.shape[0], dtype=np.float32))
+    weight = np.minimum.outer(ramp, ramp)
+    detail = detail * weight + rolled * (1.0 - weight)
+    std = float(detail.std())
+    if std < 0.8:
+        # A flat input has no texture to give; amplifying its noise would only add speckle.
+        return np.zeros_like(detail, dtype=np.float32)
+    return ((detail - detail.mean()) / std).astype(np.float32)
+
+
+def read_inputs(images: Sequence[bytes]) -> InputLook:
+    if not images:
+        raise ProviderError("at least one input image is needed", retryable=False)
+    thumbs = [decode(data, _THUMB * 4) for data in images]
+    samples = [
+        np.asarray(thumb.resize((_THUMB, _THUMB), Image.Resampling.BILINEAR), dtype=np.float32)
+        for thumb in thumbs
+    ]
+    pixels = np.concatenate([s.reshape(-1, 3) for s in samples]) / 255.0
+    centres, weights = kmeans(pixels.astype(np.float32), k=5)
+    swatches = [
+        Swatch((float(c[0]), float(c[1]), float(c[2])), float(w))
+        for c, w in zip(centres, weights, strict=True)
+        if w > 0.01
+    ]
+    swatches.sort(key=lambda s: (-s.weight, s.rgb))
+    return InputLook(tuple(swatches), tuple(_detail_tile(thumb) for thumb in thumbs))
+
+
+def design_seed(images: Sequence[bytes], keyword: str | None, *extra: object) -> int:
+    """A stable seed from the input bytes, the keyword (case-folded) and any extra parts."""
+    digest = hashlib.sha256()
+    for data in images:
+        digest.update(hashlib.sha256(data).digest())
+    digest.update(b"\0" + (keyword or "").strip().lower().encode("utf-8"))
+    for item in extra:
+        digest.update(b"\0" + str(item).encode("utf-8"))
+    return int.from_bytes(digest.digest()[:8], "big")

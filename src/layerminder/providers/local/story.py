@@ -1,0 +1,228 @@
+"""Writing a design's Story from its pixels, and the offline story provider."""
+
+from __future__ import annotations
+
+import asyncio
+import colorsys
+
+from layerminder.providers.base import (
+    KEYWORD_COUNT,
+    Dimensions,
+    Story,
+    StoryResult,
+    normalise_keywords,
+)
+from layerminder.providers.local.forms import SEAT_FORMS
+from layerminder.providers.local.inputs import design_seed
+from layerminder.providers.local.reading import DesignReading, read_design
+from layerminder.providers.local.vocabulary import (
+    CURVED_INSPIRATION,
+    INSPIRATION,
+    NAME_WORDS,
+    OBJECT_NAMES,
+    MaterialWord,
+    article,
+    colour_name,
+    frame_material,
+    seeded_choice,
+    soft_material,
+)
+
+
+def _dimensions(reading: DesignReading, form: str) -> Dimensions:
+    aspect = reading.aspect
+    if form == "chair":
+        height = 80.0 * min(max((0.64 / max(aspect, 0.3)) ** 0.5, 0.88), 1.2)
+        width, depth = 48.0 * min(max(aspect / 0.64, 0.9), 1.2), 52.0
+    elif form == "stool":
+        height = 46.0 * min(max((0.8 / max(aspect, 0.3)) ** 1.5, 0.9), 1.65)
+        width = depth = 38.0
+    elif form == "bench":
+        width = 120.0 * min(max(aspect / 1.8, 0.75), 1.5)
+        height, depth = 45.0, 40.0
+    else:
+        width = 82.0 * min(max(aspect / 1.14, 0.85), 1.35)
+        height, depth = 74.0, 84.0
+    return Dimensions(width_cm=round(width), depth_cm=round(depth), height_cm=round(height))
+
+
+def _form_words(reading: DesignReading, form: str) -> list[str]:
+    words: list[str] = []
+    if reading.angularity >= 0.68:
+        words += ["angular", "rectilinear"]
+    elif reading.angularity <= 0.45:
+        words += ["curved", "rounded"]
+    else:
+        words += ["softened", "geometric"]
+    if reading.fill < 0.33:
+        words += ["slender", "open"]
+    elif reading.fill > 0.58:
+        words += ["solid", "enveloping" if form == "lounge" else "monolithic"]
+    else:
+        words += ["balanced"]
+    if reading.base_fill > 0.4:
+        words.append("grounded")
+    if len(reading.colours) >= 3 or form == "lounge":
+        words.append("layered")
+    words += {
+        "chair": ["upright", "framed"],
+        "stool": ["compact", "splayed"],
+        "bench": ["linear", "elongated"],
+        "lounge": ["low", "generous"],
+    }[form]
+    words.append("smooth" if reading.texture < 0.05 else "textured")
+    return words
+
+
+def _style_words(frame: MaterialWord, soft: MaterialWord, reading: DesignReading) -> list[str]:
+    words: list[str] = []
+    words += {
+        "oak": ["scandinavian", "natural"],
+        "ash": ["nordic", "airy"],
+        "walnut": ["midcentury", "crafted"],
+        "lacquer": ["playful", "graphic"],
+        "steel": ["industrial", "modernist"],
+        "aluminium": ["technical", "modernist"],
+        "brass": ["deco", "refined"],
+        "marble": ["classical", "refined"],
+        "travertine": ["mediterranean", "serene"],
+        "concrete": ["brutalist", "architectural"],
+    }.get(frame.word, ["contemporary"])
+    words += {
+        "velvet": ["luxurious"],
+        "leather": ["tailored"],
+        "boucle": ["cosy"],
+        "linen": ["relaxed"],
+        "wool": ["warm"],
+    }.get(soft.word, [])
+    words.append("sculptural" if reading.angularity < 0.5 else "minimal")
+    words += ["contemporary", "timeless", "handcrafted", "modern"]
+    return words
+
+
+def write_story(design: bytes, keyword: str | None, form_hint: str | None = None) -> Story:
+    """Write the Story for a design from its pixels alone (any JPEG works). Blocking."""
+    reading = read_design(design)
+    form = form_hint if form_hint in SEAT_FORMS else reading.form
+    seed = design_seed([design], keyword)
+    colours = list(reading.colours) or [((0.5, 0.5, 0.5), 1.0)]
+    main_rgb = colours[0][0]
+    # The frame is the colour that differs most in lightness from the main surface.
+    frame_rgb = max(
+        (rgb for rgb, _ in colours[1:]),
+        key=lambda rgb: abs(colorsys.rgb_to_hls(*rgb)[1] - colorsys.rgb_to_hls(*main_rgb)[1]),
+        default=main_rgb,
+    )
+    frame = frame_material(frame_rgb, reading.texture)
+    soft = soft_material(main_rgb, reading.texture)
+    main_colour, frame_colour = colour_name(main_rgb), colour_name(frame_rgb)
+    object_name = OBJECT_NAMES[form]
+    dims = _dimensions(reading, form)
+    if form == "stool" and dims.height_cm >= 62:
+        object_name = "Bar Stool"
+    form_words = _form_words(reading, form)
+    style_words = _style_words(frame, soft, reading)
+    material_words = [
+        frame.word,
+        soft.word,
+        *{
+            "wood": ["timber", "joinery"],
+            "metal": ["metal", "welded"],
+            "stone": ["stone", "mineral"],
+        }.get(frame.family, []),
+        "upholstery",
+        "fabric",
+        "wood",
+    ]
+    user_words = normalise_keywords((keyword or "").split())[:2] if keyword else []
+    keywords = _twelve_keywords(user_words, style_words, form_words, material_words)
+
+    name = f"{seeded_choice(NAME_WORDS, seed, 0)} {object_name}"
+    lead_form = form_words[0]
+    title = seeded_choice(
+        (
+            f"The {lead_form.capitalize()} {object_name} in {main_colour.title()} and "
+            f"{frame.word.capitalize()}",
+            f"{article(lead_form).capitalize()} {lead_form.capitalize()} {object_name} of "
+            f"{frame.phrase.title()} and {soft.word.capitalize()}",
+            f"{main_colour.title()} {object_name}: {article(lead_form)} {lead_form} study in "
+            f"{frame.word}",
+        ),
+        seed,
+        1,
+    )
+    keyword_note = (
+        f" The brief's keyword, \u201c{keyword.strip()}\u201d, sets its mood."
+        if keyword and keyword.strip()
+        else ""
+    )
+    inspiration = (
+        CURVED_INSPIRATION
+        if reading.angularity <= 0.45 and seeded_choice(("a", "b"), seed, 2) == "a"
+        else seeded_choice(INSPIRATION[frame.family], seed, 3)
+    )
+    # Timber is named by its species; other frames by their colour too.
+    frame_desc = frame.phrase if frame.family == "wood" else f"{frame_colour} {frame.phrase}"
+    first = (
+        f"The {name} is {article(lead_form)} {lead_form}, {form_words[2]} "
+        f"{object_name.lower()} in {main_colour} {soft.word} over {article(frame_desc)} "
+        f"{frame_desc} frame. {inspiration}.{keyword_note}"
+    )
+    support = {
+        "chair": "four legs rise into a framed back that meets the spine where it needs support",
+        "stool": "splayed legs gather under a single seat, steady on any floor",
+        "bench": "a long seat rests on spaced supports, inviting one sitter or three",
+        "lounge": "a low base carries deep cushions, with arms and back that enclose the sitter",
+    }[form]
+    grounded = (
+        "Its weight sits close to the ground, so it reads as permanent, like a threshold stone."
+        if reading.base_fill > 0.4
+        else "Lifted on legs, it lets light and floor run underneath, so the room stays open."
+    )
+    second = (
+        f"Functionally, {support}; at {dims.height_cm} cm high and {dims.width_cm} cm wide it "
+        f"suits {'dining and desks' if form in {'chair', 'stool'} else 'halls and living rooms'}. "
+        f"{grounded} The {main_colour} surface stands for warmth and welcome, while the "
+        f"{frame_desc} frame is its quiet discipline."
+    )
+    material = f"{frame.phrase.capitalize()} frame; {soft.phrase} seat in {main_colour}"
+    return Story(
+        name=name,
+        dimensions=dims,
+        material=material,
+        title=title,
+        story=f"{first}\n\n{second}",
+        keywords=keywords,
+    )
+
+
+def _twelve_keywords(user: list[str], *pools: list[str]) -> list[str]:
+    """User words first, then style, form and material words in turn, without repeats."""
+    chosen: list[str] = []
+    for word in user:
+        if word not in chosen:
+            chosen.append(word)
+    queues = [normalise_keywords(pool) for pool in pools]
+    while len(chosen) < KEYWORD_COUNT and any(queues):
+        for queue in queues:
+            while queue and queue[0] in chosen:
+                queue.pop(0)
+            if queue and len(chosen) < KEYWORD_COUNT:
+                chosen.append(queue.pop(0))
+    for spare in ("design", "furniture", "seating", "studio", "object", "interior"):
+        if len(chosen) >= KEYWORD_COUNT:
+            break
+        if spare not in chosen:
+            chosen.append(spare)
+    return chosen[:KEYWORD_COUNT]
+
+
+class LocalStoryProvider:
+    """Offline story provider: materials, colours and form words measured from the pixels."""
+
+    name = "local"
+    model = "descriptor-v1"
+
+    async def write_story(self, design: bytes, keyword: str | None) -> StoryResult:
+        story = await asyncio.to_thread(write_story, design, keyword)
+        return StoryResult(story=story, provider=self.name, model=self.model)
