@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint typecheck pytest web web-client browser bench format clean
+.PHONY: run test setup lint web-lint typecheck pytest web web-client browser bench format clean
 
 $(UV):
 	python3 -m pip install --user --quiet uv
@@ -37,13 +37,17 @@ lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 
+# ESLint with Next's config (web/eslint.config.mjs) on the web sources; `web` ran npm ci.
+web-lint: web
+	@if [ -f web/package.json ]; then cd web && npm run -s lint; fi
+
 typecheck: setup
 	$(UV) run mypy
 
 pytest: setup
 	$(UV) run pytest
 
-test: setup web browser lint typecheck pytest
+test: setup web web-lint browser lint typecheck pytest
 
 format: setup
 	$(UV) run ruff format .

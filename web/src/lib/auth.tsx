@@ -29,6 +29,10 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
   }, []);
 
   useEffect(() => {
+    // The token lives in browser storage, readable only after hydration (a static export has no
+    // server to ask), so "signed out" can only be learned here; the signed-in path sets state
+    // after its fetch's await.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void refresh();
   }, [refresh]);
 

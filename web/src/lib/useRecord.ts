@@ -1,7 +1,7 @@
 "use client";
 
 // A record kept live: fetched once, then followed over SSE until every stage has ended.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import { getRecord, STREAM_EVENTS, streamUrl, type RecordOut } from "@/api/records";
 import { errorMessage } from "@/api/client";
 
@@ -26,8 +26,17 @@ export function useLiveRecord(
   const [record, setRecord] = useState<RecordOut | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [connection, setConnection] = useState<LiveRecord["connection"]>("idle");
-  const onDoneRef = useRef(onDone);
-  onDoneRef.current = onDone;
+  // Always the caller's latest callback, without restarting the stream when it changes.
+  const notifyDone = useEffectEvent((last: RecordOut) => onDone?.(last));
+  // Another record: drop the previous one's state while rendering, not in an effect afterwards.
+  const [shownId, setShownId] = useState(recordId);
+  if (recordId !== shownId) {
+    setShownId(recordId);
+    if (recordId) {
+      setRecord(null);
+      setError(null);
+    }
+  }
 
   useEffect(() => {
     if (!recordId) return;
@@ -37,8 +46,6 @@ export function useLiveRecord(
     let latestVersion = -1;
     let finished = false;
     let sawRunning = fresh;
-    setRecord(null);
-    setError(null);
 
     const accept = (next: RecordOut) => {
       if (closed || next.version < latestVersion) return;
@@ -56,7 +63,7 @@ export function useLiveRecord(
       window.clearTimeout(timer);
       setConnection("idle");
       // Only a record seen running "finishes"; opening an old record is not an event.
-      if (sawRunning) onDoneRef.current?.(last);
+      if (sawRunning) notifyDone(last);
     };
     const poll = async () => {
       const { data, error: err } = await getRecord(recordId);

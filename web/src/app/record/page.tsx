@@ -47,6 +47,9 @@ function RecordLoader() {
       if (roomData) setRoom(roomData);
       if (images) setInputs(images.items);
     })();
+    // The loader sets state only after its fetch's await, which this rule cannot see yet
+    // (react/react#34905).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void loadPins();
   }, [roomId, loadPins]);
 

@@ -118,6 +118,9 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
   }, [room.id]);
 
   useEffect(() => {
+    // The loader sets state only after its fetch's await, which this rule cannot see yet
+    // (react/react#34905).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void loadRecords(0);
     void loadPins();
     void loadUploads();
@@ -125,9 +128,8 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
 
   // Opened (or reloaded) while a generation is still running: follow it live again.
   const resumeId = records && recordsOffset === 0 && records[0] && !records[0].done ? records[0].id : null;
-  useEffect(() => {
-    if (resumeId) setLiveId((current) => current ?? resumeId);
-  }, [resumeId]);
+  // Set while rendering (React's "adjust state when a prop changes"); liveId never returns to null.
+  if (resumeId && liveId === null) setLiveId(resumeId);
 
   const live = useLiveRecord(liveId, (last) => {
     // Every stage ended: the balance may have changed (a refund), the gallery has a new record.
