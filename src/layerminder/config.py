@@ -76,6 +76,7 @@ class Settings(BaseSettings):
 
     # Recommendations and the reference library.
     embedder: Literal["auto", "clip", "basic"] = "auto"
+    # Empty means `<data dir>/models/clip`, where `make clip` and `models export-clip` write it.
     clip_model_dir: Path | None = None
     clip_precision: Literal["fp32", "int8"] = "fp32"
     recommendation_top_k: int = 3
@@ -108,6 +109,10 @@ class Settings(BaseSettings):
     @property
     def storage_dir(self) -> Path:
         return self.data_dir / "storage"
+
+    @property
+    def resolved_clip_model_dir(self) -> Path:
+        return self.clip_model_dir or self.data_dir / "models" / "clip"
 
     @property
     def secret_file(self) -> Path:

@@ -295,12 +295,11 @@ def _check_embedder(settings: Settings) -> CheckResult:
     if isinstance(embedder, BasicDescriptorEmbedder):
         if settings.embedder == "basic":
             hint = "chosen by LAYERMINDER_EMBEDDER=basic"
-        elif settings.clip_model_dir:
-            hint = f"no exported CLIP model at {settings.clip_model_dir}"
         else:
             hint = (
-                "set LAYERMINDER_CLIP_MODEL_DIR to an exported CLIP model "
-                "(`layerminder models export-clip`) for CLIP recommendations and text search"
+                f"no exported CLIP model in {settings.resolved_clip_model_dir}: `make clip` "
+                "(or `layerminder models export-clip`) puts one there, or set "
+                "LAYERMINDER_CLIP_MODEL_DIR, for CLIP recommendations and text search"
             )
         return CheckResult(
             "embedder",
@@ -310,5 +309,5 @@ def _check_embedder(settings: Settings) -> CheckResult:
     return CheckResult(
         "embedder",
         "ok",
-        f"{embedder.model_id}: CLIP on ONNX Runtime from {settings.clip_model_dir}",
+        f"{embedder.model_id}: CLIP on ONNX Runtime from {settings.resolved_clip_model_dir}",
     )

@@ -1,12 +1,20 @@
-"""The README stays true: every setting is documented, with its real default."""
+"""The README stays true: every setting and every command it names exists, as documented."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from layerminder.cli.main import app
 from layerminder.config import Settings
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+README_PATH = Path(__file__).resolve().parents[2] / "README.md"
+README = README_PATH.read_text()
 ALIASES = {"openai_api_key": "OPENAI_API_KEY", "openai_base_url": "OPENAI_BASE_URL"}
 
 
@@ -31,3 +39,41 @@ def test_documented_defaults_match_the_code() -> None:
             assert rows[f"LAYERMINDER_{name.upper()}"] == str(default).lower(), name
         elif isinstance(default, int | float):
             assert float(rows[f"LAYERMINDER_{name.upper()}"]) == default, name
+
+
+DOCS = [README_PATH, *sorted((README_PATH.parent / "docs").glob("*.md"))]
+# `layerminder` followed by words: subcommands first, then arguments (which stop at a capital,
+# a quote or an option, as in `layerminder library import DIR` or `layerminder serve --port`).
+COMMAND = re.compile(r"\blayerminder((?: [a-z][a-z0-9-]*)+)")
+
+
+def documented_commands() -> list[tuple[str, ...]]:
+    """Every command path a page names, resolved through the real CLI's command tree."""
+    root = typer.main.get_command(app)
+    paths: set[tuple[str, ...]] = set()
+    for page in DOCS:
+        for match in COMMAND.finditer(page.read_text()):
+            commands: dict[str, Any] | None = root.commands  # type: ignore[attr-defined]
+            path = []
+            for word in match.group(1).split():
+                if commands is None:
+                    break  # a leaf command: the rest are its arguments
+                path.append(word)
+                # An unknown word stays in the path, and `--help` on it fails the test below.
+                commands = getattr(commands.get(word), "commands", None)
+            paths.add(tuple(path))
+    return sorted(paths)
+
+
+@pytest.mark.parametrize("command", documented_commands(), ids=" ".join)
+def test_every_documented_command_runs(command: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage: layerminder " + " ".join(command) in " ".join(result.output.split())
+
+
+def test_the_documents_name_the_commands() -> None:
+    # The parser above finds what it should: a missing group would go unnoticed otherwise.
+    assert {("models", "export-clip"), ("library", "import"), ("serve",)} <= set(
+        documented_commands()
+    )

@@ -33,7 +33,8 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}")
+    # One logical line however narrow the terminal: scripts and tests read it whole.
+    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -192,9 +193,11 @@ def _safe_url(settings: Settings) -> str:
 def _register_commands() -> None:
     from layerminder.cli.generate import generate
     from layerminder.cli.library import library_app
+    from layerminder.cli.models import models_app
     from layerminder.cli.worker import worker
 
     app.add_typer(library_app, name="library")
+    app.add_typer(models_app, name="models")
     app.command()(generate)
     app.command()(worker)
 

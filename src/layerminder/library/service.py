@@ -430,8 +430,8 @@ async def search_by_text(runtime: Runtime, text: str, k: int) -> list[SearchHit]
     embedder = as_text_embedder(get_embedder(runtime))
     if embedder is None:
         raise TextSearchUnavailable(
-            "text search needs a CLIP model: set LAYERMINDER_CLIP_MODEL_DIR to an exported model "
-            "(`layerminder models export-clip`); the basic image descriptor has no text side"
+            "text search needs a CLIP model: run `make clip` (or `layerminder models export-clip`);"
+            " the basic image descriptor has no text side"
         )
     vectors = await asyncio.to_thread(embedder.embed_texts, [text])
     return await _hits(runtime, vectors, k)

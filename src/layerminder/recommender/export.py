@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from tokenizers import Tokenizer
+
+from layerminder.errors import LayerminderError
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +24,18 @@ VISION_INT8 = "vision.int8.onnx"
 TEXT_FP32 = "text.onnx"
 TOKENIZER = "tokenizer.json"
 DEFAULT_OPSET = 17
+DEFAULT_SOURCE = "openai/clip-vit-base-patch32"
+
+# Hugging Face's layout: config.json and the weights as safetensors or as a torch pickle (the
+# hub's openai/clip-vit-base-patch32 main branch ships only pytorch_model.bin), maybe sharded.
+SAFETENSORS_WEIGHTS = ("model.safetensors", "model.safetensors.index.json")
+PICKLE_WEIGHTS = ("pytorch_model.bin", "pytorch_model.bin.index.json")
+_METADATA = ["*.json", "*.txt"]
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
+
+
+class ClipSourceError(LayerminderError):
+    """The export's source is missing, unreachable, or holds no CLIP weights it can read."""
 
 
 def sha256_file(path: Path) -> str:
@@ -72,13 +87,19 @@ def export_clip(
 
     Writes `vision.onnx` (pixel_values → L2-normalised image_embeds), `text.onnx` (input_ids,
     attention_mask → L2-normalised text_embeds), `tokenizer.json`, optionally
-    `vision.int8.onnx`, and `manifest.json` describing them.
+    `vision.int8.onnx`, and `manifest.json` describing them. A source that is missing, cannot be
+    downloaded or read, or is not CLIP raises `ClipSourceError`; a missing torch `ImportError`.
     """
+    local = resolve_source(source)
     import torch
     from transformers import AutoTokenizer, CLIPModel
 
-    local = _local_source(source)
-    model = CLIPModel.from_pretrained(local, attn_implementation="eager").eval()
+    try:
+        model = CLIPModel.from_pretrained(local, attn_implementation="eager").eval()
+    except Exception as exc:  # torch, safetensors and transformers each raise their own types
+        raise ClipSourceError(
+            f"cannot load CLIP weights from {source}: {_first_line(exc)}"
+        ) from exc
     config = model.config
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -173,18 +194,78 @@ def export_clip(
     return out_dir
 
 
-def _local_source(source: str | Path) -> Path:
-    path = Path(source)
-    if path.is_dir():
-        return path
-    from huggingface_hub import snapshot_download
-
-    return Path(
-        snapshot_download(
-            str(source),
-            allow_patterns=["*.json", "*.safetensors", "*.txt"],
+def resolve_source(source: str | Path) -> Path:
+    """A local directory of Hugging Face CLIP weights for `source` (a directory or a hub id)."""
+    path = Path(source).expanduser()
+    if path.exists():
+        return _checked_source(path, str(source))
+    if not _HUB_ID.fullmatch(str(source)):
+        raise ClipSourceError(
+            f"{source}: no such directory, and not a Hugging Face model id such as {DEFAULT_SOURCE}"
         )
+    return _checked_source(_download(str(source)), f"{source} (Hugging Face hub)")
+
+
+def _download(repo_id: str) -> Path:
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
     )
+
+    try:
+        # Safetensors when the repository has them, else the pickled weights: never both.
+        local = Path(snapshot_download(repo_id, allow_patterns=[*_METADATA, "model*.safetensors*"]))
+        if not _present(local, SAFETENSORS_WEIGHTS):
+            local = Path(
+                snapshot_download(repo_id, allow_patterns=[*_METADATA, "pytorch_model*.bin*"])
+            )
+    except GatedRepoError as exc:
+        raise ClipSourceError(f"{repo_id} is gated on the Hugging Face hub: {exc}") from exc
+    except (RepositoryNotFoundError, RevisionNotFoundError) as exc:
+        raise ClipSourceError(f"{repo_id}: no such model on the Hugging Face hub") from exc
+    except Exception as exc:  # offline, DNS, TLS, HTTP: huggingface_hub and httpx types alike
+        raise ClipSourceError(
+            f"cannot download {repo_id} from the Hugging Face hub ({_first_line(exc)}); "
+            "give a local directory of the weights with --source"
+        ) from exc
+    return local
+
+
+def _checked_source(path: Path, label: str) -> Path:
+    if not path.is_dir():
+        raise ClipSourceError(f"{label} is not a directory: give the folder holding config.json")
+    try:
+        names = {child.name for child in path.iterdir()}
+        config = _read_json(path / "config.json")
+    except (OSError, ValueError) as exc:
+        raise ClipSourceError(f"cannot read {label}: {_first_line(exc)}") from exc
+    if "config.json" in names and (model_type := config.get("model_type")) not in (None, "clip"):
+        raise ClipSourceError(f"{label} holds a {model_type} model, not CLIP")
+    if "config.json" in names and names & {*SAFETENSORS_WEIGHTS, *PICKLE_WEIGHTS}:
+        return path
+    original = sorted(n for n in names if n.endswith(".pt") or n.startswith("open_clip_"))
+    if original:
+        # open_clip / OpenAI's own checkpoints name their tensors differently; converting them is
+        # transformers' convert_clip_original_pytorch_to_hf.py, not ours.
+        raise ClipSourceError(
+            f"{label} holds an OpenAI/open_clip original checkpoint ({original[0]}); export-clip "
+            "reads the Hugging Face layout: use the Hugging Face release of the same model"
+        )
+    raise ClipSourceError(
+        f"{label} holds no CLIP weights: expected config.json with model.safetensors or "
+        "pytorch_model.bin"
+    )
+
+
+def _present(path: Path, names: tuple[str, ...]) -> bool:
+    return any((path / name).is_file() for name in names)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
 
 
 def _copy_tokenizer(local: Path, target: Path, auto_tokenizer: Any) -> tuple[int, str]:

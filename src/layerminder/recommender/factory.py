@@ -14,19 +14,14 @@ logger = logging.getLogger(__name__)
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    """`embedder=auto`: CLIP when `clip_model_dir` holds an exported model, else the basic
-    descriptor; `clip` insists on CLIP; `basic` never loads it. Model files load lazily."""
+    """`embedder=auto`: CLIP when the model directory (`clip_model_dir`, by default
+    `<data dir>/models/clip`) holds an exported model, else the basic descriptor; `clip` insists
+    on CLIP; `basic` never loads it. Model files load lazily."""
     choice = settings.embedder
-    model_dir = settings.clip_model_dir
+    model_dir = settings.resolved_clip_model_dir
     if choice == "basic" or (choice == "auto" and not has_clip_model(model_dir)):
         embedder = BasicDescriptorEmbedder()
-        reason = (
-            "embedder=basic"
-            if choice == "basic"
-            else f"no CLIP model at {model_dir}"
-            if model_dir
-            else "LAYERMINDER_CLIP_MODEL_DIR is not set"
-        )
+        reason = "embedder=basic" if choice == "basic" else f"no CLIP model in {model_dir}"
         logger.info(
             "embedder: %s (%s; not CLIP, no text search)",
             embedder.model_id,
@@ -34,10 +29,10 @@ def build_embedder(settings: Settings) -> Embedder:
             extra={"embedder": embedder.model_id},
         )
         return embedder
-    if model_dir is None or not has_clip_model(model_dir):
+    if not has_clip_model(model_dir):
         raise ServiceUnavailable(
-            f"LAYERMINDER_EMBEDDER=clip but no exported CLIP model at {model_dir}: "
-            "run `layerminder models export-clip`"
+            f"LAYERMINDER_EMBEDDER=clip but no exported CLIP model in {model_dir}: "
+            "run `make clip` (or `layerminder models export-clip`)"
         )
     # JPEG draft decoding: 1.1-1.7x faster per image, cosine >= 0.99999 to the exact decode
     # (bench/embed.py); indexing and serving both go through this one embedder.
