@@ -1,0 +1,38 @@
+"""OpenAI (or OpenAI-compatible) image and story providers, with retries and model checks."""
+
+from layerminder.providers.openai.client import PROVIDER_NAME, call_with_retries, make_client
+from layerminder.providers.openai.images import (
+    DEFAULT_STYLE,
+    ImageModelCapabilities,
+    OpenAIImageProvider,
+    build_design_prompt,
+    image_model_capabilities,
+    to_design_jpeg,
+)
+from layerminder.providers.openai.model_checks import ModelCheck, check_models
+from layerminder.providers.openai.story import (
+    OpenAIStoryProvider,
+    StoryOutput,
+    build_story_prompt,
+    parse_story,
+    story_response_format,
+)
+
+__all__ = [
+    "DEFAULT_STYLE",
+    "PROVIDER_NAME",
+    "ImageModelCapabilities",
+    "ModelCheck",
+    "OpenAIImageProvider",
+    "OpenAIStoryProvider",
+    "StoryOutput",
+    "build_design_prompt",
+    "build_story_prompt",
+    "call_with_retries",
+    "check_models",
+    "image_model_capabilities",
+    "make_client",
+    "parse_story",
+    "story_response_format",
+    "to_design_jpeg",
+]
