@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from layerminder.models import UserRole
+
 
 class SignupIn(BaseModel):
     email: EmailStr
@@ -28,7 +30,7 @@ class UserOut(BaseModel):
 
     id: uuid.UUID
     email: str
-    role: str
+    role: UserRole
     created_at: datetime
     # null until the user picks a language; the studio then follows the browser's.
     locale: LocaleCode | None

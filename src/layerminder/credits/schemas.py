@@ -7,13 +7,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from layerminder.models import CreditReason
+
 
 class CreditTransactionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
     delta: int
-    reason: str
+    reason: CreditReason
     record_id: uuid.UUID | None
     note: str
     created_at: datetime

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, model_validator
+
+from layerminder.models import StageStatus
 
 
 class GenerateIn(BaseModel):
-    session_id: uuid.UUID
+    # The seed calls a room a session: `session_id` on the wire, `room_id` accepted too.
+    room_id: uuid.UUID = Field(validation_alias=AliasChoices("session_id", "room_id"))
     input_image_ids: list[uuid.UUID] | None = Field(
         default=None, description="1-4 images uploaded to this room"
     )
@@ -38,4 +41,4 @@ class GenerateIn(BaseModel):
 
 class GenerateOut(BaseModel):
     record_id: uuid.UUID
-    image_status: str
+    image_status: StageStatus

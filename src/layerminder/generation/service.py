@@ -35,7 +35,7 @@ async def start_generation(
         if existing is not None:
             return existing
 
-    room = await rooms.get_owned(session, request.session_id, user)
+    room = await rooms.get_owned(session, request.room_id, user)
     found = await ImageRepository(session).get_many(request.image_ids)
     for image_id in request.image_ids:
         image = found.get(image_id)

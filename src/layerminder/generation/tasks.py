@@ -23,7 +23,7 @@ from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import validate_image
 from layerminder.library import service as library
 from layerminder.library.repository import ReferenceRepository
-from layerminder.models import ImageKind, Record, StageStatus
+from layerminder.models import ImageKind, Record, Stage, StageStatus
 from layerminder.providers.base import (
     DESIGN_COUNT,
     ImageProvider,
@@ -39,12 +39,6 @@ from layerminder.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
-STATUS_FIELDS = {
-    "images": ("image_status", "image_error"),
-    "story": ("story_status", "story_error"),
-    "keywords": ("keywords_status", "keywords_error"),
-    "recommendation": ("recommendation_status", "recommendation_error"),
-}
 ERROR_LIMIT = 500
 
 
@@ -82,15 +76,14 @@ async def publish(runtime: Runtime, record_id: uuid.UUID, event: str) -> None:
 async def set_stage(
     runtime: Runtime,
     record_id: uuid.UUID,
-    stage: str,
+    stage: Stage,
     status: StageStatus,
     error: str | None = None,
     **fields: Any,
 ) -> None:
-    status_field, error_field = STATUS_FIELDS[stage]
     async with unit_of_work(runtime.sessionmaker) as session:
         await RecordRepository(session).update_fields(
-            record_id, **{status_field: status, error_field: error}, **fields
+            record_id, **{stage.status_field: status, stage.error_field: error}, **fields
         )
     await publish(runtime, record_id, stage)
 
@@ -146,9 +139,9 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
             logger.warning("generation job for a record that does not exist", extra=log)
             return
         stages = (
-            ("images", record.image_status, _stage_images),
-            ("story", record.story_status, _stage_story),
-            ("recommendation", record.recommendation_status, _stage_recommendation),
+            (Stage.images, record.image_status, _stage_images),
+            (Stage.story, record.story_status, _stage_story),
+            (Stage.recommendation, record.recommendation_status, _stage_recommendation),
         )
         for stage, status, run_stage in stages:
             if status == StageStatus.ready:
@@ -156,8 +149,8 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
             if status == StageStatus.error:
                 break
             await set_stage(runtime, record_id, stage, StageStatus.processing)
-            if stage == "story":
-                await set_stage(runtime, record_id, "keywords", StageStatus.processing)
+            if stage is Stage.story:
+                await set_stage(runtime, record_id, Stage.keywords, StageStatus.processing)
             try:
                 await run_stage(runtime, record)
             except Exception as exc:
@@ -176,22 +169,20 @@ def _reason(exc: BaseException) -> str:
     return text[:ERROR_LIMIT] or type(exc).__name__
 
 
-async def _fail_from(runtime: Runtime, record: Record, stage: str, reason: str) -> None:
+async def _fail_from(runtime: Runtime, record: Record, stage: Stage, reason: str) -> None:
     """Mark the failed stage, end the ones after it, and refund if no design was delivered."""
-    order = ["images", "story", "keywords", "recommendation"]
-    failed_at = order.index(stage)
+    order = list(Stage)
     values: dict[str, Any] = {}
-    for later in order[failed_at:]:
-        status_field, error_field = STATUS_FIELDS[later]
-        values[status_field] = StageStatus.error
-        values[error_field] = (
+    for later in order[order.index(stage) :]:
+        values[later.status_field] = StageStatus.error
+        values[later.error_field] = (
             reason
-            if later == stage or (stage == "story" and later == "keywords")
+            if later is stage or (stage is Stage.story and later is Stage.keywords)
             else f"not run: the {stage} stage failed"
         )
     async with unit_of_work(runtime.sessionmaker) as session:
         await RecordRepository(session).update_fields(record.id, **values)
-        if stage == "images":
+        if stage is Stage.images:
             await credits.refund_generation(
                 session,
                 record.owner_id,
@@ -263,7 +254,7 @@ async def _stage_images(runtime: Runtime, record: Record) -> None:
             image_model=batch.model,
             usage=usage,
         )
-    await publish(runtime, record.id, "images")
+    await publish(runtime, record.id, Stage.images)
 
 
 async def _designs(runtime: Runtime, record: Record) -> list[bytes]:
@@ -297,9 +288,9 @@ async def _stage_story(runtime: Runtime, record: Record) -> None:
             story_model=result.model,
             usage=usage,
         )
-    await publish(runtime, record.id, "story")
+    await publish(runtime, record.id, Stage.story)
     await set_stage(
-        runtime, record.id, "keywords", StageStatus.ready, keywords=list(story.keywords)
+        runtime, record.id, Stage.keywords, StageStatus.ready, keywords=list(story.keywords)
     )
 
 
@@ -348,7 +339,7 @@ async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
             embedder_model=embedder.model_id,
             analysis=analysis,
         )
-    await publish(runtime, record.id, "recommendation")
+    await publish(runtime, record.id, Stage.recommendation)
 
 
 async def recover_unfinished(runtime: Runtime, *, at_startup: bool = False) -> int:

@@ -7,10 +7,12 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from layerminder.models import ImageKind
+
 
 class ImageOut(BaseModel):
     id: uuid.UUID
-    kind: str
+    kind: ImageKind
     room_id: uuid.UUID | None
     content_type: str
     width: int

@@ -3,7 +3,7 @@
 from layerminder.models.credit import CreditAccount, CreditReason, CreditTransaction
 from layerminder.models.image import Image, ImageKind
 from layerminder.models.pin import RoomPin
-from layerminder.models.record import Record, RecordImage, RecordRecommendation, StageStatus
+from layerminder.models.record import Record, RecordImage, RecordRecommendation, Stage, StageStatus
 from layerminder.models.reference import Reference
 from layerminder.models.room import Room
 from layerminder.models.user import Locale, User, UserRole
@@ -21,6 +21,7 @@ __all__ = [
     "Reference",
     "Room",
     "RoomPin",
+    "Stage",
     "StageStatus",
     "User",
     "UserRole",

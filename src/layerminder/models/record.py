@@ -20,6 +20,31 @@ class StageStatus(StrEnum):
     error = "error"
 
 
+class Stage(StrEnum):
+    """The pipeline's stages in order; each has a status and an error column on the record.
+
+    The values are also the SSE event names sent when a stage changes.
+    """
+
+    images = "images"
+    story = "story"
+    keywords = "keywords"
+    recommendation = "recommendation"
+
+    @property
+    def status_field(self) -> str:
+        return f"{self._column_prefix}_status"
+
+    @property
+    def error_field(self) -> str:
+        return f"{self._column_prefix}_error"
+
+    @property
+    def _column_prefix(self) -> str:
+        # The seed named the first stage's columns `image_*`, singular.
+        return "image" if self is Stage.images else self.value
+
+
 class Record(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "records"
     __table_args__ = (
@@ -65,12 +90,7 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     lease_owner: Mapped[str | None] = mapped_column(String(100), default=None)
     lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    STAGE_FIELDS: ClassVar[tuple[str, ...]] = (
-        "image_status",
-        "story_status",
-        "keywords_status",
-        "recommendation_status",
-    )
+    STAGE_FIELDS: ClassVar[tuple[str, ...]] = tuple(stage.status_field for stage in Stage)
 
     @property
     def done(self) -> bool:

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from layerminder.models import StageStatus
+
 
 class DimensionsOut(BaseModel):
     width_cm: int
@@ -41,10 +43,10 @@ class RecordOut(BaseModel):
     input_image_ids: list[uuid.UUID]
     # Increases with every change; the SSE event id.
     version: int
-    image_status: str
-    story_status: str
-    keywords_status: str
-    recommendation_status: str
+    image_status: StageStatus
+    story_status: StageStatus
+    keywords_status: StageStatus
+    recommendation_status: StageStatus
     image_error: str | None
     story_error: str | None
     keywords_error: str | None

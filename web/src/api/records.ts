@@ -5,6 +5,8 @@ import { readToken } from "@/lib/token";
 export type RecordOut = Schemas["RecordOut"];
 export type DesignOut = Schemas["DesignOut"];
 export type RecommendationOut = Schemas["RecommendationOut"];
+/** pending | processing | ready | error, as the server's StageStatus enum declares it. */
+export type StageStatus = Schemas["StageStatus"];
 
 export async function startGeneration(
   roomId: string,

@@ -469,6 +469,11 @@ export interface components {
             balance: number;
             transaction: components["schemas"]["CreditTransactionOut"];
         };
+        /**
+         * CreditReason
+         * @enum {string}
+         */
+        CreditReason: "signup" | "grant" | "generation" | "refund";
         /** CreditTransactionOut */
         CreditTransactionOut: {
             /**
@@ -478,8 +483,7 @@ export interface components {
             id: string;
             /** Delta */
             delta: number;
-            /** Reason */
-            reason: string;
+            reason: components["schemas"]["CreditReason"];
             /** Record Id */
             record_id: string | null;
             /** Note */
@@ -556,8 +560,7 @@ export interface components {
              * Format: uuid
              */
             record_id: string;
-            /** Image Status */
-            image_status: string;
+            image_status: components["schemas"]["StageStatus"];
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -576,8 +579,7 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Kind */
-            kind: string;
+            kind: components["schemas"]["ImageKind"];
             /** Room Id */
             room_id: string | null;
             /** Content Type */
@@ -623,8 +625,7 @@ export interface components {
             id: string;
             /** Email */
             email: string;
-            /** Role */
-            role: string;
+            role: components["schemas"]["UserRole"];
             /**
              * Created At
              * Format: date-time
@@ -788,14 +789,10 @@ export interface components {
             input_image_ids: string[];
             /** Version */
             version: number;
-            /** Image Status */
-            image_status: string;
-            /** Story Status */
-            story_status: string;
-            /** Keywords Status */
-            keywords_status: string;
-            /** Recommendation Status */
-            recommendation_status: string;
+            image_status: components["schemas"]["StageStatus"];
+            story_status: components["schemas"]["StageStatus"];
+            keywords_status: components["schemas"]["StageStatus"];
+            recommendation_status: components["schemas"]["StageStatus"];
             /** Image Error */
             image_error: string | null;
             /** Story Error */
@@ -959,6 +956,11 @@ export interface components {
             /** Password */
             password: string;
         };
+        /**
+         * StageStatus
+         * @enum {string}
+         */
+        StageStatus: "pending" | "processing" | "ready" | "error";
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -973,6 +975,11 @@ export interface components {
             expires_in: number;
             user: components["schemas"]["MeOut"];
         };
+        /**
+         * UserRole
+         * @enum {string}
+         */
+        UserRole: "user" | "admin";
         /** ValidationError */
         ValidationError: {
             /** Location */

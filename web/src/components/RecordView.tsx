@@ -15,7 +15,7 @@ import {
   RotateCcw,
   X,
 } from "lucide-react";
-import type { RecordOut } from "@/api/records";
+import type { RecordOut, StageStatus } from "@/api/records";
 import { Dialog } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
 import { stableUrl } from "@/lib/imageUrls";
@@ -28,7 +28,7 @@ const STAGES: { key: StageKey; label: string; hint: string }[] = [
   { key: "recommendation", label: "References", hint: "Searching the library for kindred pieces" },
 ];
 
-export function stageStatus(record: RecordOut, key: StageKey): string {
+export function stageStatus(record: RecordOut, key: StageKey): StageStatus {
   return record[`${key}_status` as const];
 }
 
@@ -84,7 +84,7 @@ export function StageProgress({ record }: { record: RecordOut }) {
   );
 }
 
-function StageIcon({ status }: { status: string }) {
+function StageIcon({ status }: { status: StageStatus }) {
   if (status === "ready") return <Check className="h-4 w-4 text-sage-600" aria-hidden />;
   if (status === "error") return <AlertTriangle className="h-4 w-4 text-red-700" aria-hidden />;
   if (status === "processing") return <Loader2 className="h-4 w-4 animate-spin text-clay-600" aria-hidden />;
@@ -403,7 +403,7 @@ function Fact({ term, value }: { term: string; value: string | null }) {
   );
 }
 
-function Placeholder({ status, label, lines }: { status: string; label: string; lines: number }) {
+function Placeholder({ status, label, lines }: { status: StageStatus; label: string; lines: number }) {
   if (status === "error") return <p className="text-sm text-muted">{label} could not be made for this record.</p>;
   return (
     <div aria-hidden className="space-y-2">

@@ -144,8 +144,6 @@ export function Dialog({
   );
 }
 
-export type Stage = "pending" | "processing" | "ready" | "error";
-
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleString(undefined, {
     dateStyle: "medium",
