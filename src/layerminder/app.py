@@ -13,6 +13,7 @@ from layerminder import __version__
 from layerminder.api import router
 from layerminder.config import Settings
 from layerminder.errors import install_error_handlers
+from layerminder.generation.tasks import job_handlers
 from layerminder.runtime import open_runtime
 from layerminder.startup import background_duties
 
@@ -25,6 +26,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_runtime(settings) as runtime:
+            # Jobs run in this process only with the in-process queue; binding is harmless (and
+            # unused) when `layerminder worker` processes run them from Redis.
+            runtime.queue.bind(job_handlers(runtime))
             app.state.runtime = runtime
             async with background_duties(runtime):
                 yield

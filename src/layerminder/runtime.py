@@ -6,19 +6,17 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from layerminder.auth.security import load_signing_secret
 from layerminder.config import Settings
 from layerminder.db.session import create_engine, create_sessionmaker
+from layerminder.jobs.events import EventBus, build_event_bus
+from layerminder.jobs.queue import JobQueue, build_job_queue
 from layerminder.storage.base import ObjectStorage
 from layerminder.storage.factory import build_storage
-
-if TYPE_CHECKING:
-    from layerminder.jobs.events import EventBus
-    from layerminder.jobs.queue import JobQueue
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +42,9 @@ class Runtime:
 
 @asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    """Build the process state: engine, storage, events and the queue the settings choose."""
-    from layerminder.jobs.events import build_event_bus
-    from layerminder.jobs.queue import build_job_queue
+    """Build the process state: engine, storage, events and the queue the settings choose.
 
+    The queue runs nothing until a process that runs jobs binds their handlers to it."""
     engine = create_engine(settings)
     storage = build_storage(settings)
     events = build_event_bus(settings)
@@ -58,9 +55,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         storage=storage,
         secret=load_signing_secret(settings),
         events=events,
-        queue=None,  # type: ignore[arg-type]  # set just below: the queue needs the runtime
+        queue=build_job_queue(settings),
     )
-    runtime.queue = build_job_queue(runtime)
     await events.start()
     await runtime.queue.start()
     try:

@@ -9,16 +9,16 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-import layerminder.generation.tasks as tasks
 from layerminder.config import Settings
+from layerminder.jobs.queue import JobHandler
 from layerminder.jobs.redis_queue import RedisJobQueue
-from layerminder.runtime import Runtime
 from tests.conftest import REDIS_TEST_URL
+
+# The queue runs tasks by name: any name does, the stub's says what it does.
+STUB_TASK = "note_record"
 
 
 def stub_settings(prefix: str, **overrides: Any) -> Settings:
@@ -31,18 +31,18 @@ def stub_settings(prefix: str, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-def stub_queue(settings: Settings) -> RedisJobQueue:
-    """A queue whose runtime has settings only: the stub job needs nothing else."""
-    runtime: Any = SimpleNamespace(settings=settings)
-    return RedisJobQueue(runtime)
+def stub_queue(settings: Settings, job: JobHandler | None = None) -> RedisJobQueue:
+    """A queue that runs `job` for `STUB_TASK` (none: it only enqueues, like an API process)."""
+    queue = RedisJobQueue(settings)
+    if job is not None:
+        queue.bind({STUB_TASK: job})
+    return queue
 
 
-def stub_job(
-    log: Path, *, seconds: float
-) -> Callable[[Runtime, uuid.UUID], Coroutine[Any, Any, None]]:
+def stub_job(log: Path, *, seconds: float) -> JobHandler:
     """Stands in for `run_generation`: notes the record id, takes `seconds`."""
 
-    async def _job(runtime: Runtime, record_id: uuid.UUID) -> None:
+    async def _job(record_id: uuid.UUID) -> None:
         with log.open("a") as out:
             out.write(f"started {record_id}\n")
         await asyncio.sleep(seconds)
@@ -54,8 +54,7 @@ def stub_job(
 
 async def main(prefix: str, log: Path, mode: str) -> None:
     job = stub_job(log, seconds=3600 if mode == "hang" else 0.05)
-    setattr(tasks, "run_generation", job)  # noqa: B010  (mypy will not let a function be assigned)
-    queue = stub_queue(stub_settings(prefix))
+    queue = stub_queue(stub_settings(prefix), job)
     await queue.start()
     try:
         await queue.work(1, asyncio.Event())

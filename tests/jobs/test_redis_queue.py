@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 import redis.asyncio as redis
 
-import layerminder.generation.tasks as tasks
 from layerminder.jobs.redis_queue import RedisJobQueue
 from tests.conftest import REDIS_TEST_URL
-from tests.jobs.stub_worker import stub_job, stub_queue, stub_settings
+from tests.jobs.stub_worker import STUB_TASK, stub_job, stub_queue, stub_settings
 from tests.live import REPO_ROOT
 
 pytestmark = pytest.mark.redis
@@ -73,19 +72,18 @@ def _start_stub_worker(prefix: str, log: Path, mode: str) -> subprocess.Popen[by
 
 
 async def test_jobs_enqueued_before_any_worker_run_once_and_are_acknowledged(
-    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    redis_prefix: str, tmp_path: Path
 ) -> None:
     log = tmp_path / "jobs.log"
-    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=0.05))
     settings = stub_settings(redis_prefix)
     api = stub_queue(settings)
     await api.start()
     record_ids = [uuid.uuid4() for _ in range(6)]
     for record_id in record_ids:
-        await api.enqueue_generation(record_id)
+        await api.enqueue(STUB_TASK, record_id)
     await api.check()
 
-    worker = stub_queue(settings)
+    worker = stub_queue(settings, stub_job(log, seconds=0.05))
     async with _working(worker, concurrency=2):
         await _until(lambda: len(_lines(log)) == 12, 15, "six jobs to finish")
     await api.stop()
@@ -97,7 +95,7 @@ async def test_jobs_enqueued_before_any_worker_run_once_and_are_acknowledged(
 
 
 async def test_a_job_whose_worker_is_killed_is_delivered_again(
-    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    redis_prefix: str, tmp_path: Path
 ) -> None:
     log = tmp_path / "jobs.log"
     crashed = _start_stub_worker(redis_prefix, log, "hang")
@@ -105,15 +103,14 @@ async def test_a_job_whose_worker_is_killed_is_delivered_again(
         api = stub_queue(stub_settings(redis_prefix))
         await api.start()
         record_id = uuid.uuid4()
-        await api.enqueue_generation(record_id)
+        await api.enqueue(STUB_TASK, record_id)
         await _until(lambda: f"started {record_id}" in _lines(log), 30, "the job to start")
     finally:
         crashed.send_signal(signal.SIGKILL)
         crashed.wait()
     assert await _stream_state(api) == (1, 1)  # delivered, never acknowledged
 
-    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=0.05))
-    survivor = stub_queue(stub_settings(redis_prefix))
+    survivor = stub_queue(stub_settings(redis_prefix), stub_job(log, seconds=0.05))
     started = time.monotonic()
     async with _working(survivor):
         await _until(lambda: f"done {record_id}" in _lines(log), 15, "the job to be redelivered")
@@ -124,9 +121,7 @@ async def test_a_job_whose_worker_is_killed_is_delivered_again(
     await api.stop()
 
 
-async def test_a_live_worker_keeps_its_long_job(
-    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_live_worker_keeps_its_long_job(redis_prefix: str, tmp_path: Path) -> None:
     """A job running longer than the idle timeout is not taken over while its worker lives."""
     log = tmp_path / "jobs.log"
     busy = _start_stub_worker(redis_prefix, log, "hang")
@@ -134,10 +129,10 @@ async def test_a_live_worker_keeps_its_long_job(
         api = stub_queue(stub_settings(redis_prefix))
         await api.start()
         record_id = uuid.uuid4()
-        await api.enqueue_generation(record_id)
+        await api.enqueue(STUB_TASK, record_id)
         await _until(lambda: f"started {record_id}" in _lines(log), 30, "the job to start")
-        monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=0.05))
-        async with _working(stub_queue(stub_settings(redis_prefix))):
+        survivor = stub_queue(stub_settings(redis_prefix), stub_job(log, seconds=0.05))
+        async with _working(survivor):
             await asyncio.sleep(4)  # four idle timeouts
         assert _lines(log) == [f"started {record_id}"]
         assert await _stream_state(api) == (1, 1)
@@ -147,15 +142,12 @@ async def test_a_live_worker_keeps_its_long_job(
         await api.stop()
 
 
-async def test_stop_finishes_a_short_running_job(
-    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_stop_finishes_a_short_running_job(redis_prefix: str, tmp_path: Path) -> None:
     log = tmp_path / "jobs.log"
-    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=1.0))
-    queue = stub_queue(stub_settings(redis_prefix))
+    queue = stub_queue(stub_settings(redis_prefix), stub_job(log, seconds=1.0))
     record_id = uuid.uuid4()
     async with _working(queue, shutdown_timeout=10):
-        await queue.enqueue_generation(record_id)
+        await queue.enqueue(STUB_TASK, record_id)
         await _until(lambda: f"started {record_id}" in _lines(log), 10, "the job to start")
     # Leaving the block stopped the worker: it waited for the job instead of dropping it.
     assert _lines(log) == [f"started {record_id}", f"done {record_id}"]
@@ -163,46 +155,41 @@ async def test_stop_finishes_a_short_running_job(
 
 
 async def test_stop_returns_a_job_that_outlasts_the_grace_period(
-    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    redis_prefix: str, tmp_path: Path
 ) -> None:
     log = tmp_path / "jobs.log"
-    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=3600))
     # A long idle timeout: the job must come back by being returned, not by being reclaimed.
     settings = stub_settings(redis_prefix, job_lease_seconds=120)
-    first = stub_queue(settings)
+    first = stub_queue(settings, stub_job(log, seconds=3600))
     record_id = uuid.uuid4()
     started = time.monotonic()
     async with _working(first, shutdown_timeout=0.3):
-        await first.enqueue_generation(record_id)
+        await first.enqueue(STUB_TASK, record_id)
         await _until(lambda: f"started {record_id}" in _lines(log), 10, "the job to start")
     assert time.monotonic() - started < 10
     assert await _stream_state(first) == (1, 0)  # back in the stream, nobody holds it
 
-    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=0.05))
-    async with _working(stub_queue(settings)):
+    async with _working(stub_queue(settings, stub_job(log, seconds=0.05))):
         await _until(lambda: f"done {record_id}" in _lines(log), 10, "the returned job to run")
     assert await _stream_state(first) == (0, 0)
 
 
-async def test_a_record_has_at_most_one_outstanding_job(
-    redis_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_record_has_at_most_one_outstanding_job(redis_prefix: str, tmp_path: Path) -> None:
     """The recovery sweep re-enqueues records that wait in a long queue: no duplicates."""
     log = tmp_path / "jobs.log"
-    monkeypatch.setattr(tasks, "run_generation", stub_job(log, seconds=1.0))
-    queue = stub_queue(stub_settings(redis_prefix))
+    queue = stub_queue(stub_settings(redis_prefix), stub_job(log, seconds=1.0))
     await queue.start()
     record_id = uuid.uuid4()
     for _ in range(3):
-        await queue.enqueue_generation(record_id)  # waiting: one message
+        await queue.enqueue(STUB_TASK, record_id)  # waiting: one message
     assert await _stream_state(queue) == (1, 0)
     async with _working(queue):
         await _until(lambda: f"started {record_id}" in _lines(log), 10, "the job to start")
-        await queue.enqueue_generation(record_id)  # running: still one
+        await queue.enqueue(STUB_TASK, record_id)  # running: still one
         assert await _stream_state(queue) == (1, 1)
         await _until(lambda: f"done {record_id}" in _lines(log), 10, "the job to end")
         await _until(lambda: len(_lines(log)) == 2, 1, "nothing more")
-        await queue.enqueue_generation(record_id)  # finished: a new job may go in
+        await queue.enqueue(STUB_TASK, record_id)  # finished: a new job may go in
         await _until(lambda: len(_lines(log)) == 4, 10, "the second job")
     assert await _stream_state(queue) == (0, 0)
 

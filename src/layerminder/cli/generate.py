@@ -103,11 +103,12 @@ async def _generate(
     from layerminder.db.session import unit_of_work
     from layerminder.generation import service as generation
     from layerminder.generation.schemas import GenerateIn
-    from layerminder.generation.tasks import channel, run_generation
+    from layerminder.generation.tasks import run_generation
     from layerminder.images import service as images
     from layerminder.library.service import seed_starter_library
     from layerminder.models import Room
     from layerminder.records import service as records
+    from layerminder.records.events import channel
     from layerminder.records.repository import RecordRepository
     from layerminder.rooms import service as rooms
     from layerminder.runtime import open_runtime

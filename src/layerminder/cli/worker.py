@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 async def run_worker(settings: Settings, concurrency: int, shutdown_timeout: float) -> None:
     """Open this process's own runtime, sweep for orphaned records, run jobs until told to stop."""
+    from layerminder.generation.tasks import job_handlers
     from layerminder.jobs.redis_queue import RedisJobQueue
     from layerminder.runtime import open_runtime
     from layerminder.startup import recovery_sweeps
@@ -49,6 +50,7 @@ async def run_worker(settings: Settings, concurrency: int, shutdown_timeout: flo
     async with open_runtime(settings) as runtime:
         queue = runtime.queue
         assert isinstance(queue, RedisJobQueue)
+        queue.bind(job_handlers(runtime))
         async with recovery_sweeps(runtime, at_startup=False):
             logger.info(
                 "worker ready: database=%s storage=%s events=%s concurrency=%d",

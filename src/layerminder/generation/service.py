@@ -12,6 +12,7 @@ from layerminder.credits import service as credits
 from layerminder.db.session import after_commit
 from layerminder.errors import InvalidRequest, NotFound
 from layerminder.generation.schemas import GenerateIn
+from layerminder.generation.tasks import GENERATE_DESIGNS
 from layerminder.images.repository import ImageRepository
 from layerminder.jobs.queue import JobQueue
 from layerminder.models import ImageKind, Record, User
@@ -68,5 +69,5 @@ async def start_generation(
         if existing is None:
             raise
         return existing
-    after_commit(session, functools.partial(queue.enqueue_generation, record.id))
+    after_commit(session, functools.partial(queue.enqueue, GENERATE_DESIGNS, record.id))
     return record

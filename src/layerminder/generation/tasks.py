@@ -13,6 +13,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from layerminder.credits import service as credits
@@ -21,6 +22,7 @@ from layerminder.db.session import unit_of_work
 from layerminder.images import service as images
 from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import validate_image
+from layerminder.jobs.queue import JobHandler
 from layerminder.library import service as library
 from layerminder.library.repository import ReferenceRepository
 from layerminder.models import ImageKind, Record, Stage, StageStatus
@@ -33,11 +35,14 @@ from layerminder.providers.base import (
 )
 from layerminder.providers.factory import build_image_provider, build_story_provider
 from layerminder.recommender.base import l2_normalise, mean_direction
-from layerminder.records import service as records
+from layerminder.records.events import publish
 from layerminder.records.repository import RecordRepository
 from layerminder.runtime import Runtime
 
 logger = logging.getLogger(__name__)
+
+# The queue's name for this job (`runtime.queue.enqueue(GENERATE_DESIGNS, record_id)`).
+GENERATE_DESIGNS = "generate_designs"
 
 ERROR_LIMIT = 500
 
@@ -54,23 +59,6 @@ def image_provider(runtime: Runtime) -> ImageProvider:
 def story_provider(runtime: Runtime) -> StoryProvider:
     provider: StoryProvider = runtime.cached("story_provider", build_story_provider)
     return provider
-
-
-def channel(record_id: uuid.UUID) -> str:
-    return f"record:{record_id}"
-
-
-async def publish(runtime: Runtime, record_id: uuid.UUID, event: str) -> None:
-    """Send the record's full state: a client needs no earlier event to render it."""
-    async with runtime.sessionmaker() as session:
-        record = await RecordRepository(session).get(record_id)
-        if record is None:
-            return
-        state = await records.record_out(session, record, runtime.secret)
-    await runtime.events.publish(
-        channel(record_id),
-        {"event": event, "version": state.version, "record": state.model_dump(mode="json")},
-    )
 
 
 async def set_stage(
@@ -355,7 +343,12 @@ async def recover_unfinished(runtime: Runtime, *, at_startup: bool = False) -> i
     async with runtime.sessionmaker() as session:
         record_ids = await RecordRepository(session).unfinished(now, stale_before)
     for record_id in record_ids:
-        await runtime.queue.enqueue_generation(record_id)
+        await runtime.queue.enqueue(GENERATE_DESIGNS, record_id)
     if record_ids:
         logger.info("re-queued %d unfinished records", len(record_ids))
     return len(record_ids)
+
+
+def job_handlers(runtime: Runtime) -> dict[str, JobHandler]:
+    """The tasks a process that runs jobs binds to its queue (the app in-process, a worker)."""
+    return {GENERATE_DESIGNS: partial(run_generation, runtime)}

@@ -1,26 +1,37 @@
-"""The job queue seam: tasks take a record id; in-process now, a Redis-backed queue when set."""
+"""The job queue seam: a task name plus a record id, run by the handler bound to that name."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import uuid
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from layerminder.runtime import Runtime
+from layerminder.config import Settings
 
 logger = logging.getLogger(__name__)
+
+# A task's handler: the job for one record id (it opens its own session; safe to run twice).
+JobHandler = Callable[[uuid.UUID], Awaitable[None]]
+
+
+class UnknownTask(LookupError):
+    """A job named a task no handler is bound to."""
 
 
 class JobQueue(Protocol):
     name: str
 
+    def bind(self, handlers: Mapping[str, JobHandler]) -> None:
+        """Name → handler for the tasks this process runs (the app or a worker binds them)."""
+        ...
+
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
-    async def enqueue_generation(self, record_id: uuid.UUID) -> None: ...
+    async def enqueue(self, task: str, record_id: uuid.UUID) -> None: ...
 
     async def check(self) -> None: ...
 
@@ -30,10 +41,13 @@ class InProcessQueue:
 
     name = "in-process"
 
-    def __init__(self, runtime: Runtime, concurrency: int) -> None:
-        self._runtime = runtime
+    def __init__(self, concurrency: int) -> None:
+        self._handlers: dict[str, JobHandler] = {}
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def bind(self, handlers: Mapping[str, JobHandler]) -> None:
+        self._handlers.update(handlers)
 
     async def start(self) -> None:
         return None
@@ -44,19 +58,22 @@ class InProcessQueue:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def enqueue_generation(self, record_id: uuid.UUID) -> None:
-        task = asyncio.create_task(self._run(record_id), name=f"generation:{record_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def enqueue(self, task: str, record_id: uuid.UUID) -> None:
+        handler = self._handlers.get(task)
+        if handler is None:
+            raise UnknownTask(f"no handler bound for task {task!r}")
+        job = asyncio.create_task(self._run(task, handler, record_id), name=f"{task}:{record_id}")
+        self._tasks.add(job)
+        job.add_done_callback(self._tasks.discard)
 
-    async def _run(self, record_id: uuid.UUID) -> None:
-        from layerminder.generation.tasks import run_generation
-
+    async def _run(self, task: str, handler: JobHandler, record_id: uuid.UUID) -> None:
         async with self._slots:
             try:
-                await run_generation(self._runtime, record_id)
+                await handler(record_id)
             except Exception:
-                logger.exception("generation job crashed", extra={"record_id": str(record_id)})
+                logger.exception(
+                    "%s job crashed", task, extra={"record_id": str(record_id), "task": task}
+                )
 
     async def drain(self) -> None:
         """Wait until every queued job has finished (CLI `generate`, tests)."""
@@ -68,12 +85,15 @@ class InProcessQueue:
 
 
 class DirectQueue:
-    """Collects record ids for a caller that runs the jobs itself (CLI `generate`, benchmarks)."""
+    """Collects jobs for a caller that runs them itself (CLI `generate`, benchmarks)."""
 
     name = "direct"
 
     def __init__(self) -> None:
-        self.record_ids: list[uuid.UUID] = []
+        self.jobs: list[tuple[str, uuid.UUID]] = []
+
+    def bind(self, handlers: Mapping[str, JobHandler]) -> None:
+        return None
 
     async def start(self) -> None:
         return None
@@ -84,13 +104,13 @@ class DirectQueue:
     async def check(self) -> None:
         return None
 
-    async def enqueue_generation(self, record_id: uuid.UUID) -> None:
-        self.record_ids.append(record_id)
+    async def enqueue(self, task: str, record_id: uuid.UUID) -> None:
+        self.jobs.append((task, record_id))
 
 
-def build_job_queue(runtime: Runtime) -> JobQueue:
-    if runtime.settings.redis_url:
+def build_job_queue(settings: Settings) -> JobQueue:
+    if settings.redis_url:
         from layerminder.jobs.redis_queue import RedisJobQueue
 
-        return RedisJobQueue(runtime)
-    return InProcessQueue(runtime, runtime.settings.worker_concurrency)
+        return RedisJobQueue(settings)
+    return InProcessQueue(settings.worker_concurrency)

@@ -8,38 +8,40 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncGenerator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 from taskiq import AckableMessage, AcknowledgeType, BrokerMessage, Context, TaskiqDepends
 from taskiq.exceptions import NoResultError
+from taskiq.kicker import AsyncKicker
 from taskiq.receiver import Receiver
 from taskiq_redis import RedisStreamBroker
 
-if TYPE_CHECKING:
-    from layerminder.config import Settings
-    from layerminder.runtime import Runtime
+from layerminder.config import Settings
+from layerminder.jobs.queue import JobHandler
 
 logger = logging.getLogger(__name__)
 
-GENERATION_TASK = "layerminder.generate_designs"
+# A task's name on the stream: `layerminder.<task>`, e.g. `layerminder.generate_designs`.
+TASK_PREFIX = "layerminder."
 # How long one XREADGROUP waits; also how often an idle worker looks for abandoned messages.
 READ_BLOCK_MS = 1000
 
 
-# Enqueue a record's job only if none is waiting or running: KEYS = stream, the record's marker;
-# ARGV = message, record id, marker lifetime (s). The marker goes when the job is acknowledged.
+# Enqueue a job (task + record id) only if the same one is not waiting or running: KEYS = stream,
+# the job's marker; ARGV = message, job key, marker lifetime (s). The marker goes when the job is
+# acknowledged.
 _ENQUEUE_ONCE = """
 if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then
-  return redis.call('XADD', KEYS[1], '*', 'data', ARGV[1], 'record', ARGV[2])
+  return redis.call('XADD', KEYS[1], '*', 'data', ARGV[1], 'job', ARGV[2])
 end
 return false
 """
 
 
-class GenerationStreamBroker(RedisStreamBroker):
+class JobStreamBroker(RedisStreamBroker):
     """taskiq-redis's stream broker, adjusted for long jobs, crash redelivery and sweeps.
 
     What we rely on and the stock `listen()` does not quite do:
@@ -49,8 +51,8 @@ class GenerationStreamBroker(RedisStreamBroker):
       no new message arrives (the stock loop only reclaims after a non-empty read);
     - messages being worked on are touched (XCLAIM JUSTID) so their idle time stays low: only a
       consumer that stopped touching them, i.e. a dead one, loses them;
-    - one outstanding message per record: the recovery sweep sees a record waiting in a long
-      queue as "untouched" and enqueues it again; a marker key turns that into a no-op;
+    - one outstanding message per job (task + record): the recovery sweep sees a record waiting
+      in a long queue as "untouched" and enqueues it again; a marker key turns that into a no-op;
     - an acknowledged message is also deleted, so the stream holds only outstanding work.
     """
 
@@ -81,7 +83,7 @@ class GenerationStreamBroker(RedisStreamBroker):
         # A marker outlives any sane wait in the queue, yet expires if Redis lost the message
         # some other way (an operator deleting the stream), so a record is never blocked for good.
         self.marker_seconds = max(3600, idle_timeout_ms // 100)
-        self._held: dict[bytes, bytes | None] = {}  # message id → record id, while running
+        self._held: dict[bytes, bytes | None] = {}  # message id → job key, while running
         self._by_task: dict[str, bytes] = {}  # taskiq task id → message id
         self._toucher: asyncio.Task[None] | None = None
 
@@ -99,12 +101,12 @@ class GenerationStreamBroker(RedisStreamBroker):
     def _redis(self) -> Redis:
         return Redis(connection_pool=self.connection_pool)
 
-    def _marker(self, record: bytes | str) -> str:
-        return f"{self.marker_prefix}:{record.decode() if isinstance(record, bytes) else record}"
+    def _marker(self, job: bytes | str) -> str:
+        return f"{self.marker_prefix}:{job.decode() if isinstance(job, bytes) else job}"
 
     async def kick(self, message: BrokerMessage) -> None:
-        record = message.labels.get("record_id")
-        if record is None:
+        job = message.labels.get("job")
+        if job is None:
             await super().kick(message)
             return
         async with self._redis() as redis:
@@ -112,13 +114,16 @@ class GenerationStreamBroker(RedisStreamBroker):
                 _ENQUEUE_ONCE,
                 2,
                 self.queue_name,
-                self._marker(str(record)),
+                self._marker(str(job)),
                 message.message,
-                str(record),
+                str(job),
                 self.marker_seconds,
             )
         if not added:
-            logger.debug("job already queued or running", extra={"record_id": record})
+            logger.debug(
+                "job already queued or running",
+                extra={"record_id": message.labels.get("record_id"), "task": message.task_name},
+            )
 
     @property
     def _alive_key(self) -> str:
@@ -150,8 +155,8 @@ class GenerationStreamBroker(RedisStreamBroker):
             if held_id == message_id:
                 del self._by_task[task_id]
 
-    def _ackable(self, message_id: bytes, data: bytes, record: bytes | None) -> AckableMessage:
-        self._held[message_id] = record
+    def _ackable(self, message_id: bytes, data: bytes, job: bytes | None) -> AckableMessage:
+        self._held[message_id] = job
         with contextlib.suppress(Exception):
             self._by_task[self.formatter.loads(data).task_id] = message_id
 
@@ -159,8 +164,8 @@ class GenerationStreamBroker(RedisStreamBroker):
             async with self._redis() as redis, redis.pipeline(transaction=True) as pipe:
                 pipe.xack(self.queue_name, self.consumer_group_name, message_id)
                 pipe.xdel(self.queue_name, message_id)
-                if record is not None:
-                    pipe.delete(self._marker(record))
+                if job is not None:
+                    pipe.delete(self._marker(job))
                 await pipe.execute()
             self._release(message_id)
 
@@ -213,7 +218,7 @@ class GenerationStreamBroker(RedisStreamBroker):
                         # Trimmed or malformed: nothing to run, so do not leave it pending.
                         await redis.xack(self.queue_name, self.consumer_group_name, message_id)
                         continue
-                    yield self._ackable(message_id, fields[b"data"], fields.get(b"record"))
+                    yield self._ackable(message_id, fields[b"data"], fields.get(b"job"))
 
     async def outstanding(self) -> dict[str, int]:
         """Messages waiting and being worked on, and workers alive (for `doctor`)."""
@@ -251,31 +256,36 @@ def _entries(fetched: Any) -> list[Any]:
     return list(fetched[0][1]) if fetched else []
 
 
-async def generate_designs_job(record_id: str, context: Context = TaskiqDepends()) -> None:
-    """The worker side of `enqueue_generation`: the same task code as the in-process queue."""
-    from layerminder.generation.tasks import run_generation
+def _taskiq_job(task: str, handler: JobHandler) -> Callable[..., Awaitable[None]]:
+    """The worker side of `enqueue(task, …)`: the same handler as the in-process queue runs."""
 
-    runtime: Runtime = context.state.runtime
-    try:
-        await run_generation(runtime, uuid.UUID(record_id))
-    except asyncio.CancelledError:
-        # Shutdown ran out of patience: hand the job back at once rather than leave it to the
-        # idle timeout (re-added and acknowledged in one transaction: never lost, never twice).
-        logger.info("returning an unfinished job to the queue", extra={"record_id": record_id})
-        broker = context.broker
-        assert isinstance(broker, GenerationStreamBroker)
-        await broker.give_back(context.message.task_id)
-        raise NoResultError from None
-    except Exception:
-        # Stage failures are recorded by the job itself; this is a crash (database gone...).
-        # The record's lease lapses and the recovery sweep enqueues it again.
-        logger.exception("generation job crashed", extra={"record_id": record_id})
-    await context.ack()
+    async def job(record_id: str, context: Context = TaskiqDepends()) -> None:
+        log = {"record_id": record_id, "task": task}
+        try:
+            await handler(uuid.UUID(record_id))
+        except asyncio.CancelledError:
+            # Shutdown ran out of patience: hand the job back at once rather than leave it to
+            # the idle timeout (re-added and acknowledged in one transaction: never lost, never
+            # twice).
+            logger.info("returning an unfinished job to the queue", extra=log)
+            broker = context.broker
+            assert isinstance(broker, JobStreamBroker)
+            await broker.give_back(context.message.task_id)
+            raise NoResultError from None
+        except Exception:
+            # Failures the task expects are recorded by the task itself; this is a crash
+            # (database gone...). The record's lease lapses and the recovery sweep enqueues it
+            # again.
+            logger.exception("%s job crashed", task, extra=log)
+        await context.ack()
+
+    job.__name__ = task
+    return job
 
 
-def build_broker(settings: Settings) -> GenerationStreamBroker:
+def build_broker(settings: Settings) -> JobStreamBroker:
     """Every name under `settings.redis_prefix`, so deployments (and test runs) never collide."""
-    return GenerationStreamBroker(
+    return JobStreamBroker(
         settings.redis_url,
         stream=f"{settings.redis_prefix}:jobs",
         group=f"{settings.redis_prefix}:workers",
@@ -296,18 +306,24 @@ async def queue_status(settings: Settings) -> dict[str, int]:
 
 
 class RedisJobQueue:
-    """API processes enqueue record ids; `layerminder worker` processes run them."""
+    """API processes enqueue jobs by task name; `layerminder worker` processes run them."""
 
     name = "redis"
 
-    def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-        self.broker = build_broker(runtime.settings)
-        self.broker.state.runtime = runtime
-        self._task = self.broker.register_task(
-            generate_designs_job, task_name=GENERATION_TASK, ack_type=AcknowledgeType.MANUAL.value
-        )
+    def __init__(self, settings: Settings) -> None:
+        self.broker = build_broker(settings)
+        self._bound: set[str] = set()
         self._running: set[asyncio.Task[Any]] = set()
+
+    def bind(self, handlers: Mapping[str, JobHandler]) -> None:
+        """Register the handlers a worker runs (an API process only enqueues: it needs none)."""
+        for task, handler in handlers.items():
+            self.broker.register_task(
+                _taskiq_job(task, handler),
+                task_name=TASK_PREFIX + task,
+                ack_type=AcknowledgeType.MANUAL.value,
+            )
+            self._bound.add(task)
 
     async def start(self) -> None:
         # Creates the stream and the consumer group, so early jobs wait for the first worker.
@@ -316,8 +332,14 @@ class RedisJobQueue:
     async def stop(self) -> None:
         await self.broker.shutdown()
 
-    async def enqueue_generation(self, record_id: uuid.UUID) -> None:
-        await self._task.kicker().with_labels(record_id=str(record_id)).kiq(str(record_id))
+    async def enqueue(self, task: str, record_id: uuid.UUID) -> None:
+        labels = {
+            "ack_type": AcknowledgeType.MANUAL.value,
+            "record_id": str(record_id),
+            "job": f"{task}:{record_id}",
+        }
+        kicker: AsyncKicker[[str], None] = AsyncKicker(TASK_PREFIX + task, self.broker, labels)
+        await kicker.kiq(str(record_id))
 
     async def check(self) -> None:
         async with Redis(connection_pool=self.broker.connection_pool) as redis:
@@ -332,6 +354,8 @@ class RedisJobQueue:
     ) -> None:
         """Run jobs until `stop` is set; then finish running jobs for up to `shutdown_timeout`
         seconds and return the rest to the queue."""
+        if not self._bound:
+            raise RuntimeError("bind the task handlers before running a worker")
         self.broker.is_worker_process = True
         receiver = Receiver(
             self.broker,

@@ -12,8 +12,8 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from layerminder.deps import CurrentUser, PageDep, RuntimeDep, SessionDep, StreamUser
 from layerminder.errors import NotAuthenticated, NotFound, responses
-from layerminder.generation.tasks import channel
 from layerminder.records import service
+from layerminder.records.events import channel
 from layerminder.records.repository import RecordRepository
 from layerminder.records.schemas import RecordOut
 from layerminder.rooms import service as rooms
