@@ -35,7 +35,8 @@ class TextEmbedder(Protocol):
 
 def l2_normalise(vectors: Vectors) -> Vectors:
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    normalised: Vectors = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    return normalised
 
 
 def mean_direction(vectors: Vectors) -> Vectors:

@@ -54,7 +54,7 @@ class BasicDescriptorEmbedder:
             _WEIGHTS["edges"] ** 0.5 * _unit(edges),
             _WEIGHTS["layout"] ** 0.5 * _unit(layout),
         ]
-        return l2_normalise(np.concatenate(parts).astype(np.float32)[None, :])[0]
+        return l2_normalise(np.concatenate(parts).astype(np.float32))
 
 
 def _unit(vector: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -70,7 +70,8 @@ def _colour_histogram(rgb: Image.Image) -> npt.NDArray[np.float64]:
     bins = (hue * _SAT_BINS + sat) * _VAL_BINS + val
     counts = np.bincount(bins.ravel(), minlength=_HUE_BINS * _SAT_BINS * _VAL_BINS)
     # Square root (Hellinger): one dominant colour should not drown every other bin.
-    return np.sqrt(counts / counts.sum())
+    histogram: npt.NDArray[np.float64] = np.sqrt(counts / counts.sum())
+    return histogram
 
 
 def _edge_histogram(grey: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
@@ -86,10 +87,12 @@ def _edge_histogram(grey: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     histogram = np.bincount(
         index, weights=magnitude.ravel(), minlength=_CELLS * _CELLS * _ORIENTATION_BINS
     )
-    return np.sqrt(histogram / max(float(histogram.sum()), 1e-12))
+    normalised: npt.NDArray[np.float64] = np.sqrt(histogram / max(float(histogram.sum()), 1e-12))
+    return normalised
 
 
 def _layout_thumbnail(rgb: Image.Image) -> npt.NDArray[np.float64]:
     thumb = np.asarray(rgb.resize((_THUMB, _THUMB), resample=Image.Resampling.BOX), np.float64)
     # Centred: the layout block compares structure, not overall brightness (colour does that).
-    return (thumb / 255.0 - thumb.mean() / 255.0).ravel()
+    centred: npt.NDArray[np.float64] = (thumb / 255.0 - thumb.mean() / 255.0).ravel()
+    return centred

@@ -90,7 +90,8 @@ def _detail_tile(image: Image.Image) -> FloatArray:
     if std < 0.8:
         # A flat input has no texture to give; amplifying its noise would only add speckle.
         return np.zeros_like(detail, dtype=np.float32)
-    return ((detail - detail.mean()) / std).astype(np.float32)
+    standardised: FloatArray = ((detail - detail.mean()) / std).astype(np.float32)
+    return standardised
 
 
 def read_inputs(images: Sequence[bytes]) -> InputLook:

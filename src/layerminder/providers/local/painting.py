@@ -25,7 +25,8 @@ def _camera(yaw_deg: float, pitch_deg: float) -> FloatArray:
     tip = np.array(
         [[1, 0, 0], [0, math.cos(pitch), -math.sin(pitch)], [0, math.sin(pitch), math.cos(pitch)]]
     )
-    return (tip @ turn).astype(np.float32)
+    rotation: FloatArray = (tip @ turn).astype(np.float32)
+    return rotation
 
 
 # Key light from the upper left, slightly in front, like a softbox in a product studio.
@@ -142,7 +143,8 @@ def _grain(shape: tuple[int, int], rng: np.random.Generator, vertical: bool) -> 
     else:
         base = across[:, None] * freq + 0.0 * along[None, :]
     bands = np.sin(base + 2.2 * warp)
-    return (np.sign(bands) * np.abs(bands) ** 0.6).astype(np.float32)
+    grain: FloatArray = (np.sign(bands) * np.abs(bands) ** 0.6).astype(np.float32)
+    return grain
 
 
 def paint(

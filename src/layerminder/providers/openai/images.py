@@ -197,7 +197,9 @@ class OpenAIImageProvider(OpenAIProvider):
         return DesignBatch(images=designs, provider=self.name, model=self.model, usage=usage)
 
     async def _edit(self, params: dict[str, Any]) -> ImagesResponse:
-        return await self._client.images.edit(**params)
+        # Unpacked params hide which overload (streamed or not) applies; ours never streams.
+        response: ImagesResponse = await self._client.images.edit(**params)
+        return response
 
     def _edit_params(
         self, files: list[tuple[str, bytes, str]], prompt: str, n: int
