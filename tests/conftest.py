@@ -127,6 +127,8 @@ def make_settings(tmp_path: Path, database: Database, **overrides: Any) -> Setti
         "web_dir": tmp_path / "no-web",
         "seed_library": False,
         "sse_heartbeat_seconds": 1.0,
+        # Tests sign up many accounts from one address; the limit tests turn limits on.
+        "rate_limits_enabled": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -75,3 +75,18 @@ async def upload_image(
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def make_admin(client: httpx.AsyncClient, app: Any) -> Account:
+    """A signed-up account promoted to admin (as `layerminder users create --admin` would)."""
+    from sqlalchemy import update
+
+    from layerminder.db.session import unit_of_work
+    from layerminder.models import User, UserRole
+
+    account = await signup(client)
+    async with unit_of_work(app.state.runtime.sessionmaker) as session:
+        await session.execute(
+            update(User).where(User.id == uuid.UUID(account.id)).values(role=UserRole.admin)
+        )
+    return account

@@ -37,6 +37,8 @@ def server_env(data_dir: Path, database_url: str, **settings: Any) -> dict[str, 
             "LAYERMINDER_WEB_DIR": str(data_dir / "no-web"),
             "LAYERMINDER_SEED_LIBRARY": "false",
             "LAYERMINDER_SSE_HEARTBEAT_SECONDS": "1",
+            # Tests sign up many accounts from one address; the limit tests turn limits on.
+            "LAYERMINDER_RATE_LIMITS_ENABLED": "false",
             # So a server can load test providers given as module:Class.
             "PYTHONPATH": str(REPO_ROOT),
         }

@@ -9,6 +9,7 @@ from layerminder.auth.endpoints import router as auth_router
 from layerminder.credits.endpoints import router as credits_router
 from layerminder.generation.endpoints import router as generation_router
 from layerminder.images.endpoints import router as images_router
+from layerminder.invites.endpoints import router as invites_router
 from layerminder.library.endpoints import router as library_router
 from layerminder.records.endpoints import router as records_router
 from layerminder.rooms.endpoints import router as rooms_router
@@ -23,5 +24,6 @@ for domain_router in (
     generation_router,
     records_router,
     library_router,
+    invites_router,
 ):
     router.include_router(domain_router)

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from limits import RateLimitItem, parse_many
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Environment(StrEnum):
     development = "development"
     production = "production"
+
+
+class SignupMode(StrEnum):
+    open = "open"
+    invite = "invite"
+    closed = "closed"
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 class Settings(BaseSettings):
@@ -51,6 +63,21 @@ class Settings(BaseSettings):
     jwt_expire_minutes: int = 60 * 24 * 7
     signup_credits: int = 50
     generation_cost: int = 1
+    # Who may create an account: `open`, `invite` (a code from an admin) or `closed`. Unset:
+    # open in development, invite-only in production (free credits must not be farmable).
+    signup_mode: SignupMode | None = None
+
+    # Abuse limits (the `limits` notation, `;` between tiers: a later tier is a longer wait).
+    # Counted in Redis when LAYERMINDER_REDIS_URL is set (shared by every replica), else in memory.
+    rate_limits_enabled: bool = True
+    rate_limit_signup: str = "3/minute;10/hour;20/day"
+    rate_limit_login_account: str = "5/minute;20/hour;100/day"
+    rate_limit_login_address: str = "20/minute;200/hour"
+    rate_limit_generate: str = "10/minute;300/day"
+    rate_limit_upload: str = "60/minute;2000/day"
+    # Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is
+    # believed; empty: the TCP peer is the client, whatever headers say.
+    trusted_proxies: str = ""
 
     # Uploads.
     max_upload_bytes: int = 20 * 1024 * 1024
@@ -95,6 +122,40 @@ class Settings(BaseSettings):
 
     # Where `make run` put the static web build; served at `/` when it exists.
     web_dir: Path = Path("./web/out")
+
+    @field_validator(
+        "rate_limit_signup",
+        "rate_limit_login_account",
+        "rate_limit_login_address",
+        "rate_limit_generate",
+        "rate_limit_upload",
+    )
+    @classmethod
+    def _valid_limits(cls, value: str) -> str:
+        parse_many(value)  # a typo fails at start-up, not on the first request
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: str) -> str:
+        for part in _split(value):
+            ip_network(part, strict=False)
+        return value
+
+    def limits_for(self, name: str) -> list[RateLimitItem]:
+        """The parsed tiers of `rate_limit_<name>`."""
+        value: str = getattr(self, f"rate_limit_{name}")
+        return parse_many(value)
+
+    @cached_property
+    def trusted_proxy_networks(self) -> list[IPv4Network | IPv6Network]:
+        return [ip_network(part, strict=False) for part in _split(self.trusted_proxies)]
+
+    @property
+    def effective_signup_mode(self) -> SignupMode:
+        if self.signup_mode is not None:
+            return self.signup_mode
+        return SignupMode.invite if self.env is Environment.production else SignupMode.open
 
     @cached_property
     def resolved_database_url(self) -> str:

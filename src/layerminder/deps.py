@@ -15,6 +15,7 @@ from layerminder.db.session import unit_of_work
 from layerminder.errors import AdminRequired, NotAuthenticated
 from layerminder.models import User, UserRole
 from layerminder.runtime import Runtime
+from layerminder.security.addresses import client_address
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -104,6 +105,31 @@ async def get_admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
+
+
+def get_client_address(request: Request, runtime: RuntimeDep) -> str:
+    return client_address(request, runtime.settings.trusted_proxy_networks)
+
+
+ClientAddress = Annotated[str, Depends(get_client_address)]
+
+
+# Rate limits as route dependencies: they run before the handler, so a refused request
+# (429 RateLimited with Retry-After) has written nothing.
+async def limit_signup(runtime: RuntimeDep, address: ClientAddress) -> None:
+    await runtime.limiter.hit("signup", address, runtime.settings.limits_for("signup"))
+
+
+async def limit_login_address(runtime: RuntimeDep, address: ClientAddress) -> None:
+    await runtime.limiter.hit("login", address, runtime.settings.limits_for("login_address"))
+
+
+async def limit_generate(runtime: RuntimeDep, user: CurrentUser) -> None:
+    await runtime.limiter.hit("generate", str(user.id), runtime.settings.limits_for("generate"))
+
+
+async def limit_upload(runtime: RuntimeDep, user: CurrentUser) -> None:
+    await runtime.limiter.hit("upload", str(user.id), runtime.settings.limits_for("upload"))
 
 
 class Page:

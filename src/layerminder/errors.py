@@ -29,6 +29,10 @@ class LayerminderError(Exception):
     def code(self) -> str:
         return type(self).__name__
 
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"WWW-Authenticate": "Bearer"} if self.status_code == 401 else None
+
 
 class NotAuthenticated(LayerminderError):
     status_code = 401
@@ -43,6 +47,16 @@ class InsufficientCredits(LayerminderError):
 
 
 class AdminRequired(LayerminderError):
+    status_code = 403
+
+
+class SignupClosed(LayerminderError):
+    status_code = 403
+
+
+class InviteRequired(LayerminderError):
+    """Invite-only sign-up without a code, or with one that is unknown, used up or expired."""
+
     status_code = 403
 
 
@@ -68,6 +82,18 @@ class InvalidImage(LayerminderError):
 
 class InvalidRequest(LayerminderError):
     status_code = 422
+
+
+class RateLimited(LayerminderError):
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class ServiceUnavailable(LayerminderError):
@@ -100,8 +126,7 @@ def _format_validation(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LayerminderError)
     async def _layerminder_error(_: Request, exc: LayerminderError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return JSONResponse(_body(exc.code, exc.message), exc.status_code, headers=headers)
+        return JSONResponse(_body(exc.code, exc.message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -15,6 +15,7 @@ from layerminder.config import Settings
 from layerminder.db.session import create_engine, create_sessionmaker
 from layerminder.jobs.events import EventBus, build_event_bus
 from layerminder.jobs.queue import JobQueue, build_job_queue
+from layerminder.security.ratelimit import RateLimiter, build_rate_limiter
 from layerminder.storage.base import ObjectStorage
 from layerminder.storage.factory import build_storage
 
@@ -30,6 +31,7 @@ class Runtime:
     secret: str
     events: EventBus
     queue: JobQueue
+    limiter: RateLimiter
     # Lazily built, process-wide singletons (providers, embedder, index) keyed by name.
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -56,6 +58,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         secret=load_signing_secret(settings),
         events=events,
         queue=build_job_queue(settings),
+        limiter=build_rate_limiter(settings),
     )
     await events.start()
     await runtime.queue.start()
@@ -68,4 +71,5 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             if close is not None:  # provider HTTP clients hold connection pools
                 await close()
         await events.stop()
+        await runtime.limiter.aclose()
         await engine.dispose()

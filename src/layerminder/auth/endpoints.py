@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, status
 
 from layerminder.auth import service
-from layerminder.auth.schemas import LoginIn, MeOut, MeUpdate, SignupIn, TokenOut
+from layerminder.auth.schemas import AuthConfigOut, LoginIn, MeOut, MeUpdate, SignupIn, TokenOut
 from layerminder.credits import service as credits
-from layerminder.deps import CurrentUser, RuntimeDep, SessionDep
-from layerminder.errors import EmailTaken, InvalidCredentials, NotAuthenticated, responses
+from layerminder.deps import (
+    CurrentUser,
+    RuntimeDep,
+    SessionDep,
+    limit_login_address,
+    limit_signup,
+)
+from layerminder.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    InviteRequired,
+    NotAuthenticated,
+    RateLimited,
+    SignupClosed,
+    responses,
+)
 from layerminder.models import Locale, User
 from layerminder.runtime import Runtime
 
@@ -35,15 +49,38 @@ async def _me(runtime: Runtime, session: SessionDep, user: User) -> MeOut:
     )
 
 
-@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=responses(EmailTaken))
+@router.get("/config")
+async def auth_config(runtime: RuntimeDep) -> AuthConfigOut:
+    """How accounts are made here: `open`, `invite` (a code is needed) or `closed`."""
+    return AuthConfigOut(signup_mode=runtime.settings.effective_signup_mode.value)
+
+
+@router.post(
+    "/signup",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(EmailTaken, SignupClosed, InviteRequired, RateLimited),
+    dependencies=[Depends(limit_signup)],
+)
 async def signup(body: SignupIn, runtime: RuntimeDep, session: SessionDep) -> TokenOut:
-    user = await service.create_user(session, runtime.settings, body.email, body.password)
+    """Create an account (limited per client address; an invite code when invite-only)."""
+    user = await service.sign_up(
+        session, runtime.settings, body.email, body.password, body.invite_code
+    )
     return await _token_out(runtime, session, user)
 
 
-@router.post("/login", responses=responses(InvalidCredentials))
+@router.post(
+    "/login",
+    responses=responses(InvalidCredentials, RateLimited),
+    dependencies=[Depends(limit_login_address)],
+)
 async def login(body: LoginIn, runtime: RuntimeDep, session: SessionDep) -> TokenOut:
+    """Log in; attempts are limited per address and per account, with growing waits."""
+    account = body.email.strip().lower()
+    tiers = runtime.settings.limits_for("login_account")
+    await runtime.limiter.hit("login", account, tiers)
     user = await service.authenticate(session, body.email, body.password)
+    await runtime.limiter.clear("login", account, tiers)
     return await _token_out(runtime, session, user)
 
 

@@ -14,6 +14,14 @@ from layerminder.models import UserRole
 class SignupIn(BaseModel):
     email: EmailStr
     password: str = Field(min_length=8, max_length=256)
+    # Needed when sign-up is invite-only (see GET /auth/config).
+    invite_code: str | None = Field(default=None, max_length=100)
+
+
+class AuthConfigOut(BaseModel):
+    """What a sign-up form needs to know before it is shown."""
+
+    signup_mode: Literal["open", "invite", "closed"]
 
 
 class LoginIn(BaseModel):

@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.auth.repository import UserRepository
 from layerminder.auth.security import create_access_token, hash_password, verify_password
-from layerminder.config import Settings
+from layerminder.config import Settings, SignupMode
 from layerminder.credits import service as credits
-from layerminder.errors import EmailTaken, InvalidCredentials, NotAuthenticated
+from layerminder.errors import EmailTaken, InvalidCredentials, NotAuthenticated, SignupClosed
+from layerminder.invites import service as invites
 from layerminder.models import Locale, User, UserRole
 
 # Verifying against a real hash when the email is unknown keeps login timing uniform.
@@ -35,6 +36,20 @@ async def create_user(
         raise EmailTaken(f"an account with {email} already exists: log in instead") from exc
     await credits.open_account(session, user.id, settings.signup_credits)
     return user
+
+
+async def sign_up(
+    session: AsyncSession, settings: Settings, email: str, password: str, invite_code: str | None
+) -> User:
+    """Self-service sign-up under the configured mode (admins create accounts with the CLI)."""
+    mode = settings.effective_signup_mode
+    if mode is SignupMode.closed:
+        raise SignupClosed("sign-up is closed on this server: ask its administrator for an account")
+    if mode is SignupMode.invite:
+        # Before the email check, so no one without a code learns which emails have accounts;
+        # a failed sign-up rolls the use back with the rest of the transaction.
+        await invites.redeem(session, invite_code)
+    return await create_user(session, settings, email, password)
 
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> User:

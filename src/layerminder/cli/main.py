@@ -97,6 +97,9 @@ def serve(
         workers=workers,
         log_level=log_level.lower(),
         log_config=None,
+        # The app reads X-Forwarded-For itself, from LAYERMINDER_TRUSTED_PROXIES only; uvicorn's
+        # default would believe any local peer's header and let clients pick their address.
+        proxy_headers=False,
     )
 
 
@@ -192,12 +195,14 @@ def _safe_url(settings: Settings) -> str:
 
 def _register_commands() -> None:
     from layerminder.cli.generate import generate
+    from layerminder.cli.invites import invites_app
     from layerminder.cli.library import library_app
     from layerminder.cli.models import models_app
     from layerminder.cli.worker import worker
 
     app.add_typer(library_app, name="library")
     app.add_typer(models_app, name="models")
+    app.add_typer(invites_app, name="invites")
     app.command()(generate)
     app.command()(worker)
 

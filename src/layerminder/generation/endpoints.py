@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Depends, Header, status
 
-from layerminder.deps import CurrentUser, RuntimeDep, SessionDep
+from layerminder.deps import CurrentUser, RuntimeDep, SessionDep, limit_generate
 from layerminder.errors import (
     InsufficientCredits,
     InvalidRequest,
     NotAuthenticated,
     NotFound,
+    RateLimited,
     responses,
 )
 from layerminder.generation import service
@@ -23,7 +24,10 @@ router = APIRouter(prefix="/api/v1", tags=["generation"])
 @router.post(
     "/generate",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=responses(NotAuthenticated, InsufficientCredits, NotFound, InvalidRequest),
+    responses=responses(
+        NotAuthenticated, InsufficientCredits, NotFound, InvalidRequest, RateLimited
+    ),
+    dependencies=[Depends(limit_generate)],
 )
 async def generate(
     body: GenerateIn,

@@ -5,16 +5,24 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
 from fastapi.responses import RedirectResponse, Response
 
 from layerminder.auth.security import read_image_signature
-from layerminder.deps import CurrentUser, OptionalUser, PageDep, RuntimeDep, SessionDep
+from layerminder.deps import (
+    CurrentUser,
+    OptionalUser,
+    PageDep,
+    RuntimeDep,
+    SessionDep,
+    limit_upload,
+)
 from layerminder.errors import (
     ImageTooLarge,
     InvalidImage,
     NotAuthenticated,
     NotFound,
+    RateLimited,
     responses,
 )
 from layerminder.images import service
@@ -54,7 +62,8 @@ async def read_limited(file: UploadFile, limit: int) -> bytes:
 @router.post(
     "/layerroom/{room_id}/images",
     status_code=status.HTTP_201_CREATED,
-    responses=responses(NotAuthenticated, NotFound, ImageTooLarge, InvalidImage),
+    responses=responses(NotAuthenticated, NotFound, ImageTooLarge, InvalidImage, RateLimited),
+    dependencies=[Depends(limit_upload)],
 )
 async def upload_image(
     room_id: uuid.UUID,

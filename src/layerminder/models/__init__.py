@@ -2,6 +2,7 @@
 
 from layerminder.models.credit import CreditAccount, CreditReason, CreditTransaction
 from layerminder.models.image import Image, ImageKind
+from layerminder.models.invite import Invite
 from layerminder.models.pin import RoomPin
 from layerminder.models.record import Record, RecordImage, RecordRecommendation, Stage, StageStatus
 from layerminder.models.reference import Reference
@@ -14,6 +15,7 @@ __all__ = [
     "CreditTransaction",
     "Image",
     "ImageKind",
+    "Invite",
     "Locale",
     "Record",
     "RecordImage",

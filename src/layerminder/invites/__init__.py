@@ -1,0 +1,1 @@
+"""Invite codes: admins create them; invite-only sign-up redeems them."""

@@ -1,0 +1,1 @@
+"""Protection for a server on the internet: client addresses, rate limits, response headers."""
