@@ -43,27 +43,6 @@ const auth: Middleware = {
 export const api = createClient<paths>({ baseUrl: API_BASE });
 api.use(auth);
 
-/** A readable sentence from any error body the API (or the network) gives. */
-export function errorMessage(error: unknown, fallback = "Something went wrong."): string {
-  if (!error) return fallback;
-  if (typeof error === "string") return error;
-  if (error instanceof Error) return error.message || fallback;
-  if (typeof error === "object") {
-    const detail = (error as { detail?: unknown }).detail;
-    if (typeof detail === "string") return detail;
-    if (Array.isArray(detail) && detail.length) {
-      // FastAPI's request validation errors: [{loc, msg}]
-      return detail
-        .map((d: { loc?: unknown[]; msg?: string }) => {
-          const field = d.loc?.filter((p) => p !== "body").join(".");
-          return field ? `${field}: ${d.msg}` : d.msg;
-        })
-        .join("; ");
-    }
-  }
-  return fallback;
-}
-
 export function errorCode(error: unknown): string | undefined {
   if (error && typeof error === "object" && "error" in error) {
     const code = (error as { error?: unknown }).error;

@@ -1,11 +1,16 @@
 import type { Metadata, Viewport } from "next";
 import { AuthProvider } from "@/lib/auth";
+import { I18nProvider } from "@/i18n/I18nProvider";
+import { SkipLink } from "@/components/SkipLink";
 import { ToastProvider } from "@/components/Toast";
+// Pretendard (a Korean typeface, OFL) from npm: its subsets are bundled into the export and
+// the browser loads only those a page's characters need; nothing comes from a font service.
+import "pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css";
 import "./globals.css";
 
+// The title and <html lang> follow the reader's language once the client knows it (I18nProvider).
 export const metadata: Metadata = {
-  title: "LayerMinder — studio",
-  description: "An AI studio for furniture designers: merge references into new seat designs.",
+  title: "LayerMinder",
 };
 
 export const viewport: Viewport = {
@@ -16,17 +21,14 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
       <body className="min-h-screen">
-        <a
-          href="#main"
-          className="sr-only focus:not-sr-only focus:fixed focus:left-4 focus:top-4 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:shadow"
-        >
-          Skip to content
-        </a>
-        <ToastProvider>
-          <AuthProvider>{children}</AuthProvider>
-        </ToastProvider>
+        <AuthProvider>
+          <I18nProvider>
+            <SkipLink />
+            <ToastProvider>{children}</ToastProvider>
+          </I18nProvider>
+        </AuthProvider>
       </body>
     </html>
   );

@@ -4,9 +4,12 @@ import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { ArrowRight, FolderPlus, Globe, Layers, Plus, Settings2, Sofa } from "lucide-react";
-import { api, errorMessage, type Room } from "@/api/client";
+import { useTranslations } from "use-intl";
+import { api, type Room } from "@/api/client";
 import { useAuth } from "@/lib/auth";
-import { Alert, Dialog, EmptyState, FormActions, PageLoading, Shell, formatDate } from "@/components/ui";
+import { useErrorText } from "@/i18n/errors";
+import { useDates } from "@/i18n/format";
+import { Alert, Dialog, EmptyState, FormActions, PageLoading, Shell } from "@/components/ui";
 import { RoomSettingsDialog } from "@/components/RoomSettings";
 
 const PAGE = 24;
@@ -19,24 +22,20 @@ export default function Home() {
 }
 
 function Landing() {
+  const t = useTranslations();
   return (
     <Shell>
       <section className="grid items-center gap-10 py-10 md:grid-cols-2 md:py-20">
         <div>
-          <p className="label">A studio for furniture designers</p>
-          <h1 className="font-serif text-4xl leading-tight sm:text-5xl">
-            Layer your references. Find the seat between them.
-          </h1>
-          <p className="mt-5 max-w-lg text-muted">
-            Drop in the images you keep returning to and give them a word. LayerMinder drafts four new seat
-            designs, names them, writes their story, and shows which references they echo.
-          </p>
+          <p className="label">{t("landing.eyebrow")}</p>
+          <h1 className="font-serif text-4xl leading-tight sm:text-5xl">{t("landing.title")}</h1>
+          <p className="mt-5 max-w-lg text-muted">{t("landing.lead")}</p>
           <div className="mt-8 flex flex-wrap gap-3">
             <Link href="/signup/" className="btn-primary px-5 py-2.5">
-              Open your studio <ArrowRight className="h-4 w-4" aria-hidden />
+              {t("landing.openStudio")} <ArrowRight className="h-4 w-4" aria-hidden />
             </Link>
             <Link href="/login/" className="btn-outline px-5 py-2.5">
-              Sign in
+              {t("auth.signIn")}
             </Link>
           </div>
         </div>
@@ -54,6 +53,9 @@ function Landing() {
 
 function Rooms() {
   const router = useRouter();
+  const t = useTranslations();
+  const errorText = useErrorText();
+  const dates = useDates();
   const [rooms, setRooms] = useState<Room[] | null>(null);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -64,10 +66,10 @@ function Rooms() {
     const { data, error: err } = await api.GET("/api/v1/layerroom", {
       params: { query: { limit: PAGE, offset } },
     });
-    if (!data) return setError(errorMessage(err, "Could not load your rooms."));
+    if (!data) return setError(errorText(err, "rooms.loadFailed"));
     setTotal(data.total);
     setRooms((prev) => (offset === 0 ? data.items : [...(prev ?? []), ...data.items]));
-  }, []);
+  }, [errorText]);
 
   useEffect(() => {
     // The loader sets state only after its fetch's await, which this rule cannot see yet
@@ -77,14 +79,14 @@ function Rooms() {
   }, [load]);
 
   return (
-    <Shell>
+    <Shell title={t("rooms.title")}>
       <div className="mb-8 flex flex-wrap items-end justify-between gap-4">
         <div>
-          <h1 className="font-serif text-3xl sm:text-4xl">Your rooms</h1>
-          <p className="mt-1 text-sm text-muted">Each room holds a line of enquiry: its references, generations and pins.</p>
+          <h1 className="font-serif text-3xl sm:text-4xl">{t("rooms.title")}</h1>
+          <p className="mt-1 text-sm text-muted">{t("rooms.lead")}</p>
         </div>
         <button type="button" className="btn-primary" onClick={() => setCreating(true)}>
-          <Plus className="h-4 w-4" aria-hidden /> New room
+          <Plus className="h-4 w-4" aria-hidden /> {t("rooms.new")}
         </button>
       </div>
       {error && <Alert>{error}</Alert>}
@@ -92,19 +94,18 @@ function Rooms() {
       {rooms?.length === 0 && (
         <EmptyState
           icon={<FolderPlus className="h-5 w-5" aria-hidden />}
-          title="No rooms yet"
+          title={t("rooms.emptyTitle")}
           action={
             <button type="button" className="btn-accent" onClick={() => setCreating(true)}>
-              <Plus className="h-4 w-4" aria-hidden /> Create your first room
+              <Plus className="h-4 w-4" aria-hidden /> {t("rooms.createFirst")}
             </button>
           }
         >
-          A room is where you gather reference images and generate new designs from them — start one for the
-          piece you&apos;re working on.
+          {t("rooms.emptyBody")}
         </EmptyState>
       )}
       {rooms && rooms.length > 0 && (
-        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Rooms">
+        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label={t("header.rooms")}>
           {rooms.map((room) => (
             <li key={room.id} className="card group relative flex flex-col p-5 transition-shadow hover:shadow-md">
               <div className="mb-4 flex items-start gap-3">
@@ -117,28 +118,32 @@ function Rooms() {
                       href={`/room/?id=${room.id}`}
                       className="after:absolute after:inset-0 after:rounded-2xl focus-visible:outline-none"
                     >
-                      {room.name}
+                      <span data-content="user">{room.name}</span>
                     </Link>
                   </h2>
-                  <p className="text-xs text-muted">Updated {formatDate(room.updated_at)}</p>
+                  <p className="text-xs text-muted" title={dates.date(room.updated_at)}>
+                    {t("rooms.updated", { when: dates.relative(room.updated_at) })}
+                  </p>
                 </div>
                 <button
                   type="button"
                   className="btn-ghost relative z-10 -mr-2 -mt-1 px-2"
-                  aria-label={`Settings for ${room.name}`}
+                  aria-label={t("rooms.settingsFor", { name: room.name })}
                   onClick={() => setEditing(room)}
                 >
                   <Settings2 className="h-4 w-4" aria-hidden />
                 </button>
               </div>
-              <p className="line-clamp-2 min-h-10 text-sm text-muted">{room.description || "No description yet."}</p>
+              <p className="line-clamp-2 min-h-10 text-sm text-muted">
+                {room.description ? <span data-content="user">{room.description}</span> : t("rooms.noDescription")}
+              </p>
               <div className="mt-4 flex items-center gap-2 text-xs">
                 {room.is_public ? (
                   <span className="chip border-sage-600/20 bg-sage-50 text-sage-600">
-                    <Globe className="mr-1 h-3 w-3" aria-hidden /> Public
+                    <Globe className="mr-1 h-3 w-3" aria-hidden /> {t("rooms.public")}
                   </span>
                 ) : (
-                  <span className="chip">Private</span>
+                  <span className="chip">{t("rooms.private")}</span>
                 )}
               </div>
             </li>
@@ -148,7 +153,7 @@ function Rooms() {
       {rooms && rooms.length < total && (
         <div className="mt-6 text-center">
           <button type="button" className="btn-outline" onClick={() => load(rooms.length)}>
-            Show more rooms
+            {t("rooms.showMore")}
           </button>
         </div>
       )}
@@ -187,6 +192,8 @@ function CreateRoomDialog({
   const [description, setDescription] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useTranslations();
+  const errorText = useErrorText();
 
   async function create(e: React.FormEvent) {
     e.preventDefault();
@@ -196,16 +203,16 @@ function CreateRoomDialog({
       body: { name: name.trim(), description: description.trim(), is_public: false },
     });
     setBusy(false);
-    if (!data) return setError(errorMessage(err, "Could not create the room."));
+    if (!data) return setError(errorText(err, "rooms.createFailed"));
     onCreated(data);
   }
 
   return (
-    <Dialog open={open} onClose={onClose} title="New room">
+    <Dialog open={open} onClose={onClose} title={t("rooms.new")}>
       <form onSubmit={create} className="space-y-4">
         <div>
           <label htmlFor="new-room-name" className="label">
-            Name
+            {t("rooms.name")}
           </label>
           <input
             id="new-room-name"
@@ -213,14 +220,14 @@ function CreateRoomDialog({
             required
             maxLength={100}
             autoFocus
-            placeholder="e.g. Low lounge, oak and boucle"
+            placeholder={t("rooms.namePlaceholder")}
             value={name}
             onChange={(e) => setName(e.target.value)}
           />
         </div>
         <div>
           <label htmlFor="new-room-description" className="label">
-            Description <span className="normal-case tracking-normal">(optional)</span>
+            {t("rooms.description")} <span className="normal-case tracking-normal">{t("common.optional")}</span>
           </label>
           <textarea
             id="new-room-description"
@@ -232,7 +239,7 @@ function CreateRoomDialog({
         </div>
         <FormActions error={error} onCancel={onClose}>
           <button type="submit" className="btn-primary" disabled={busy || !name.trim()}>
-            <Layers className="h-4 w-4" aria-hidden /> Create room
+            <Layers className="h-4 w-4" aria-hidden /> {t("rooms.create")}
           </button>
         </FormActions>
       </form>

@@ -4,33 +4,39 @@ import Link from "next/link";
 import { Suspense, useState } from "react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Layers } from "lucide-react";
-import { api, errorMessage } from "@/api/client";
+import { useTranslations } from "use-intl";
+import { api } from "@/api/client";
 import { useAuth } from "@/lib/auth";
+import { useErrorText } from "@/i18n/errors";
+import { useDocumentTitle } from "@/i18n/I18nProvider";
+import { LanguageSwitcher } from "@/components/Header";
 import { Alert } from "@/components/ui";
 
 type Mode = "login" | "signup";
 
 export function AuthPage({ mode }: { mode: Mode }) {
+  const t = useTranslations();
+  useDocumentTitle(mode === "signup" ? t("auth.createAccount") : t("auth.signIn"));
   return (
     <main id="main" className="grid min-h-screen lg:grid-cols-2">
       <section className="hidden flex-col justify-between bg-ink p-12 text-paper lg:flex">
         <Link href="/" className="flex items-center gap-2 font-serif text-xl">
-          <Layers className="h-5 w-5" aria-hidden /> LayerMinder
+          <Layers className="h-5 w-5" aria-hidden /> <span translate="no">LayerMinder</span>
         </Link>
         <div>
           <p className="font-serif text-4xl leading-tight">
-            Layer your references.
+            {t("auth.pitchLine1")}
             <br />
-            Find the chair between them.
+            {t("auth.pitchLine2")}
           </p>
-          <p className="mt-4 max-w-md text-stone-300">
-            Drop in two to four images you love, give it a word, and the studio drafts four seats with a
-            name, a story and the references they echo.
-          </p>
+          <p className="mt-4 max-w-md text-stone-300">{t("auth.pitch")}</p>
         </div>
-        <p className="text-xs text-stone-400">Every generation costs one credit, and a failed one gives it back.</p>
+        <p className="text-xs text-stone-400">{t("auth.creditNote")}</p>
       </section>
-      <section className="flex items-center justify-center px-4 py-12 sm:px-6">
+      <section className="relative flex items-center justify-center px-4 py-12 sm:px-6">
+        <div className="absolute right-4 top-4">
+          <LanguageSwitcher />
+        </div>
         <Suspense>
           <AuthForm mode={mode} />
         </Suspense>
@@ -43,6 +49,8 @@ function AuthForm({ mode }: { mode: Mode }) {
   const router = useRouter();
   const params = useSearchParams();
   const { signIn } = useAuth();
+  const t = useTranslations();
+  const errorText = useErrorText();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [remember, setRemember] = useState(true);
@@ -61,7 +69,7 @@ function AuthForm({ mode }: { mode: Mode }) {
       : await api.POST("/api/v1/auth/login", { body });
     setBusy(false);
     if (!data) {
-      setError(errorMessage(err, isSignup ? "Could not create the account." : "Could not sign in."));
+      setError(errorText(err, isSignup ? "auth.signupFailed" : "auth.signInFailed"));
       return;
     }
     signIn(data.access_token, data.user, remember);
@@ -74,16 +82,14 @@ function AuthForm({ mode }: { mode: Mode }) {
   return (
     <form onSubmit={submit} className="w-full max-w-sm" noValidate={false}>
       <Link href="/" className="mb-10 flex items-center gap-2 font-serif text-xl lg:hidden">
-        <Layers className="h-5 w-5" aria-hidden /> LayerMinder
+        <Layers className="h-5 w-5" aria-hidden /> <span translate="no">LayerMinder</span>
       </Link>
-      <h1 className="font-serif text-3xl">{isSignup ? "Open your studio" : "Welcome back"}</h1>
-      <p className="mt-2 text-sm text-muted">
-        {isSignup ? "Create an account — it comes with free credits to start." : "Sign in to your rooms and records."}
-      </p>
+      <h1 className="font-serif text-3xl">{isSignup ? t("auth.signupTitle") : t("auth.loginTitle")}</h1>
+      <p className="mt-2 text-sm text-muted">{isSignup ? t("auth.signupLead") : t("auth.loginLead")}</p>
       <div className="mt-8 space-y-4">
         <div>
           <label htmlFor="email" className="label">
-            Email
+            {t("auth.email")}
           </label>
           <input
             id="email"
@@ -97,7 +103,7 @@ function AuthForm({ mode }: { mode: Mode }) {
         </div>
         <div>
           <label htmlFor="password" className="label">
-            Password
+            {t("auth.password")}
           </label>
           <input
             id="password"
@@ -112,7 +118,7 @@ function AuthForm({ mode }: { mode: Mode }) {
           />
           {isSignup && (
             <p id="password-hint" className="mt-1 text-xs text-muted">
-              At least 8 characters.
+              {t("auth.passwordHint")}
             </p>
           )}
         </div>
@@ -123,17 +129,17 @@ function AuthForm({ mode }: { mode: Mode }) {
             onChange={(e) => setRemember(e.target.checked)}
             className="h-4 w-4 accent-clay-600"
           />
-          Keep me signed in on this device
+          {t("auth.remember")}
         </label>
         {error && <Alert>{error}</Alert>}
         <button type="submit" className="btn-primary w-full py-2.5" disabled={busy}>
-          {busy ? "Please wait…" : isSignup ? "Create account" : "Sign in"}
+          {busy ? t("common.pleaseWait") : isSignup ? t("auth.createAccount") : t("auth.signIn")}
         </button>
       </div>
       <p className="mt-6 text-center text-sm text-muted">
-        {isSignup ? "Already have an account? " : "New to LayerMinder? "}
+        {isSignup ? t("auth.haveAccount") : t("auth.newHere")}{" "}
         <Link href={otherHref} className="font-medium text-clay-700 underline-offset-4 hover:underline">
-          {isSignup ? "Sign in" : "Create an account"}
+          {isSignup ? t("auth.signIn") : t("auth.createAnAccount")}
         </Link>
       </p>
     </form>

@@ -3,7 +3,9 @@
 // Pin any image (an upload, a design, a reference) into any of the user's rooms.
 import { useEffect, useState } from "react";
 import { Pin as PinIcon, PinOff } from "lucide-react";
-import { api, errorCode, errorMessage, type Room } from "@/api/client";
+import { useTranslations } from "use-intl";
+import { api, errorCode, type Room } from "@/api/client";
+import { useErrorText } from "@/i18n/errors";
 import { Alert, Dialog, FormActions, Spinner } from "@/components/ui";
 import { useToast } from "@/components/Toast";
 
@@ -24,6 +26,7 @@ export function PinButton({
   className?: string;
 }) {
   const [open, setOpen] = useState(false);
+  const t = useTranslations();
   return (
     <>
       <button
@@ -32,12 +35,12 @@ export function PinButton({
           pinned ? "border-clay-500 bg-clay-600 text-white" : "border-line bg-white/95 text-ink hover:bg-white"
         } ${className}`}
         onClick={() => setOpen(true)}
-        aria-label={pinned ? `Pinned: ${label}. Pin to another room` : `Pin ${label} to a room`}
+        aria-label={pinned ? t("pin.pinnedLabel", { what: label }) : t("pin.pinLabel", { what: label })}
       >
         <PinIcon className="h-3.5 w-3.5" aria-hidden />
-        {pinned ? "Pinned" : "Pin"}
+        {pinned ? t("pin.pinned") : t("pin.pin")}
       </button>
-      <Dialog open={open} onClose={() => setOpen(false)} title="Pin to a room">
+      <Dialog open={open} onClose={() => setOpen(false)} title={t("pin.dialogTitle")}>
         {open && (
           <PinForm
             imageId={imageId}
@@ -66,6 +69,8 @@ function PinForm({
   onPinned: (roomId: string) => void;
 }) {
   const toast = useToast();
+  const t = useTranslations();
+  const errorText = useErrorText();
   const [rooms, setRooms] = useState<Room[] | null>(null);
   const [roomId, setRoomId] = useState(defaultRoomId ?? "");
   const [note, setNote] = useState("");
@@ -75,11 +80,11 @@ function PinForm({
   useEffect(() => {
     void (async () => {
       const { data, error: err } = await api.GET("/api/v1/layerroom", { params: { query: { limit: 100 } } });
-      if (!data) return setError(errorMessage(err, "Could not load your rooms."));
+      if (!data) return setError(errorText(err, "rooms.loadFailed"));
       setRooms(data.items);
       setRoomId((current) => current || data.items[0]?.id || "");
     })();
-  }, []);
+  }, [errorText]);
 
   async function pin(e: React.FormEvent) {
     e.preventDefault();
@@ -90,21 +95,21 @@ function PinForm({
       body: { image_id: imageId, note: note.trim() },
     });
     setBusy(false);
-    const roomName = rooms?.find((r) => r.id === roomId)?.name ?? "the room";
-    if (!data && errorCode(err) !== "Conflict") return setError(errorMessage(err, "Could not pin the image."));
-    toast(data ? `Pinned to ${roomName}` : `Already pinned in ${roomName}`);
+    const room = rooms?.find((r) => r.id === roomId)?.name ?? "";
+    if (!data && errorCode(err) !== "Conflict") return setError(errorText(err, "pin.failed"));
+    toast(data ? t("pin.pinnedTo", { room }) : t("pin.alreadyPinned", { room }));
     onPinned(roomId);
   }
 
-  if (rooms === null && !error) return <Spinner label="Loading rooms" />;
+  if (rooms === null && !error) return <Spinner label={t("pin.loadingRooms")} />;
   return (
     <form onSubmit={pin} className="space-y-4">
       {rooms && rooms.length === 0 ? (
-        <Alert tone="info">You have no rooms yet — create one first.</Alert>
+        <Alert tone="info">{t("pin.noRooms")}</Alert>
       ) : (
         <div>
           <label htmlFor="pin-room" className="label">
-            Room
+            {t("pin.room")}
           </label>
           <select id="pin-room" className="field" value={roomId} onChange={(e) => setRoomId(e.target.value)}>
             {rooms?.map((r) => (
@@ -117,20 +122,20 @@ function PinForm({
       )}
       <div>
         <label htmlFor="pin-note" className="label">
-          Note <span className="normal-case tracking-normal">(optional)</span>
+          {t("pin.note")} <span className="normal-case tracking-normal">{t("common.optional")}</span>
         </label>
         <input
           id="pin-note"
           className="field"
           maxLength={500}
-          placeholder="Why this one?"
+          placeholder={t("pin.notePlaceholder")}
           value={note}
           onChange={(e) => setNote(e.target.value)}
         />
       </div>
       <FormActions error={error} onCancel={onClose}>
         <button type="submit" className="btn-primary" disabled={busy || !roomId}>
-          <PinIcon className="h-4 w-4" aria-hidden /> Pin
+          <PinIcon className="h-4 w-4" aria-hidden /> {t("pin.pin")}
         </button>
       </FormActions>
     </form>
@@ -139,21 +144,23 @@ function PinForm({
 
 export function UnpinButton({ roomId, imageId, onUnpinned }: { roomId: string; imageId: string; onUnpinned: () => void }) {
   const toast = useToast();
+  const t = useTranslations();
+  const errorText = useErrorText();
   return (
     <button
       type="button"
       className="inline-flex items-center gap-1 rounded-full border border-line bg-white/95 px-2.5 py-1 text-xs font-medium shadow-sm hover:bg-white"
-      aria-label="Unpin from this room"
+      aria-label={t("pin.unpinLabel")}
       onClick={async () => {
         const { response, error } = await api.DELETE("/api/v1/layerroom/{room_id}/pins", {
           params: { path: { room_id: roomId }, query: { image_id: imageId } },
         });
-        if (!response.ok) return toast(errorMessage(error, "Could not unpin."), "error");
-        toast("Unpinned");
+        if (!response.ok) return toast(errorText(error, "pin.unpinFailed"), "error");
+        toast(t("pin.unpinned"));
         onUnpinned();
       }}
     >
-      <PinOff className="h-3.5 w-3.5" aria-hidden /> Unpin
+      <PinOff className="h-3.5 w-3.5" aria-hidden /> {t("pin.unpin")}
     </button>
   );
 }

@@ -2,22 +2,30 @@
 
 import Link from "next/link";
 import { AlertTriangle, ImageOff, Loader2, RotateCcw } from "lucide-react";
+import { useTranslations } from "use-intl";
 import type { RecordOut } from "@/api/records";
-import { formatDate } from "@/components/ui";
+import { useDates } from "@/i18n/format";
 import { recordFailed } from "@/components/RecordView";
 import { stableUrl } from "@/lib/imageUrls";
 
 export function RecordCard({ record }: { record: RecordOut }) {
   const designs = [...record.designs].sort((a, b) => a.position - b.position);
   const failed = recordFailed(record);
-  const label = record.title || record.name || (record.keyword ? `“${record.keyword}”` : "Untitled generation");
+  const t = useTranslations();
+  const dates = useDates();
+  const generated = record.title || record.name;
+  const label = generated
+    ? generated
+    : record.keyword
+      ? t("record.quotedKeyword", { keyword: record.keyword })
+      : t("record.untitled");
   return (
     <li className="card group relative overflow-hidden transition-shadow hover:shadow-md" data-testid="record-card">
       {designs.length === 0 && record.image_status === "error" ? (
         <div className="grid aspect-square place-items-center bg-stone-100 text-sm text-muted">
           <span className="flex flex-col items-center gap-2 px-6 text-center">
             <ImageOff className="h-6 w-6" aria-hidden />
-            No designs were made
+            {t("record.noDesigns")}
           </span>
         </div>
       ) : (
@@ -35,27 +43,31 @@ export function RecordCard({ record }: { record: RecordOut }) {
       <div className="p-4">
         <h3 className="truncate font-serif text-base">
           <Link href={`/record/?id=${record.id}`} className="after:absolute after:inset-0 focus-visible:outline-none">
-            {label}
+            <span data-content={generated || record.keyword ? "generated" : undefined}>{label}</span>
           </Link>
         </h3>
         <div className="mt-1 flex items-center gap-2 text-xs text-muted">
-          <span>{formatDate(record.created_at)}</span>
-          {record.keyword && record.title && <span className="truncate">· {record.keyword}</span>}
+          <span title={dates.date(record.created_at)}>{dates.relative(record.created_at)}</span>
+          {record.keyword && record.title && (
+            <span className="truncate" data-content="user">
+              · {record.keyword}
+            </span>
+          )}
         </div>
         <div className="mt-2 flex flex-wrap gap-1.5 text-xs">
           {!record.done && (
             <span className="chip gap-1 border-clay-500/30 bg-clay-50">
-              <Loader2 className="h-3 w-3 animate-spin" aria-hidden /> In progress
+              <Loader2 className="h-3 w-3 animate-spin" aria-hidden /> {t("record.inProgress")}
             </span>
           )}
           {failed && (
             <span className="chip gap-1 border-red-200 bg-red-50 text-red-800">
-              <AlertTriangle className="h-3 w-3" aria-hidden /> Stage failed
+              <AlertTriangle className="h-3 w-3" aria-hidden /> {t("record.stageFailed")}
             </span>
           )}
           {record.refunded && (
             <span className="chip gap-1 border-emerald-200 bg-emerald-50 text-emerald-800">
-              <RotateCcw className="h-3 w-3" aria-hidden /> Refunded
+              <RotateCcw className="h-3 w-3" aria-hidden /> {t("record.refunded")}
             </span>
           )}
         </div>

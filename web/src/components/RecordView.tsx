@@ -15,17 +15,24 @@ import {
   RotateCcw,
   X,
 } from "lucide-react";
+import { useFormatter, useTranslations } from "use-intl";
 import type { RecordOut, StageStatus } from "@/api/records";
+import type { MessageKey } from "@/i18n/errors";
 import { Dialog } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
 import { stableUrl } from "@/lib/imageUrls";
 
 type StageKey = "image" | "story" | "keywords" | "recommendation";
-const STAGES: { key: StageKey; label: string; hint: string }[] = [
-  { key: "image", label: "Designs", hint: "Merging your references into 4 seats" },
-  { key: "story", label: "Story", hint: "Naming the first design and writing its story" },
-  { key: "keywords", label: "Keywords", hint: "Twelve words for style, form and material" },
-  { key: "recommendation", label: "References", hint: "Searching the library for kindred pieces" },
+const STAGES: { key: StageKey; label: MessageKey; hint: MessageKey; failed: MessageKey }[] = [
+  { key: "image", label: "stages.image", hint: "stages.imageHint", failed: "stages.imageFailed" },
+  { key: "story", label: "stages.story", hint: "stages.storyHint", failed: "stages.storyFailed" },
+  { key: "keywords", label: "stages.keywords", hint: "stages.keywordsHint", failed: "stages.keywordsFailed" },
+  {
+    key: "recommendation",
+    label: "stages.recommendation",
+    hint: "stages.recommendationHint",
+    failed: "stages.recommendationFailed",
+  },
 ];
 
 export function stageStatus(record: RecordOut, key: StageKey): StageStatus {
@@ -41,8 +48,9 @@ export function recordFailed(record: RecordOut): boolean {
 }
 
 export function StageProgress({ record }: { record: RecordOut }) {
+  const t = useTranslations();
   return (
-    <ol className="grid gap-2 sm:grid-cols-4" aria-label="Generation progress">
+    <ol className="grid gap-2 sm:grid-cols-4" aria-label={t("stages.progress")}>
       {STAGES.map((stage, i) => {
         const status = stageStatus(record, stage.key);
         const error = stageError(record, stage.key);
@@ -64,23 +72,45 @@ export function StageProgress({ record }: { record: RecordOut }) {
             <div className="flex items-center gap-2 text-sm font-medium">
               <StageIcon status={status} />
               <span>
-                <span className="text-muted">{i + 1}.</span> {stage.label}
+                <span className="text-muted">{i + 1}.</span> {t(stage.label)}
               </span>
-              <span className="sr-only">: {status}</span>
+              <span className="sr-only">: {t(STATUS_LABEL[status] ?? "stages.waiting")}</span>
             </div>
             <p className={`mt-0.5 text-xs ${status === "error" ? "text-red-800" : "text-muted"}`}>
-              {status === "error"
-                ? error || "This stage failed."
-                : status === "ready"
-                  ? "Ready"
-                  : status === "processing"
-                    ? stage.hint + "…"
-                    : "Waiting"}
+              {status === "error" ? (
+                <>
+                  {t("stages.failed")}
+                  {error && <StageErrorDetail text={error} />}
+                </>
+              ) : status === "ready" ? (
+                t("stages.ready")
+              ) : status === "processing" ? (
+                t(stage.hint)
+              ) : (
+                t("stages.waiting")
+              )}
             </p>
           </li>
         );
       })}
     </ol>
+  );
+}
+
+const STATUS_LABEL: Record<StageStatus, MessageKey> = {
+  pending: "stages.waiting",
+  processing: "stages.processing",
+  ready: "stages.ready",
+  error: "stages.failed",
+};
+
+/** The pipeline's own words for a failure (English, from the provider): kept for whoever can
+ *  act on them, marked as such so translators and screen readers treat them as a quote. */
+function StageErrorDetail({ text }: { text: string }) {
+  return (
+    <span className="mt-0.5 block" lang="en" translate="no" data-content="provider">
+      {text}
+    </span>
   );
 }
 
@@ -93,21 +123,22 @@ function StageIcon({ status }: { status: StageStatus }) {
 
 /** What went wrong and what happened to the credit, in one sentence a designer can act on. */
 export function FailureNotice({ record }: { record: RecordOut }) {
+  const t = useTranslations();
   if (!recordFailed(record)) return null;
   const failed = STAGES.find((s) => stageStatus(record, s.key) === "error");
+  const detail = failed ? stageError(record, failed.key) : null;
   return (
     <div role="alert" data-testid="record-failure" className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
       <p className="font-medium">
-        {failed?.label} failed{record.designs.length ? "; the stages before it are kept." : "."}
+        {failed && t(failed.failed)} {record.designs.length > 0 && t("stages.earlierKept")}
       </p>
-      {failed && stageError(record, failed.key) && <p className="mt-0.5">{stageError(record, failed.key)}</p>}
+      {detail && <StageErrorDetail text={detail} />}
       {record.refunded ? (
         <p data-testid="refund-notice" className="mt-2 inline-flex items-center gap-1.5 font-medium text-emerald-800">
-          <RotateCcw className="h-4 w-4" aria-hidden /> Your credit was refunded.
+          <RotateCcw className="h-4 w-4" aria-hidden /> {t("stages.refunded")}
         </p>
       ) : (
-        record.designs.length > 0 &&
-        record.done && <p className="mt-2 text-red-800">The designs were delivered, so the credit was kept.</p>
+        record.designs.length > 0 && record.done && <p className="mt-2 text-red-800">{t("stages.creditKept")}</p>
       )}
     </div>
   );
@@ -130,6 +161,7 @@ export function Lightbox({
   onIndex: (i: number) => void;
   onClose: () => void;
 }) {
+  const t = useTranslations();
   const open = index !== null;
   const go = useCallback(
     (step: number) => {
@@ -149,14 +181,15 @@ export function Lightbox({
   }, [open, go]);
   const current = index !== null ? images[index] : null;
   return (
-    <Dialog open={open} onClose={onClose} title={current ? current.label : "Image"} size="full">
+    <Dialog open={open} onClose={onClose} title={current ? current.label : t("lightbox.image")} size="full">
       {current && (
         <div className="flex h-full flex-col text-white">
           <div className="flex items-center justify-between gap-2 p-3 sm:p-4">
             <p className="text-sm">
-              {current.label} <span className="text-white/60">· {index! + 1} of {images.length}</span>
+              {current.label}{" "}
+              <span className="text-white/60">· {t("lightbox.position", { n: index! + 1, total: images.length })}</span>
             </p>
-            <button type="button" onClick={onClose} className="rounded-full p-2 hover:bg-white/10" aria-label="Close">
+            <button type="button" onClick={onClose} className="rounded-full p-2 hover:bg-white/10" aria-label={t("common.close")}>
               <X className="h-5 w-5" aria-hidden />
             </button>
           </div>
@@ -168,7 +201,7 @@ export function Lightbox({
                 <button
                   type="button"
                   onClick={() => go(-1)}
-                  aria-label="Previous image"
+                  aria-label={t("lightbox.previous")}
                   className="absolute left-2 top-1/2 -translate-y-1/2 rounded-full bg-white/10 p-2 hover:bg-white/20 sm:left-4"
                 >
                   <ChevronLeft className="h-6 w-6" aria-hidden />
@@ -176,7 +209,7 @@ export function Lightbox({
                 <button
                   type="button"
                   onClick={() => go(1)}
-                  aria-label="Next image"
+                  aria-label={t("lightbox.next")}
                   className="absolute right-2 top-1/2 -translate-y-1/2 rounded-full bg-white/10 p-2 hover:bg-white/20 sm:right-4"
                 >
                   <ChevronRight className="h-6 w-6" aria-hidden />
@@ -206,17 +239,19 @@ export function RecordView({
   onPinned?: (imageId: string, roomId: string) => void;
 }) {
   const [lightbox, setLightbox] = useState<number | null>(null);
+  const t = useTranslations();
+  const format = useFormatter();
   const designs = [...record.designs].sort((a, b) => a.position - b.position);
   const gallery: GalleryImage[] = [
     ...designs.map((d) => ({
       imageId: d.image_id,
       url: stableUrl(d.image_id, d.url),
-      label: `Design ${d.position + 1}`,
+      label: t("record.design", { n: d.position + 1 }),
     })),
     ...record.recommendations.map((r) => ({
       imageId: r.image_id,
       url: stableUrl(r.image_id, r.url),
-      label: `Reference: ${r.title}`,
+      label: t("record.referenceLabel", { title: r.title }),
     })),
   ];
   const imageStatus = record.image_status;
@@ -228,7 +263,7 @@ export function RecordView({
     <div className="space-y-8">
       <section aria-labelledby={`designs-${record.id}`}>
         <h3 id={`designs-${record.id}`} className="sr-only">
-          Designs
+          {t("stages.image")}
         </h3>
         <ul className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="designs">
           {[0, 1, 2, 3].map((position) => {
@@ -241,12 +276,16 @@ export function RecordView({
                       type="button"
                       className="block h-full w-full"
                       onClick={() => setLightbox(designs.indexOf(design))}
-                      aria-label={`Enlarge design ${position + 1}`}
+                      aria-label={t("record.enlargeDesign", { n: position + 1 })}
                     >
                       {/* eslint-disable-next-line @next/next/no-img-element */}
                       <img
                         src={stableUrl(design.image_id, design.url)}
-                        alt={`Design ${position + 1}${record.name && position === 0 ? `: ${record.name}` : ""}`}
+                        alt={
+                          record.name && position === 0
+                            ? t("record.designNamed", { n: position + 1, name: record.name })
+                            : t("record.design", { n: position + 1 })
+                        }
                         data-testid="design-image"
                         className="h-full w-full object-cover transition-transform duration-500 group-hover:scale-[1.03]"
                       />
@@ -257,7 +296,7 @@ export function RecordView({
                     <div className={`absolute right-2 top-2 ${readOnly ? "hidden" : ""}`}>
                       <PinButton
                         imageId={design.image_id}
-                        label={`design ${position + 1}`}
+                        label={t("record.designLower", { n: position + 1 })}
                         defaultRoomId={roomId}
                         pinned={pinnedIds?.has(design.image_id)}
                         onPinned={(room) => onPinned?.(design.image_id, room)}
@@ -267,11 +306,11 @@ export function RecordView({
                 ) : (
                   <div className="grid h-full w-full place-items-center text-xs text-muted">
                     {imageStatus === "error" ? (
-                      <span className="px-2 text-center">Not generated</span>
+                      <span className="px-2 text-center">{t("record.notGenerated")}</span>
                     ) : (
                       <span className="flex flex-col items-center gap-2">
                         <span className="h-8 w-8 animate-pulse rounded-full bg-stone-200" />
-                        {imageStatus === "processing" ? "Drawing…" : "Waiting"}
+                        {imageStatus === "processing" ? t("record.drawing") : t("stages.waiting")}
                       </span>
                     )}
                   </div>
@@ -283,47 +322,59 @@ export function RecordView({
       </section>
 
       <div className="grid gap-8 lg:grid-cols-5">
-        <section className="lg:col-span-3" aria-label="Story">
+        <section className="lg:col-span-3" aria-label={t("stages.story")}>
           {record.story_status === "ready" ? (
             <article data-testid="story">
-              <p className="label">{record.name}</p>
-              <h3 className="font-serif text-2xl leading-snug sm:text-3xl">{record.title}</h3>
+              <p className="label" data-content="generated">
+                {record.name}
+              </p>
+              <h3 className="font-serif text-2xl leading-snug sm:text-3xl" data-content="generated">
+                {record.title}
+              </h3>
               <dl className="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-3">
-                <Fact term="Name" value={record.name} />
+                <Fact term={t("record.name")} value={record.name} />
                 <Fact
-                  term="Dimensions"
+                  term={t("record.dimensions")}
                   value={
                     record.dimensions
-                      ? `W ${record.dimensions.width_cm} × D ${record.dimensions.depth_cm} × H ${record.dimensions.height_cm} cm`
+                      ? t("record.dimensionsValue", {
+                          width: format.number(record.dimensions.width_cm),
+                          depth: format.number(record.dimensions.depth_cm),
+                          height: format.number(record.dimensions.height_cm),
+                        })
                       : null
                   }
+                  generated={false}
                 />
-                <Fact term="Material" value={record.material} />
+                <Fact term={t("record.material")} value={record.material} />
               </dl>
-              <div className="mt-5 space-y-3 font-serif text-[1.05rem] leading-relaxed text-stone-800">
+              <div
+                className="mt-5 space-y-3 font-serif text-[1.05rem] leading-relaxed text-stone-800"
+                data-content="generated"
+              >
                 {paragraphs.map((p, i) => (
                   <p key={i}>{p}</p>
                 ))}
               </div>
             </article>
           ) : (
-            <Placeholder status={record.story_status} label="The story" lines={5} />
+            <Placeholder status={record.story_status} label={t("stages.storyFailedShort")} lines={5} />
           )}
         </section>
         <section className="lg:col-span-2" aria-labelledby={`keywords-${record.id}`}>
           <h3 id={`keywords-${record.id}`} className="label">
-            Keywords
+            {t("stages.keywords")}
           </h3>
           {record.keywords_status === "ready" ? (
             <ul className="flex flex-wrap gap-2" data-testid="keywords">
               {record.keywords.map((k) => (
-                <li key={k} className="chip" data-testid="keyword">
+                <li key={k} className="chip" data-testid="keyword" translate="no">
                   {k}
                 </li>
               ))}
             </ul>
           ) : (
-            <Placeholder status={record.keywords_status} label="Keywords" lines={2} />
+            <Placeholder status={record.keywords_status} label={t("stages.keywordsFailedShort")} lines={2} />
           )}
           <ProviderInfo record={record} />
         </section>
@@ -331,7 +382,7 @@ export function RecordView({
 
       <section aria-labelledby={`recs-${record.id}`}>
         <h3 id={`recs-${record.id}`} className="label">
-          Kindred references
+          {t("record.kindred")}
         </h3>
         {record.recommendation_status === "ready" ? (
           record.recommendations.length ? (
@@ -342,21 +393,25 @@ export function RecordView({
                     type="button"
                     className="h-20 w-20 shrink-0 overflow-hidden rounded-lg bg-stone-100"
                     onClick={() => setLightbox(designs.length + record.recommendations.indexOf(rec))}
-                    aria-label={`Enlarge reference ${rec.title}`}
+                    aria-label={t("record.enlargeReference", { title: rec.title })}
                   >
                     {/* eslint-disable-next-line @next/next/no-img-element */}
                     <img src={stableUrl(rec.image_id, rec.url)} alt="" className="h-full w-full object-cover" />
                   </button>
                   <div className="min-w-0 flex-1">
                     <p className="truncate text-sm font-medium" title={rec.title}>
-                      {rec.rank}. {rec.title}
+                      {rec.rank}. <span data-content="library">{rec.title}</span>
                     </p>
-                    {rec.source && <p className="truncate text-xs text-muted">{rec.source}</p>}
+                    {rec.source && (
+                      <p className="truncate text-xs text-muted" data-content="library">
+                        {rec.source}
+                      </p>
+                    )}
                     <Score value={rec.score} />
                     <div className={`mt-1.5 ${readOnly ? "hidden" : ""}`}>
                       <PinButton
                         imageId={rec.image_id}
-                        label={`reference ${rec.title}`}
+                        label={t("record.referenceLower", { title: rec.title })}
                         defaultRoomId={roomId}
                         pinned={pinnedIds?.has(rec.image_id)}
                         onPinned={(room) => onPinned?.(rec.image_id, room)}
@@ -367,10 +422,10 @@ export function RecordView({
               ))}
             </ul>
           ) : (
-            <p className="text-sm text-muted">The reference library has nothing close enough yet.</p>
+            <p className="text-sm text-muted">{t("record.nothingClose")}</p>
           )
         ) : (
-          <Placeholder status={record.recommendation_status} label="References" lines={1} />
+          <Placeholder status={record.recommendation_status} label={t("stages.recommendationFailedShort")} lines={1} />
         )}
       </section>
 
@@ -379,32 +434,37 @@ export function RecordView({
   );
 }
 
-export function Score({ value, title = "Cosine similarity to the designs' mean" }: { value: number; title?: string }) {
+export function Score({ value, title }: { value: number; title?: string }) {
+  const t = useTranslations();
+  const format = useFormatter();
   const pct = Math.max(0, Math.min(1, value));
   return (
-    <div className="mt-1 flex items-center gap-2" title={title}>
+    <div className="mt-1 flex items-center gap-2" title={title ?? t("record.scoreTitle")}>
       <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-stone-100" aria-hidden>
         <div className="h-full rounded-full bg-clay-500" style={{ width: `${pct * 100}%` }} />
       </div>
       <span className="text-xs tabular-nums text-muted" data-testid="score">
-        <span className="sr-only">similarity </span>
-        {value.toFixed(3)}
+        <span className="sr-only">{t("record.similarity")} </span>
+        {format.number(value, { minimumFractionDigits: 3, maximumFractionDigits: 3 })}
       </span>
     </div>
   );
 }
 
-function Fact({ term, value }: { term: string; value: string | null }) {
+function Fact({ term, value, generated = true }: { term: string; value: string | null; generated?: boolean }) {
   return (
     <div className="rounded-lg bg-paper px-3 py-2">
       <dt className="text-[11px] uppercase tracking-wider text-muted">{term}</dt>
-      <dd className="mt-0.5 font-medium">{value ?? "—"}</dd>
+      <dd className="mt-0.5 font-medium" data-content={generated && value ? "generated" : undefined}>
+        {value ?? "—"}
+      </dd>
     </div>
   );
 }
 
-function Placeholder({ status, label, lines }: { status: StageStatus; label: string; lines: number }) {
-  if (status === "error") return <p className="text-sm text-muted">{label} could not be made for this record.</p>;
+/** Grey lines while a stage runs; `failedText` once it has failed. */
+function Placeholder({ status, label: failedText, lines }: { status: StageStatus; label: string; lines: number }) {
+  if (status === "error") return <p className="text-sm text-muted">{failedText}</p>;
   return (
     <div aria-hidden className="space-y-2">
       {Array.from({ length: lines }).map((_, i) => (
@@ -419,25 +479,31 @@ function Placeholder({ status, label, lines }: { status: StageStatus; label: str
 }
 
 function ProviderInfo({ record }: { record: RecordOut }) {
-  const rows: [string, string | null, string | null][] = [
-    ["Designs", record.image_provider, record.image_model],
-    ["Story", record.story_provider, record.story_model],
-    ["References", record.embedder_model ? "embedder" : null, record.embedder_model],
+  const t = useTranslations();
+  const rows: [StageKey, string | null, string | null][] = [
+    ["image", record.image_provider, record.image_model],
+    ["story", record.story_provider, record.story_model],
+    ["recommendation", record.embedder_model ? "embedder" : null, record.embedder_model],
   ];
+  const label = Object.fromEntries(STAGES.map((s) => [s.key, s.label])) as Record<StageKey, MessageKey>;
   if (!rows.some(([, p, m]) => p || m)) return null;
   return (
     <div className="mt-6 rounded-xl border border-line bg-paper p-3" data-testid="providers">
       <p className="mb-2 flex items-center gap-1.5 text-[11px] font-medium uppercase tracking-wider text-muted">
-        <Cpu className="h-3.5 w-3.5" aria-hidden /> Made by
+        <Cpu className="h-3.5 w-3.5" aria-hidden /> {t("record.madeBy")}
       </p>
       <dl className="space-y-1 text-xs">
         {rows
           .filter(([, p, m]) => p || m)
           .map(([stage, provider, model]) => (
             <div key={stage} className="flex justify-between gap-3">
-              <dt className="text-muted">{stage}</dt>
-              <dd className="truncate font-mono" title={[provider, model].filter(Boolean).join(" · ")}>
-                {stage === "References" ? model : [provider, model].filter(Boolean).join(" · ")}
+              <dt className="text-muted">{t(label[stage])}</dt>
+              <dd
+                className="truncate font-mono"
+                title={[provider, model].filter(Boolean).join(" · ")}
+                translate="no"
+              >
+                {stage === "recommendation" ? model : [provider, model].filter(Boolean).join(" · ")}
               </dd>
             </div>
           ))}

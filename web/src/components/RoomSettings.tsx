@@ -3,7 +3,9 @@
 // Rename/describe a room, make it public with a copyable link, or delete it.
 import { useState } from "react";
 import { Check, Copy, Globe, Lock, Trash2 } from "lucide-react";
-import { api, errorMessage, type Room } from "@/api/client";
+import { useTranslations } from "use-intl";
+import { api, type Room } from "@/api/client";
+import { useErrorText } from "@/i18n/errors";
 import { Alert, Dialog } from "@/components/ui";
 import { useToast } from "@/components/Toast";
 
@@ -14,6 +16,7 @@ export function shareUrl(room: Pick<Room, "slug">): string {
 export function CopyLink({ url }: { url: string }) {
   const [copied, setCopied] = useState(false);
   const toast = useToast();
+  const t = useTranslations();
   async function copy() {
     try {
       await navigator.clipboard.writeText(url);
@@ -24,18 +27,18 @@ export function CopyLink({ url }: { url: string }) {
       return;
     }
     setCopied(true);
-    toast("Share link copied");
+    toast(t("share.copiedToast"));
     window.setTimeout(() => setCopied(false), 2000);
   }
   return (
     <div className="flex gap-2">
       <label htmlFor="share-url" className="sr-only">
-        Share link
+        {t("share.link")}
       </label>
       <input id="share-url" readOnly value={url} className="field font-mono text-xs" onFocus={(e) => e.target.select()} />
       <button type="button" className="btn-outline shrink-0" onClick={copy}>
         {copied ? <Check className="h-4 w-4" aria-hidden /> : <Copy className="h-4 w-4" aria-hidden />}
-        {copied ? "Copied" : "Copy"}
+        {copied ? t("share.copied") : t("share.copy")}
       </button>
     </div>
   );
@@ -54,8 +57,9 @@ export function RoomSettingsDialog({
   onSaved: (room: Room) => void;
   onDeleted: () => void;
 }) {
+  const t = useTranslations();
   return (
-    <Dialog open={open} onClose={onClose} title="Room settings">
+    <Dialog open={open} onClose={onClose} title={t("roomSettings.title")}>
       {open && <RoomSettingsForm room={room} onClose={onClose} onSaved={onSaved} onDeleted={onDeleted} />}
     </Dialog>
   );
@@ -73,6 +77,8 @@ function RoomSettingsForm({
   onDeleted: () => void;
 }) {
   const toast = useToast();
+  const t = useTranslations();
+  const errorText = useErrorText();
   const [name, setName] = useState(room.name);
   const [description, setDescription] = useState(room.description);
   const [isPublic, setIsPublic] = useState(room.is_public);
@@ -89,8 +95,8 @@ function RoomSettingsForm({
       body: { name: name.trim(), description: description.trim(), is_public: isPublic },
     });
     setBusy(false);
-    if (!data) return setError(errorMessage(err, "Could not save the room."));
-    toast("Room saved");
+    if (!data) return setError(errorText(err, "roomSettings.saveFailed"));
+    toast(t("roomSettings.saved"));
     onSaved(data);
     onClose();
   }
@@ -101,8 +107,8 @@ function RoomSettingsForm({
       params: { path: { room_id: room.id } },
     });
     setBusy(false);
-    if (!response.ok) return setError(errorMessage(err, "Could not delete the room."));
-    toast(`Deleted “${room.name}”`);
+    if (!response.ok) return setError(errorText(err, "roomSettings.deleteFailed"));
+    toast(t("roomSettings.deleted", { name: room.name }));
     onDeleted();
   }
 
@@ -110,7 +116,7 @@ function RoomSettingsForm({
     <form onSubmit={save} className="space-y-4">
       <div>
         <label htmlFor="room-name" className="label">
-          Name
+          {t("rooms.name")}
         </label>
         <input
           id="room-name"
@@ -123,7 +129,7 @@ function RoomSettingsForm({
       </div>
       <div>
         <label htmlFor="room-description" className="label">
-          Description
+          {t("rooms.description")}
         </label>
         <textarea
           id="room-description"
@@ -131,11 +137,13 @@ function RoomSettingsForm({
           maxLength={1000}
           value={description}
           onChange={(e) => setDescription(e.target.value)}
-          placeholder="What is this room exploring?"
+          placeholder={t("roomSettings.descriptionPlaceholder")}
         />
       </div>
       <fieldset className="rounded-xl border border-line p-4">
-        <legend className="px-1 text-xs font-medium uppercase tracking-wider text-muted">Visibility</legend>
+        <legend className="px-1 text-xs font-medium uppercase tracking-wider text-muted">
+          {t("roomSettings.visibility")}
+        </legend>
         <label className="flex cursor-pointer items-start gap-3">
           <input
             type="checkbox"
@@ -148,11 +156,9 @@ function RoomSettingsForm({
           <span>
             <span className="flex items-center gap-1.5 text-sm font-medium">
               {isPublic ? <Globe className="h-4 w-4" aria-hidden /> : <Lock className="h-4 w-4" aria-hidden />}
-              Public room
+              {t("roomSettings.public")}
             </span>
-            <span className="block text-xs text-muted">
-              Anyone with the link can view the room&apos;s uploads and pinned images. Nobody else can edit it.
-            </span>
+            <span className="block text-xs text-muted">{t("roomSettings.publicHint")}</span>
           </span>
         </label>
         {isPublic && room.is_public && (
@@ -161,7 +167,7 @@ function RoomSettingsForm({
           </div>
         )}
         {isPublic && !room.is_public && (
-          <p className="mt-3 text-xs text-muted">Save to publish; the share link appears here.</p>
+          <p className="mt-3 text-xs text-muted">{t("roomSettings.saveToPublish")}</p>
         )}
       </fieldset>
       {error && <Alert>{error}</Alert>}
@@ -169,23 +175,23 @@ function RoomSettingsForm({
         {confirmDelete ? (
           <div className="flex items-center gap-2">
             <button type="button" className="btn-danger" onClick={remove} disabled={busy}>
-              <Trash2 className="h-4 w-4" aria-hidden /> Yes, delete
+              <Trash2 className="h-4 w-4" aria-hidden /> {t("roomSettings.confirmDelete")}
             </button>
             <button type="button" className="btn-ghost" onClick={() => setConfirmDelete(false)}>
-              Keep it
+              {t("common.keepIt")}
             </button>
           </div>
         ) : (
           <button type="button" className="btn-ghost text-red-700" onClick={() => setConfirmDelete(true)}>
-            <Trash2 className="h-4 w-4" aria-hidden /> Delete room
+            <Trash2 className="h-4 w-4" aria-hidden /> {t("roomSettings.delete")}
           </button>
         )}
         <div className="flex gap-2">
           <button type="button" className="btn-ghost" onClick={onClose}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="submit" className="btn-primary" disabled={busy || !name.trim()}>
-            Save
+            {t("common.save")}
           </button>
         </div>
       </div>

@@ -4,7 +4,9 @@
 // designer hears at once why a file was turned away; each accepted file is uploaded right away.
 import { useRef, useState } from "react";
 import { ImagePlus, Loader2, X } from "lucide-react";
-import { api, errorMessage, multipart, type ImageOut } from "@/api/client";
+import { useFormatter, useTranslations } from "use-intl";
+import { api, multipart, type ImageOut } from "@/api/client";
+import { useErrorText, type MessageKey } from "@/i18n/errors";
 
 export const MAX_INPUTS = 4;
 export const MAX_BYTES = 20 * 1024 * 1024;
@@ -18,11 +20,28 @@ export interface Slot {
   uploading: boolean;
 }
 
-export function checkFile(file: File): string | null {
-  if (!ACCEPTED.includes(file.type)) return `${file.name}: only JPEG, PNG or WebP images can be used.`;
-  if (file.size > MAX_BYTES) return `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; the limit is 20 MB.`;
-  if (file.size === 0) return `${file.name} is empty.`;
+/** Why a file is turned away, as a catalogue sentence and its values. */
+export interface FileProblem {
+  key: MessageKey;
+  values: { name: string; size?: number };
+}
+
+export function checkFile(file: File): FileProblem | null {
+  if (!ACCEPTED.includes(file.type)) return { key: "upload.wrongType", values: { name: file.name } };
+  if (file.size > MAX_BYTES) return { key: "upload.tooLarge", values: { name: file.name, size: file.size / 1e6 } };
+  if (file.size === 0) return { key: "upload.empty", values: { name: file.name } };
   return null;
+}
+
+/** A file problem as a sentence in the reader's language (sizes in MB, formatted for it). */
+export function useFileProblemText() {
+  const t = useTranslations();
+  const format = useFormatter();
+  return ({ key, values }: FileProblem) =>
+    t(key, {
+      name: values.name,
+      size: format.number(values.size ?? 0, { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
+    });
 }
 
 export function Uploader({
@@ -41,6 +60,9 @@ export function Uploader({
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
+  const t = useTranslations();
+  const errorText = useErrorText();
+  const problemText = useFileProblemText();
   const free = MAX_INPUTS - slots.length;
 
   async function upload(slot: Slot, file: File) {
@@ -49,7 +71,7 @@ export function Uploader({
       ...multipart(file),
     });
     if (!data) {
-      setProblems((p) => [...p, `${file.name}: ${errorMessage(error, "upload failed")}`]);
+      setProblems((p) => [...p, t("upload.failed", { name: file.name, reason: errorText(error, "upload.failedReason") })]);
       setSlots((s) => s.filter((x) => x.key !== slot.key));
       URL.revokeObjectURL(slot.preview);
       return;
@@ -64,11 +86,11 @@ export function Uploader({
     for (const file of Array.from(files)) {
       const problem = checkFile(file);
       if (problem) {
-        found.push(problem);
+        found.push(problemText(problem));
         continue;
       }
       if (fresh.length >= free) {
-        found.push(`Up to ${MAX_INPUTS} images per generation: ${file.name} was left out.`);
+        found.push(t("upload.tooMany", { max: MAX_INPUTS, name: file.name }));
         continue;
       }
       const slot = {
@@ -106,10 +128,10 @@ export function Uploader({
         {slots.map((slot, i) => (
           <div key={slot.key} className="relative aspect-square overflow-hidden rounded-xl bg-stone-100" data-testid="input-slot">
             {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src={slot.image?.url ?? slot.preview} alt={`Reference ${i + 1}: ${slot.name}`} className="h-full w-full object-cover" />
+            <img src={slot.image?.url ?? slot.preview} alt={t("upload.slotAlt", { n: i + 1, name: slot.name })} className="h-full w-full object-cover" />
             {slot.uploading && (
               <div className="absolute inset-0 grid place-items-center bg-white/60">
-                <Loader2 className="h-5 w-5 animate-spin text-clay-600" aria-label="Uploading" />
+                <Loader2 className="h-5 w-5 animate-spin text-clay-600" aria-label={t("upload.uploading")} />
               </div>
             )}
             <button
@@ -119,7 +141,7 @@ export function Uploader({
                 if (!slot.image) URL.revokeObjectURL(slot.preview);
               }}
               className="absolute right-1.5 top-1.5 rounded-full bg-white/95 p-1 text-ink shadow hover:bg-white"
-              aria-label={`Remove reference ${i + 1} (${slot.name})`}
+              aria-label={t("upload.remove", { n: i + 1, name: slot.name })}
               disabled={disabled}
             >
               <X className="h-3.5 w-3.5" aria-hidden />
@@ -137,10 +159,10 @@ export function Uploader({
           >
             <ImagePlus className="h-6 w-6 text-clay-600" aria-hidden />
             <span className="font-medium text-ink">
-              {slots.length === 0 ? "Drop reference images here, or choose files" : "Add another"}
+              {slots.length === 0 ? t("upload.drop") : t("upload.addAnother")}
             </span>
             {slots.length === 0 && (
-              <span className="text-xs">1–4 images · JPEG, PNG or WebP · up to 20 MB each</span>
+              <span className="text-xs">{t("upload.limits", { max: MAX_INPUTS })}</span>
             )}
           </button>
         )}
@@ -150,7 +172,7 @@ export function Uploader({
           accept={ACCEPTED.join(",")}
           multiple
           className="sr-only"
-          aria-label="Choose reference images"
+          aria-label={t("upload.choose")}
           data-testid="file-input"
           tabIndex={-1}
           onChange={(e) => {

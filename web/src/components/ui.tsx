@@ -3,9 +3,21 @@
 // Small shared pieces: page shell, dialog, empty state, spinner, status pill.
 import { useEffect, useRef } from "react";
 import { Loader2, X } from "lucide-react";
+import { useTranslations } from "use-intl";
 import { Header } from "@/components/Header";
+import { useDocumentTitle } from "@/i18n/I18nProvider";
 
-export function Shell({ children, wide = false }: { children: React.ReactNode; wide?: boolean }) {
+export function Shell({
+  children,
+  wide = false,
+  title,
+}: {
+  children: React.ReactNode;
+  wide?: boolean;
+  /** The page's name for the browser tab (the studio's own title when absent). */
+  title?: string | null;
+}) {
+  useDocumentTitle(title);
   return (
     <>
       <Header />
@@ -19,11 +31,12 @@ export function Shell({ children, wide = false }: { children: React.ReactNode; w
   );
 }
 
-export function Spinner({ label = "Loading", className = "" }: { label?: string; className?: string }) {
+export function Spinner({ label, className = "" }: { label?: string; className?: string }) {
+  const t = useTranslations();
   return (
     <span role="status" className={`inline-flex items-center gap-2 text-sm text-muted ${className}`}>
       <Loader2 className="h-4 w-4 animate-spin" aria-hidden />
-      {label}
+      {label ?? t("common.loading")}
     </span>
   );
 }
@@ -80,12 +93,13 @@ export function FormActions({
   onCancel: () => void;
   children: React.ReactNode;
 }) {
+  const t = useTranslations();
   return (
     <>
       {error && <Alert>{error}</Alert>}
       <div className="flex justify-end gap-2">
         <button type="button" className="btn-ghost" onClick={onCancel}>
-          Cancel
+          {t("common.cancel")}
         </button>
         {children}
       </div>
@@ -107,6 +121,7 @@ export function Dialog({
   children: React.ReactNode;
   size?: "md" | "full";
 }) {
+  const t = useTranslations();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -132,7 +147,7 @@ export function Dialog({
         <div className="p-5 sm:p-6">
           <div className="mb-4 flex items-start justify-between gap-4">
             <h2 className="font-serif text-xl">{title}</h2>
-            <button type="button" className="btn-ghost -mr-2 -mt-1 px-2" onClick={onClose} aria-label="Close">
+            <button type="button" className="btn-ghost -mr-2 -mt-1 px-2" onClick={onClose} aria-label={t("common.close")}>
               <X className="h-4 w-4" aria-hidden />
             </button>
           </div>
@@ -144,9 +159,3 @@ export function Dialog({
   );
 }
 
-export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, {
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
-}

@@ -12,6 +12,8 @@ interface AuthState {
   signIn: (token: string, me: Me, remember: boolean) => void;
   signOut: () => void;
   refresh: () => Promise<void>;
+  /** Take a fresher copy of the account the API returned (after PATCH /auth/me). */
+  replace: (me: Me) => void;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -40,6 +42,7 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
     () => ({
       me,
       refresh,
+      replace: setMe,
       signIn(token, user, remember) {
         writeToken(token, remember);
         setMe(user);

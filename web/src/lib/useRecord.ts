@@ -3,11 +3,11 @@
 // A record kept live: fetched once, then followed over SSE until every stage has ended.
 import { useEffect, useEffectEvent, useState } from "react";
 import { getRecord, STREAM_EVENTS, streamUrl, type RecordOut } from "@/api/records";
-import { errorMessage } from "@/api/client";
 
 export interface LiveRecord {
   record: RecordOut | null;
-  error: string | null;
+  /** Why the record could not be read: the API's error body, for useErrorText to word. */
+  error: { body: unknown } | null;
   /** "live" while the stream is open, "polling" when it fell back, "idle" otherwise. */
   connection: "live" | "polling" | "idle";
 }
@@ -24,7 +24,7 @@ export function useLiveRecord(
   { fresh = false }: { fresh?: boolean } = {},
 ): LiveRecord {
   const [record, setRecord] = useState<RecordOut | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ body: unknown } | null>(null);
   const [connection, setConnection] = useState<LiveRecord["connection"]>("idle");
   // Always the caller's latest callback, without restarting the stream when it changes.
   const notifyDone = useEffectEvent((last: RecordOut) => onDone?.(last));
@@ -69,7 +69,7 @@ export function useLiveRecord(
       const { data, error: err } = await getRecord(recordId);
       if (closed) return;
       if (!data) {
-        setError(errorMessage(err, "Could not load this record."));
+        setError({ body: err });
         setConnection("idle");
         return;
       }
@@ -107,7 +107,7 @@ export function useLiveRecord(
       const { data, error: err } = await getRecord(recordId);
       if (closed) return;
       if (!data) {
-        setError(errorMessage(err, "Could not load this record."));
+        setError({ body: err });
         return;
       }
       accept(data);

@@ -4,12 +4,14 @@
 // into a room. Admins also add and remove references here.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ImagePlus, Library as LibraryIcon, Plus, Search, Trash2, X } from "lucide-react";
-import { api, errorMessage, multipart, type Schemas } from "@/api/client";
+import { useFormatter, useTranslations } from "use-intl";
+import { api, multipart, type Schemas } from "@/api/client";
+import { useErrorText } from "@/i18n/errors";
 import { useRequireAuth } from "@/lib/auth";
 import { stableUrl } from "@/lib/imageUrls";
 import { Alert, Dialog, EmptyState, FormActions, PageLoading, Shell, Spinner } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
-import { ACCEPTED, checkFile } from "@/components/Uploader";
+import { ACCEPTED, checkFile, useFileProblemText } from "@/components/Uploader";
 import { Score } from "@/components/RecordView";
 import { useToast } from "@/components/Toast";
 
@@ -18,7 +20,7 @@ type SearchOut = Schemas["SearchOut"];
 /** What the grid shows: the whole library page by page, or the hits of one search. */
 type View =
   | { kind: "browse"; items: Reference[]; total: number }
-  | { kind: "search"; query: string; hits: SearchOut["hits"]; embedder: string };
+  | { kind: "search"; query: { text: string } | { file: string }; hits: SearchOut["hits"]; embedder: string };
 
 const PAGE = 24;
 const TOP_K = 24;
@@ -40,19 +42,23 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
   // Pinned from this page (the button shows it); any room's pins stay on the room itself.
   const [pinned, setPinned] = useState<Set<string>>(new Set());
   const fileInput = useRef<HTMLInputElement>(null);
+  const t = useTranslations();
+  const format = useFormatter();
+  const errorText = useErrorText();
+  const problemText = useFileProblemText();
 
   const browse = useCallback(async (offset = 0) => {
     const { data, error: err } = await api.GET("/api/v1/library/references", {
       params: { query: { limit: PAGE, offset } },
     });
-    if (!data) return setError(errorMessage(err, "Could not load the library."));
+    if (!data) return setError(errorText(err, "library.loadFailed"));
     setError(null);
     setView((prev) => ({
       kind: "browse",
       total: data.total,
       items: offset > 0 && prev?.kind === "browse" ? [...prev.items, ...data.items] : data.items,
     }));
-  }, []);
+  }, [errorText]);
 
   useEffect(() => {
     // The loader sets state only after its fetch's await, which this rule cannot see yet
@@ -68,25 +74,25 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
     setBusy(true);
     const { data, error: err } = await api.GET("/api/v1/library/search", { params: { query: { q, k: TOP_K } } });
     setBusy(false);
-    // Without a CLIP model the server says why text search is off (422): show its words.
-    if (!data) return setError(errorMessage(err, "The search failed."));
+    // Without a CLIP model the server turns text search away (TextSearchUnavailable).
+    if (!data) return setError(errorText(err, "library.searchFailed"));
     setError(null);
-    setView({ kind: "search", query: `“${q}”`, hits: data.hits, embedder: data.embedder });
+    setView({ kind: "search", query: { text: q }, hits: data.hits, embedder: data.embedder });
   }
 
   async function searchImage(file: File) {
     const problem = checkFile(file);
-    if (problem) return setError(problem);
+    if (problem) return setError(problemText(problem));
     setBusy(true);
     const { data, error: err } = await api.POST("/api/v1/library/search", {
       params: { query: { k: TOP_K } },
       ...multipart(file),
     });
     setBusy(false);
-    if (!data) return setError(errorMessage(err, "The search failed."));
+    if (!data) return setError(errorText(err, "library.searchFailed"));
     setError(null);
     setText("");
-    setView({ kind: "search", query: `images like ${file.name}`, hits: data.hits, embedder: data.embedder });
+    setView({ kind: "search", query: { file: file.name }, hits: data.hits, embedder: data.embedder });
   }
 
   function clear() {
@@ -100,18 +106,15 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
       : (view?.items ?? []).map((reference) => ({ reference, score: null }));
 
   return (
-    <Shell wide>
+    <Shell wide title={t("library.title")}>
       <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
         <div>
-          <h1 className="font-serif text-3xl sm:text-4xl">Reference library</h1>
-          <p className="mt-1 text-sm text-muted">
-            The curated images every generation is compared with. Search by words or by an image, and pin what
-            you find into a room.
-          </p>
+          <h1 className="font-serif text-3xl sm:text-4xl">{t("library.title")}</h1>
+          <p className="mt-1 text-sm text-muted">{t("library.lead")}</p>
         </div>
         {isAdmin && (
           <button type="button" className="btn-primary" onClick={() => setAdding(true)}>
-            <Plus className="h-4 w-4" aria-hidden /> Add reference
+            <Plus className="h-4 w-4" aria-hidden /> {t("library.add")}
           </button>
         )}
       </div>
@@ -119,22 +122,22 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
       <div className="mb-6 flex flex-wrap items-center gap-2">
         <form role="search" onSubmit={searchText} className="flex min-w-0 flex-1 gap-2">
           <label htmlFor="library-query" className="sr-only">
-            Search the library
+            {t("library.searchLabel")}
           </label>
           <input
             id="library-query"
             type="search"
             className="field min-w-0 flex-1"
-            placeholder="walnut lounge chair, low boucle stool…"
+            placeholder={t("library.searchPlaceholder")}
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
           <button type="submit" className="btn-primary" disabled={busy}>
-            <Search className="h-4 w-4" aria-hidden /> Search
+            <Search className="h-4 w-4" aria-hidden /> {t("library.search")}
           </button>
         </form>
         <button type="button" className="btn-outline" disabled={busy} onClick={() => fileInput.current?.click()}>
-          <ImagePlus className="h-4 w-4" aria-hidden /> Search by image
+          <ImagePlus className="h-4 w-4" aria-hidden /> {t("library.searchByImage")}
         </button>
         <input
           ref={fileInput}
@@ -155,45 +158,59 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
           <Alert>{error}</Alert>
         </div>
       )}
-      {busy && <Spinner label="Searching" className="mb-4" />}
+      {busy && <Spinner label={t("library.searching")} className="mb-4" />}
       {view === null && !error && <PageLoading />}
 
       {view?.kind === "search" && (
         <div className="mb-4 flex flex-wrap items-center gap-2 text-sm text-muted" data-testid="search-summary">
           <span>
-            {view.hits.length} {view.hits.length === 1 ? "match" : "matches"} for {view.query}, best first
+            {"text" in view.query
+              ? t.rich("library.matchesText", {
+                  count: view.hits.length,
+                  query: view.query.text,
+                  q: (chunks) => <span data-content="user">{chunks}</span>,
+                })
+              : t.rich("library.matchesImage", {
+                  count: view.hits.length,
+                  file: view.query.file,
+                  q: (chunks) => <span data-content="user">{chunks}</span>,
+                })}
           </span>
-          <span className="chip" title="The embedder that scored them">
+          <span className="chip" title={t("library.embedderTitle")} translate="no">
             {view.embedder}
           </span>
           <button type="button" className="btn-ghost px-2 py-1" onClick={clear}>
-            <X className="h-4 w-4" aria-hidden /> Clear search
+            <X className="h-4 w-4" aria-hidden /> {t("library.clearSearch")}
           </button>
         </div>
       )}
       {view?.kind === "browse" && view.total > 0 && (
         <p className="mb-4 text-sm text-muted" data-testid="library-count">
-          {view.total} {view.total === 1 ? "reference" : "references"}, newest first
+          {t("library.count", { count: view.total, total: format.number(view.total) })}
         </p>
       )}
 
       {view?.kind === "browse" && view.total === 0 && (
-        <EmptyState icon={<LibraryIcon className="h-5 w-5" aria-hidden />} title="The library is empty">
-          {isAdmin ? (
-            <>Add references here, or import a whole folder with <code>layerminder library import DIR</code>.</>
-          ) : (
-            <>An admin fills it with references; recommendations appear once it holds some.</>
-          )}
+        <EmptyState icon={<LibraryIcon className="h-5 w-5" aria-hidden />} title={t("library.emptyTitle")}>
+          {isAdmin
+            ? t.rich("library.emptyAdmin", {
+                code: (chunks) => (
+                  <code translate="no" data-content="command">
+                    {chunks}
+                  </code>
+                ),
+              })
+            : t("library.emptyUser")}
         </EmptyState>
       )}
       {view?.kind === "search" && view.hits.length === 0 && (
-        <EmptyState icon={<Search className="h-5 w-5" aria-hidden />} title="Nothing close enough">
-          No reference scored above the library&apos;s minimum similarity. Try other words or another image.
+        <EmptyState icon={<Search className="h-5 w-5" aria-hidden />} title={t("library.nothingCloseTitle")}>
+          {t("library.nothingCloseBody")}
         </EmptyState>
       )}
 
       {cards.length > 0 && (
-        <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4" aria-label="References">
+        <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4" aria-label={t("publicRoom.references")}>
           {cards.map(({ reference, score }) => (
             <li key={reference.id} className="card flex flex-col overflow-hidden" data-testid="library-reference">
               <div className="aspect-square bg-stone-100">
@@ -207,16 +224,18 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
               </div>
               <div className="flex flex-1 flex-col gap-1 p-3">
                 <p className="truncate text-sm font-medium" title={reference.title}>
-                  {reference.title || "Untitled"}
+                  {reference.title ? <span data-content="library">{reference.title}</span> : t("library.untitled")}
                 </p>
                 {reference.tags.length > 0 && (
-                  <p className="truncate text-xs text-muted">{reference.tags.join(" · ")}</p>
+                  <p className="truncate text-xs text-muted" data-content="library">
+                    {reference.tags.join(" · ")}
+                  </p>
                 )}
-                {score !== null && <Score value={score} title="Cosine similarity to your search" />}
+                {score !== null && <Score value={score} title={t("library.scoreTitle")} />}
                 <div className="mt-auto flex items-center gap-2 pt-2">
                   <PinButton
                     imageId={reference.image_id}
-                    label={`reference ${reference.title}`}
+                    label={t("record.referenceLower", { title: reference.title })}
                     pinned={pinned.has(reference.image_id)}
                     onPinned={() => setPinned((ids) => new Set(ids).add(reference.image_id))}
                   />
@@ -224,7 +243,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
                     <button
                       type="button"
                       className="btn-ghost ml-auto px-2 py-1 text-red-700"
-                      aria-label={`Remove ${reference.title} from the library`}
+                      aria-label={t("library.removeLabel", { title: reference.title })}
                       onClick={() => setRemoving(reference)}
                     >
                       <Trash2 className="h-4 w-4" aria-hidden />
@@ -239,7 +258,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
       {view?.kind === "browse" && view.items.length < view.total && (
         <div className="mt-6 text-center">
           <button type="button" className="btn-outline" onClick={() => browse(view.items.length)}>
-            Show more references
+            {t("library.showMore")}
           </button>
         </div>
       )}
@@ -256,14 +275,13 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
         />
       )}
       {removing && (
-        <Dialog open onClose={() => setRemoving(null)} title="Remove this reference?">
+        <Dialog open onClose={() => setRemoving(null)} title={t("library.removeTitle")}>
           <p className="text-sm text-muted">
-            “{removing.title || "Untitled"}” leaves the library and its search index, and with it the past
-            recommendations and room pins that show it.
+            {t("library.removeBody", { title: removing.title || t("library.untitled") })}
           </p>
           <div className="mt-5 flex justify-end gap-2">
             <button type="button" className="btn-ghost" onClick={() => setRemoving(null)}>
-              Keep it
+              {t("common.keepIt")}
             </button>
             <button
               type="button"
@@ -273,12 +291,12 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
                   params: { path: { reference_id: removing.id } },
                 });
                 setRemoving(null);
-                if (err) return setError(errorMessage(err, "Could not remove the reference."));
-                toast("Reference removed");
+                if (err) return setError(errorText(err, "library.removeFailed"));
+                toast(t("library.removed"));
                 clear();
               }}
             >
-              Remove
+              {t("library.remove")}
             </button>
           </div>
         </Dialog>
@@ -301,10 +319,12 @@ function AddReferenceDialog({
   const [tags, setTags] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useTranslations();
+  const errorText = useErrorText();
 
   async function add(e: React.FormEvent) {
     e.preventDefault();
-    if (!file) return setError("Choose an image first.");
+    if (!file) return setError(t("library.chooseFirst"));
     setBusy(true);
     setError(null);
     const { data, error: err } = await api.POST(
@@ -312,19 +332,19 @@ function AddReferenceDialog({
       multipart(file, { title: title.trim(), source: "", tags }),
     );
     setBusy(false);
-    if (!data) return setError(errorMessage(err, "Could not add the reference."));
+    if (!data) return setError(errorText(err, "library.addFailed"));
     setFile(null);
     setTitle("");
     setTags("");
-    onAdded(data.added ? "Reference added" : "That image is already in the library");
+    onAdded(data.added ? t("library.added") : t("library.alreadyThere"));
   }
 
   return (
-    <Dialog open={open} onClose={onClose} title="Add a reference">
+    <Dialog open={open} onClose={onClose} title={t("library.addTitle")}>
       <form onSubmit={add} className="space-y-4">
         <div>
           <label htmlFor="reference-file" className="label">
-            Image
+            {t("library.image")}
           </label>
           <input
             id="reference-file"
@@ -336,33 +356,33 @@ function AddReferenceDialog({
         </div>
         <div>
           <label htmlFor="reference-title" className="label">
-            Title
+            {t("library.titleField")}
           </label>
           <input
             id="reference-title"
             className="field"
             maxLength={300}
-            placeholder="Eames lounge, 1956"
+            placeholder={t("library.titlePlaceholder")}
             value={title}
             onChange={(e) => setTitle(e.target.value)}
           />
         </div>
         <div>
           <label htmlFor="reference-tags" className="label">
-            Tags
+            {t("library.tags")}
           </label>
           <input
             id="reference-tags"
             className="field"
             maxLength={1000}
-            placeholder="lounge, walnut, leather"
+            placeholder={t("library.tagsPlaceholder")}
             value={tags}
             onChange={(e) => setTags(e.target.value)}
           />
         </div>
         <FormActions error={error} onCancel={onClose}>
           <button type="submit" className="btn-primary" disabled={busy}>
-            {busy ? "Adding…" : "Add to library"}
+            {busy ? t("library.adding") : t("library.addSubmit")}
           </button>
         </FormActions>
       </form>

@@ -1,7 +1,5 @@
 import { AuthPage } from "@/components/AuthForm";
 
-export const metadata = { title: "Sign in — LayerMinder" };
-
 export default function LoginPage() {
   return <AuthPage mode="login" />;
 }

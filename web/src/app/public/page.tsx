@@ -5,8 +5,10 @@ import Link from "next/link";
 import { Suspense, useEffect, useState } from "react";
 import { useSearchParams } from "next/navigation";
 import { Globe, Lock } from "lucide-react";
+import { useTranslations } from "use-intl";
 import { api, type PublicRoom } from "@/api/client";
-import { EmptyState, PageLoading, Shell, formatDate } from "@/components/ui";
+import { useDates } from "@/i18n/format";
+import { EmptyState, PageLoading, Shell } from "@/components/ui";
 import { Lightbox, RecordView, type GalleryImage } from "@/components/RecordView";
 
 export default function PublicRoomPage() {
@@ -22,6 +24,8 @@ function PublicRoomLoader() {
   const [room, setRoom] = useState<PublicRoom | null>(null);
   const [missing, setMissing] = useState(false);
   const [lightbox, setLightbox] = useState<number | null>(null);
+  const t = useTranslations();
+  const dates = useDates();
 
   useEffect(() => {
     if (!slug) return;
@@ -34,42 +38,52 @@ function PublicRoomLoader() {
 
   if (!slug || missing)
     return (
-      <Shell>
+      <Shell title={t("publicRoom.notPublicTitle")}>
         <EmptyState
           icon={<Lock className="h-5 w-5" aria-hidden />}
-          title="This room is not public"
+          title={t("publicRoom.notPublicTitle")}
           action={
             <Link href="/" className="btn-primary">
-              Go to LayerMinder
+              {t("publicRoom.goHome")}
             </Link>
           }
         >
-          The link may be mistyped, or its owner has made the room private again.
+          {t("publicRoom.notPublicBody")}
         </EmptyState>
       </Shell>
     );
   if (!room) return <Shell><PageLoading /></Shell>;
 
   const gallery: GalleryImage[] = [
-    ...room.pins.map((p, i) => ({ imageId: p.image.id, url: p.image.url, label: p.note || `Pinned image ${i + 1}` })),
-    ...room.images.map((img, i) => ({ imageId: img.id, url: img.url, label: `Reference ${i + 1}` })),
+    ...room.pins.map((p, i) => ({
+      imageId: p.image.id,
+      url: p.image.url,
+      label: p.note || t("publicRoom.pinnedImage", { n: i + 1 }),
+    })),
+    ...room.images.map((img, i) => ({ imageId: img.id, url: img.url, label: t("publicRoom.reference", { n: i + 1 }) })),
   ];
 
   return (
-    <Shell>
+    <Shell title={room.name}>
       <p className="label flex items-center gap-1.5">
-        <Globe className="h-3.5 w-3.5" aria-hidden /> Public room
+        <Globe className="h-3.5 w-3.5" aria-hidden /> {t("roomSettings.public")}
       </p>
-      <h1 className="font-serif text-3xl sm:text-5xl">{room.name}</h1>
-      {room.description && <p className="mt-3 max-w-2xl text-muted">{room.description}</p>}
-      <p className="mt-2 text-xs text-muted">Since {formatDate(room.created_at)}</p>
+      <h1 className="font-serif text-3xl sm:text-5xl" data-content="user">
+        {room.name}
+      </h1>
+      {room.description && (
+        <p className="mt-3 max-w-2xl text-muted" data-content="user">
+          {room.description}
+        </p>
+      )}
+      <p className="mt-2 text-xs text-muted">{t("publicRoom.since", { date: dates.date(room.created_at) })}</p>
 
       <section className="mt-10" aria-labelledby="public-pins">
         <h2 id="public-pins" className="mb-4 font-serif text-2xl">
-          Pinned
+          {t("room.pinned")}
         </h2>
         {room.pins.length === 0 ? (
-          <p className="text-sm text-muted">Nothing pinned here yet.</p>
+          <p className="text-sm text-muted">{t("publicRoom.noPins")}</p>
         ) : (
           <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
             {room.pins.map((pin, i) => (
@@ -78,12 +92,16 @@ function PublicRoomLoader() {
                   type="button"
                   onClick={() => setLightbox(i)}
                   className="block aspect-square w-full overflow-hidden rounded-xl border border-line bg-stone-100"
-                  aria-label={`Enlarge ${pin.note || `pinned image ${i + 1}`}`}
+                  aria-label={t("publicRoom.enlarge", { what: pin.note || t("publicRoom.pinnedImage", { n: i + 1 }) })}
                 >
                   {/* eslint-disable-next-line @next/next/no-img-element */}
                   <img src={pin.image.url} alt="" className="h-full w-full object-cover" />
                 </button>
-                {pin.note && <p className="mt-1.5 text-sm text-muted">{pin.note}</p>}
+                {pin.note && (
+                  <p className="mt-1.5 text-sm text-muted" data-content="user">
+                    {pin.note}
+                  </p>
+                )}
               </li>
             ))}
           </ul>
@@ -93,14 +111,18 @@ function PublicRoomLoader() {
       {room.records.length > 0 && (
         <section className="mt-10" aria-labelledby="public-records">
           <h2 id="public-records" className="mb-4 font-serif text-2xl">
-            Generations
+            {t("publicRoom.generations")}
           </h2>
           <ul className="space-y-12">
             {room.records.map((record) => (
               <li key={record.id} className="card p-4 sm:p-6" data-testid="public-record">
                 <p className="mb-4 text-xs text-muted">
-                  {formatDate(record.created_at)}
-                  {record.keyword && <span className="chip ml-2 py-0.5">{record.keyword}</span>}
+                  {dates.date(record.created_at)}
+                  {record.keyword && (
+                    <span className="chip ml-2 py-0.5" data-content="user">
+                      {record.keyword}
+                    </span>
+                  )}
                 </p>
                 <RecordView record={record} readOnly />
               </li>
@@ -111,10 +133,10 @@ function PublicRoomLoader() {
 
       <section className="mt-10" aria-labelledby="public-refs">
         <h2 id="public-refs" className="mb-4 font-serif text-2xl">
-          References
+          {t("publicRoom.references")}
         </h2>
         {room.images.length === 0 ? (
-          <p className="text-sm text-muted">No reference images yet.</p>
+          <p className="text-sm text-muted">{t("publicRoom.noReferences")}</p>
         ) : (
           <ul className="grid grid-cols-3 gap-2 sm:grid-cols-4 lg:grid-cols-6">
             {room.images.map((image, i) => (
@@ -123,7 +145,7 @@ function PublicRoomLoader() {
                   type="button"
                   onClick={() => setLightbox(room.pins.length + i)}
                   className="block aspect-square w-full overflow-hidden rounded-lg border border-line bg-stone-100"
-                  aria-label={`Enlarge reference ${i + 1}`}
+                  aria-label={t("publicRoom.enlarge", { what: t("publicRoom.reference", { n: i + 1 }) })}
                 >
                   {/* eslint-disable-next-line @next/next/no-img-element */}
                   <img src={image.url} alt="" className="h-full w-full object-cover" />

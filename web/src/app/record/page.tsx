@@ -4,10 +4,13 @@ import Link from "next/link";
 import { Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "next/navigation";
 import { FileQuestion } from "lucide-react";
+import { useTranslations } from "use-intl";
 import { api, type ImageOut, type Pin, type Room } from "@/api/client";
 import { useAuth, useRequireAuth } from "@/lib/auth";
 import { useLiveRecord } from "@/lib/useRecord";
-import { Alert, EmptyState, PageLoading, Shell, formatDate } from "@/components/ui";
+import { useDates } from "@/i18n/format";
+import { useErrorText } from "@/i18n/errors";
+import { Alert, EmptyState, PageLoading, Shell } from "@/components/ui";
 import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
 import { PinButton } from "@/components/Pin";
 
@@ -22,6 +25,9 @@ export default function RecordPage() {
 function RecordLoader() {
   const me = useRequireAuth();
   const { refresh } = useAuth();
+  const t = useTranslations();
+  const dates = useDates();
+  const errorText = useErrorText();
   const id = useSearchParams().get("id");
   const { record, error } = useLiveRecord(me ? id : null, () => void refresh());
   const [room, setRoom] = useState<Room | null>(null);
@@ -58,42 +64,53 @@ function RecordLoader() {
 
   if (!id || (error && !record))
     return (
-      <Shell>
+      <Shell title={t("recordPage.notFoundTitle")}>
         <EmptyState
           icon={<FileQuestion className="h-5 w-5" aria-hidden />}
-          title="Record not found"
+          title={t("recordPage.notFoundTitle")}
           action={
             <Link href="/" className="btn-primary">
-              Back to your rooms
+              {t("common.backToRooms")}
             </Link>
           }
         >
-          {error ?? "This link has no record id."}
+          {id ? errorText(error?.body, "recordPage.loadFailed", { NotFound: "recordPage.notFoundBody" }) : t("recordPage.noId")}
         </EmptyState>
       </Shell>
     );
   if (!me || !record) return <Shell><PageLoading /></Shell>;
 
   return (
-    <Shell>
-      <nav aria-label="Breadcrumb" className="mb-3 truncate text-sm text-muted">
+    <Shell title={record.name || t("recordPage.crumb")}>
+      <nav aria-label={t("common.breadcrumb")} className="mb-3 truncate text-sm text-muted">
         <Link href="/" className="hover:text-ink">
-          Rooms
+          {t("header.rooms")}
         </Link>{" "}
         /{" "}
         <Link href={`/room/?id=${record.room_id}`} className="hover:text-ink">
-          {room?.name ?? "Room"}
+          {room ? <span data-content="user">{room.name}</span> : t("recordPage.room")}
         </Link>{" "}
-        / <span className="text-ink">Record</span>
+        / <span className="text-ink">{t("recordPage.crumb")}</span>
       </nav>
       <header className="mb-6">
-        <h1 className="font-serif text-3xl sm:text-4xl">{record.name || (record.done ? "Untitled generation" : "Generating…")}</h1>
+        <h1 className="font-serif text-3xl sm:text-4xl">
+          {record.name ? (
+            <span data-content="generated">{record.name}</span>
+          ) : record.done ? (
+            t("record.untitled")
+          ) : (
+            t("room.generating")
+          )}
+        </h1>
         <p className="mt-1 text-sm text-muted">
-          {formatDate(record.created_at)}
+          {dates.date(record.created_at)}
           {record.keyword && (
             <>
               {" "}
-              · keyword <span className="chip ml-1 py-0.5">{record.keyword}</span>
+              · {t("recordPage.keyword")}{" "}
+              <span className="chip ml-1 py-0.5" data-content="user">
+                {record.keyword}
+              </span>
             </>
           )}
         </p>
@@ -103,23 +120,23 @@ function RecordLoader() {
           <StageProgress record={record} />
         )}
         <FailureNotice record={record} />
-        {error && <Alert>{error}</Alert>}
+        {error && <Alert>{errorText(error.body, "recordPage.loadFailed")}</Alert>}
         <RecordView record={record} roomId={record.room_id} pinnedIds={pinnedIds} onPinned={() => void loadPins()} />
       </div>
       {inputImages.length > 0 && (
         <section className="mt-10" aria-labelledby="inputs-title">
           <h2 id="inputs-title" className="label">
-            The references it started from
+            {t("recordPage.inputs")}
           </h2>
           <ul className="flex flex-wrap gap-3">
             {inputImages.map((image, i) => (
               <li key={image.id} className="relative h-28 w-28 overflow-hidden rounded-xl border border-line bg-stone-100">
                 {/* eslint-disable-next-line @next/next/no-img-element */}
-                <img src={image.url} alt={`Input reference ${i + 1}`} className="h-full w-full object-cover" />
+                <img src={image.url} alt={t("recordPage.inputAlt", { n: i + 1 })} className="h-full w-full object-cover" />
                 <div className="absolute right-1 top-1">
                   <PinButton
                     imageId={image.id}
-                    label={`input reference ${i + 1}`}
+                    label={t("recordPage.inputLower", { n: i + 1 })}
                     defaultRoomId={record.room_id}
                     pinned={pinnedIds.has(image.id)}
                     onPinned={() => void loadPins()}

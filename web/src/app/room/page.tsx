@@ -15,7 +15,8 @@ import {
   Share2,
   Sparkles,
 } from "lucide-react";
-import { api, errorCode, errorMessage, type ImageOut, type Pin, type Room } from "@/api/client";
+import { useTranslations } from "use-intl";
+import { api, type ImageOut, type Pin, type Room } from "@/api/client";
 import { listRecords, startGeneration, type RecordOut } from "@/api/records";
 import { useAuth, useRequireAuth } from "@/lib/auth";
 import { useLiveRecord } from "@/lib/useRecord";
@@ -27,6 +28,7 @@ import { RecordCard } from "@/components/RecordCard";
 import { UnpinButton } from "@/components/Pin";
 import { useToast } from "@/components/Toast";
 import { stableUrl } from "@/lib/imageUrls";
+import { useErrorText } from "@/i18n/errors";
 
 const RECORDS_PAGE = 6;
 
@@ -42,30 +44,31 @@ function RoomLoader() {
   const me = useRequireAuth();
   const id = useSearchParams().get("id");
   const [room, setRoom] = useState<Room | null>(null);
-  const [missing, setMissing] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
+  const t = useTranslations();
 
   useEffect(() => {
     if (!me || !id) return;
     void (async () => {
       const { data, error } = await api.GET("/api/v1/layerroom/{room_id}", { params: { path: { room_id: id } } });
       if (data) setRoom(data);
-      else setMissing(errorMessage(error, "This room does not exist."));
+      else setMissing(Boolean(error));
     })();
   }, [me, id]);
 
   if (!id || missing)
     return (
-      <Shell>
+      <Shell title={t("room.notFoundTitle")}>
         <EmptyState
           icon={<Images className="h-5 w-5" aria-hidden />}
-          title="Room not found"
+          title={t("room.notFoundTitle")}
           action={
             <Link href="/" className="btn-primary">
-              Back to your rooms
+              {t("common.backToRooms")}
             </Link>
           }
         >
-          It may have been deleted, or it belongs to someone else.
+          {t("room.notFoundBody")}
         </EmptyState>
       </Shell>
     );
@@ -77,6 +80,8 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
   const router = useRouter();
   const toast = useToast();
   const { me, refresh } = useAuth();
+  const t = useTranslations();
+  const errorText = useErrorText();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [shareOpen, setShareOpen] = useState(false);
 
@@ -98,13 +103,13 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
   const loadRecords = useCallback(
     async (offset: number) => {
       const { data, error } = await listRecords(room.id, RECORDS_PAGE, offset);
-      if (!data) return setRecordsError(errorMessage(error, "Could not load the records."));
+      if (!data) return setRecordsError(errorText(error, "room.recordsLoadFailed"));
       setRecordsError(null);
       setRecords(data.items);
       setRecordsTotal(data.total);
       setRecordsOffset(offset);
     },
-    [room.id],
+    [room.id, errorText],
   );
   const loadPins = useCallback(async () => {
     const { data } = await api.GET("/api/v1/layerroom/{room_id}/pins", { params: { path: { room_id: room.id } } });
@@ -135,8 +140,8 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
     // Every stage ended: the balance may have changed (a refund), the gallery has a new record.
     void refresh();
     void loadRecords(0);
-    if (last.refunded) toast("A stage failed — your credit was refunded", "error");
-    else toast("Generation complete");
+    if (last.refunded) toast(t("room.toastRefunded"), "error");
+    else toast(t("room.toastComplete"));
   }, { fresh: true });
 
   const pinnedIds = useMemo(() => new Set(pins.map((p) => p.image.id)), [pins]);
@@ -145,7 +150,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
   const running = Boolean(liveId && live.record && !live.record.done) || starting;
   const credits = me?.credits ?? 0;
   const cost = me?.generation_cost ?? 1;
-  const costLabel = `${cost} credit${cost === 1 ? "" : "s"}`;
+  const costLabel = t("credits.amount", { count: cost });
   const outOfCredits = credits < cost;
   const chosenIds = new Set(slots.map((s) => s.image?.id));
   const earlier = uploads.filter((u) => !chosenIds.has(u.id));
@@ -155,7 +160,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
     if (!ready.length || uploading) return;
     setStarting(true);
     setGenError(null);
-    const { data, error, response } = await startGeneration(
+    const { data, error } = await startGeneration(
       room.id,
       ready.map((s) => s.image!.id),
       keyword,
@@ -164,9 +169,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
     setStarting(false);
     if (!data) {
       setGenError(
-        errorCode(error) === "InsufficientCredits" || response.status === 402
-          ? `You're out of credits. Each generation costs ${costLabel} — ask an admin to add more.`
-          : errorMessage(error, "Could not start the generation."),
+        errorText(error, "room.generateFailed", { InsufficientCredits: "room.outOfCredits" }, { cost: costLabel }),
       );
       void refresh();
       return;
@@ -177,33 +180,37 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
   }
 
   return (
-    <Shell>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-muted">
+    <Shell title={room.name}>
+      <nav aria-label={t("common.breadcrumb")} className="mb-3 text-sm text-muted">
         <Link href="/" className="hover:text-ink">
-          Rooms
+          {t("header.rooms")}
         </Link>{" "}
-        / <span className="text-ink">{room.name}</span>
+        / <span className="text-ink" data-content="user">{room.name}</span>
       </nav>
       <div className="mb-8 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
-          <h1 className="break-words font-serif text-3xl sm:text-4xl">{room.name}</h1>
-          <p className="mt-1 max-w-2xl text-sm text-muted">{room.description || "No description yet."}</p>
+          <h1 className="break-words font-serif text-3xl sm:text-4xl" data-content="user">
+            {room.name}
+          </h1>
+          <p className="mt-1 max-w-2xl text-sm text-muted">
+            {room.description ? <span data-content="user">{room.description}</span> : t("rooms.noDescription")}
+          </p>
         </div>
         <div className="flex gap-2">
           {room.is_public && (
             <button type="button" className="btn-outline" onClick={() => setShareOpen((v) => !v)} aria-expanded={shareOpen}>
-              <Share2 className="h-4 w-4" aria-hidden /> Share
+              <Share2 className="h-4 w-4" aria-hidden /> {t("room.share")}
             </button>
           )}
           <button type="button" className="btn-outline" onClick={() => setSettingsOpen(true)}>
-            <Settings2 className="h-4 w-4" aria-hidden /> Settings
+            <Settings2 className="h-4 w-4" aria-hidden /> {t("room.settings")}
           </button>
         </div>
       </div>
       {room.is_public && shareOpen && (
         <div className="card mb-6 p-4">
           <p className="mb-2 flex items-center gap-1.5 text-sm">
-            <Globe className="h-4 w-4 text-sage-600" aria-hidden /> This room is public. Anyone with the link can view it.
+            <Globe className="h-4 w-4 text-sage-600" aria-hidden /> {t("room.publicNotice")}
           </p>
           <CopyLink url={shareUrl(room)} />
         </div>
@@ -212,11 +219,9 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
       <form onSubmit={generate} className="card p-4 sm:p-6" aria-labelledby="compose-title">
         <div className="mb-4 flex flex-wrap items-baseline justify-between gap-2">
           <h2 id="compose-title" className="font-serif text-xl">
-            New generation
+            {t("room.composeTitle")}
           </h2>
-          <p className="text-xs text-muted">
-            {slots.length}/{MAX_INPUTS} references
-          </p>
+          <p className="text-xs text-muted">{t("room.referenceCount", { count: slots.length, max: MAX_INPUTS })}</p>
         </div>
         <Uploader
           roomId={room.id}
@@ -227,7 +232,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
         />
         {earlier.length > 0 && slots.length < MAX_INPUTS && (
           <div className="mt-4">
-            <p className="label">Earlier uploads in this room</p>
+            <p className="label">{t("room.earlierUploads")}</p>
             <ul className="flex gap-2 overflow-x-auto pb-1">
               {earlier.map((image) => (
                 <li key={image.id} className="shrink-0">
@@ -238,11 +243,14 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
                       setSlots((s) =>
                         s.length >= MAX_INPUTS
                           ? s
-                          : [...s, { key: image.id, preview: image.url, name: "earlier upload", image, uploading: false }],
+                          : [
+                              ...s,
+                              { key: image.id, preview: image.url, name: t("room.earlierUpload"), image, uploading: false },
+                            ],
                       )
                     }
                     className="block h-16 w-16 overflow-hidden rounded-lg border border-line hover:border-clay-500"
-                    aria-label="Use this earlier upload"
+                    aria-label={t("room.useEarlierUpload")}
                   >
                     {/* eslint-disable-next-line @next/next/no-img-element */}
                     <img src={stableUrl(image.id, image.url)} alt="" className="h-full w-full object-cover" />
@@ -255,13 +263,13 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
         <div className="mt-5 flex flex-col gap-4 sm:flex-row sm:items-end">
           <div className="flex-1">
             <label htmlFor="keyword" className="label">
-              Style keyword <span className="normal-case tracking-normal">(optional)</span>
+              {t("room.keyword")} <span className="normal-case tracking-normal">{t("common.optional")}</span>
             </label>
             <input
               id="keyword"
               className="field"
               maxLength={100}
-              placeholder="e.g. brutalist, soft, japandi"
+              placeholder={t("room.keywordPlaceholder")}
               value={keyword}
               onChange={(e) => setKeyword(e.target.value)}
               disabled={running}
@@ -270,7 +278,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
           {outOfCredits ? (
             <div role="status" data-testid="no-credits" className="flex items-center gap-2 rounded-lg border border-red-200 bg-red-50 px-4 py-2.5 text-sm text-red-800 sm:max-w-sm">
               <Coins className="h-4 w-4 shrink-0" aria-hidden />
-              You&apos;re out of credits. Each generation costs {costLabel} — ask an admin to add more.
+              {t("room.outOfCredits", { cost: costLabel })}
             </div>
           ) : (
             <button
@@ -280,7 +288,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
               aria-describedby="generate-cost"
             >
               <Sparkles className="h-4 w-4" aria-hidden />
-              {running ? "Generating…" : "Generate"}
+              {running ? t("room.generating") : t("room.generate")}
               <span id="generate-cost" className="rounded-full bg-white/20 px-2 py-0.5 text-xs">
                 {costLabel}
               </span>
@@ -288,7 +296,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
           )}
         </div>
         {!ready.length && !outOfCredits && (
-          <p className="mt-2 text-xs text-muted">Add at least one reference image to generate.</p>
+          <p className="mt-2 text-xs text-muted">{t("room.needReference")}</p>
         )}
         {genError && (
           <div className="mt-4">
@@ -301,15 +309,15 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
         <section className="mt-8 space-y-5" aria-labelledby="live-title" aria-live="polite" data-testid="live-record">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 id="live-title" className="font-serif text-2xl">
-              {live.record?.done ? "Latest generation" : "Generating…"}
+              {live.record?.done ? t("room.latest") : t("room.generating")}
             </h2>
             {live.record && (
               <Link href={`/record/?id=${live.record.id}`} className="text-sm font-medium text-clay-700 hover:underline">
-                Open record
+                {t("room.openRecord")}
               </Link>
             )}
           </div>
-          {live.error && <Alert>{live.error}</Alert>}
+          {live.error && <Alert>{errorText(live.error.body, "recordPage.loadFailed")}</Alert>}
           {live.record ? (
             <>
               <StageProgress record={live.record} />
@@ -329,21 +337,25 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
 
       <section className="mt-12" aria-labelledby="pins-title">
         <h2 id="pins-title" className="mb-4 flex items-center gap-2 font-serif text-2xl">
-          <PinIcon className="h-5 w-5 text-clay-600" aria-hidden /> Pinned
+          <PinIcon className="h-5 w-5 text-clay-600" aria-hidden /> {t("room.pinned")}
         </h2>
         {pins.length === 0 ? (
           <p className="rounded-xl border border-dashed border-line px-4 py-6 text-center text-sm text-muted">
-            Nothing pinned yet. Pin designs or references you want to keep in view — they also appear on the
-            public page when the room is shared.
+            {t("room.noPins")}
           </p>
         ) : (
           <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6" data-testid="pins">
             {pins.map((pin) => (
               <li key={pin.id} className="group relative aspect-square overflow-hidden rounded-xl border border-line bg-stone-100" data-testid="pin">
                 {/* eslint-disable-next-line @next/next/no-img-element */}
-                <img src={stableUrl(pin.image.id, pin.image.url)} alt={pin.note || `Pinned ${pin.image.kind} image`} className="h-full w-full object-cover" />
+                <img src={stableUrl(pin.image.id, pin.image.url)} alt={pin.note || t("room.pinnedImageAlt")} className="h-full w-full object-cover" />
                 {pin.note && (
-                  <p className="absolute inset-x-0 bottom-0 truncate bg-black/50 px-2 py-1 text-xs text-white">{pin.note}</p>
+                  <p
+                    className="absolute inset-x-0 bottom-0 truncate bg-black/50 px-2 py-1 text-xs text-white"
+                    data-content="user"
+                  >
+                    {pin.note}
+                  </p>
                 )}
                 <div className="absolute right-1.5 top-1.5 opacity-100 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
                   <UnpinButton roomId={room.id} imageId={pin.image.id} onUnpinned={() => void loadPins()} />
@@ -357,37 +369,39 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
       <section className="mt-12" aria-labelledby="records-title">
         <div className="mb-4 flex flex-wrap items-baseline justify-between gap-2">
           <h2 id="records-title" className="flex items-center gap-2 font-serif text-2xl">
-            <History className="h-5 w-5 text-clay-600" aria-hidden /> Records
+            <History className="h-5 w-5 text-clay-600" aria-hidden /> {t("room.records")}
           </h2>
-          {recordsTotal > 0 && <p className="text-sm text-muted">{recordsTotal} in this room, newest first</p>}
+          {recordsTotal > 0 && <p className="text-sm text-muted">{t("room.recordsCount", { count: recordsTotal })}</p>}
         </div>
         {recordsError && <Alert>{recordsError}</Alert>}
         {records === null && !recordsError && <PageLoading />}
         {records?.length === 0 && (
-          <EmptyState icon={<Sparkles className="h-5 w-5" aria-hidden />} title="No generations yet">
-            Add one to four references above and press Generate. Every generation is kept here with its designs,
-            story and references.
+          <EmptyState icon={<Sparkles className="h-5 w-5" aria-hidden />} title={t("room.noRecordsTitle")}>
+            {t("room.noRecordsBody")}
           </EmptyState>
         )}
         {records && records.length > 0 && (
           <>
-            <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Records">
+            <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label={t("room.records")}>
               {records.map((record) => (
                 <RecordCard key={record.id} record={record} />
               ))}
             </ul>
             {recordsTotal > RECORDS_PAGE && (
-              <nav aria-label="Records pages" className="mt-6 flex items-center justify-center gap-3">
+              <nav aria-label={t("room.recordsPages")} className="mt-6 flex items-center justify-center gap-3">
                 <button
                   type="button"
                   className="btn-outline"
                   disabled={recordsOffset === 0}
                   onClick={() => loadRecords(Math.max(0, recordsOffset - RECORDS_PAGE))}
                 >
-                  <ChevronLeft className="h-4 w-4" aria-hidden /> Newer
+                  <ChevronLeft className="h-4 w-4" aria-hidden /> {t("room.newer")}
                 </button>
                 <span className="text-sm tabular-nums text-muted">
-                  Page {Math.floor(recordsOffset / RECORDS_PAGE) + 1} of {Math.ceil(recordsTotal / RECORDS_PAGE)}
+                  {t("room.page", {
+                    page: Math.floor(recordsOffset / RECORDS_PAGE) + 1,
+                    pages: Math.ceil(recordsTotal / RECORDS_PAGE),
+                  })}
                 </span>
                 <button
                   type="button"
@@ -395,7 +409,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
                   disabled={recordsOffset + RECORDS_PAGE >= recordsTotal}
                   onClick={() => loadRecords(recordsOffset + RECORDS_PAGE)}
                 >
-                  Older <ChevronRight className="h-4 w-4" aria-hidden />
+                  {t("room.older")} <ChevronRight className="h-4 w-4" aria-hidden />
                 </button>
               </nav>
             )}

@@ -1,7 +1,5 @@
 import { AuthPage } from "@/components/AuthForm";
 
-export const metadata = { title: "Create account — LayerMinder" };
-
 export default function SignupPage() {
   return <AuthPage mode="signup" />;
 }

@@ -1,0 +1,48 @@
+"use client";
+
+// Error messages a designer reads: chosen by the API's error code (`{"error", "detail"}`), so
+// the English `detail` stays for developers and the sentence comes from the catalogue.
+import { useCallback } from "react";
+import { useTranslations, type MessageKeys, type Messages, type NestedKeyOf } from "use-intl";
+import { errorCode } from "@/api/client";
+
+export type MessageKey = MessageKeys<Messages, NestedKeyOf<Messages>>;
+
+/** Every error code the API answers with that a screen may show. */
+const BY_CODE: Record<string, MessageKey> = {
+  AdminRequired: "errors.AdminRequired",
+  Conflict: "errors.Conflict",
+  EmailTaken: "errors.EmailTaken",
+  ImageTooLarge: "errors.ImageTooLarge",
+  InsufficientCredits: "errors.InsufficientCredits",
+  InvalidCredentials: "errors.InvalidCredentials",
+  InvalidImage: "errors.InvalidImage",
+  InvalidRequest: "errors.InvalidRequest",
+  NotAuthenticated: "errors.NotAuthenticated",
+  NotFound: "errors.NotFound",
+  RateLimited: "errors.RateLimited",
+  ServiceUnavailable: "errors.ServiceUnavailable",
+  TextSearchUnavailable: "errors.TextSearchUnavailable",
+  ValidationError: "errors.ValidationError",
+};
+
+/**
+ * `(error, fallback, overrides?, values?) => sentence`: an override for the code if this screen has a
+ * better sentence, else the catalogue's sentence for the code, else this screen's fallback.
+ */
+export function useErrorText() {
+  const t = useTranslations();
+  return useCallback(
+    (
+      error: unknown,
+      fallback: MessageKey = "errors.generic",
+      overrides: Record<string, MessageKey> = {},
+      values: Record<string, string | number> = {},
+    ) => {
+      const code = errorCode(error);
+      const key = code ? (overrides[code] ?? BY_CODE[code] ?? fallback) : fallback;
+      return t(key, values);
+    },
+    [t],
+  );
+}
