@@ -82,6 +82,8 @@ export function LanguageSwitcher() {
   const t = useTranslations();
   const toast = useToast();
   const { locale, setLocale } = useLocaleSwitch();
+  // On a phone only the icon shows (the header has no room for a word); the list still names
+  // each language when it opens.
   return (
     <label className="relative inline-flex items-center rounded-lg text-sm text-muted hover:text-ink">
       <Languages className="pointer-events-none absolute left-2 h-4 w-4" aria-hidden />
@@ -94,10 +96,10 @@ export function LanguageSwitcher() {
           if (!isLocale(e.target.value)) return;
           if (!(await setLocale(e.target.value))) toast(t("header.languageNotSaved"), "error");
         }}
-        className="cursor-pointer appearance-none rounded-lg border border-transparent bg-transparent py-1.5 pl-7 pr-2 text-sm hover:border-line focus:border-line focus:outline-none"
+        className="w-8 cursor-pointer appearance-none rounded-lg border border-transparent bg-transparent py-1.5 pl-7 text-sm text-transparent hover:border-line focus:border-line focus:outline-none sm:w-auto sm:pr-2 sm:text-inherit"
       >
         {LOCALES.map((code) => (
-          <option key={code} value={code} lang={code}>
+          <option key={code} value={code} lang={code} className="text-ink">
             {AUTONYMS[code]}
           </option>
         ))}
