@@ -103,7 +103,9 @@ function RecordLoader() {
           )}
         </h1>
         <p className="mt-1 text-sm text-muted">
-          {dates.date(record.created_at)}
+          <time dateTime={record.created_at} data-testid="record-date">
+            {dates.date(record.created_at)}
+          </time>
           {record.keyword && (
             <>
               {" "}

@@ -1,0 +1,295 @@
+"""The studio in Korean and in English, through Debian's Chromium against a real server.
+
+The main flow (sign up → room → upload → generate → record) runs in each language, driven by the
+words of that language's catalogue; in Korean no English UI word may show (and in English no
+Korean one), the Korean text is set in the bundled Korean typeface, and the header's language
+switcher changes the page at once and is saved on the account.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.live import LiveServer
+from tests.web.test_e2e import PASSWORD, TIMEOUT_MS, image_bytes, shot, upload
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CATALOGUES = Path(__file__).resolve().parents[2] / "web" / "src" / "i18n" / "messages"
+BROWSER_LOCALE = {"ko": "ko-KR", "en": "en-US"}
+KOREAN_FONT = "Pretendard Variable"
+# Latin words a Korean page may show: the brand, units and file formats (keywords, names and
+# other user or generated content are marked in the page and skipped).
+LATIN_ALLOWED = {"LayerMinder", "cm", "MB", "JPEG", "PNG", "WebP", "CLIP"}
+
+# Words of the page's visible text, placeholders and accessible names in the given script,
+# outside content the user or the pipeline wrote ([data-content]) and what is never translated
+# ([translate=no]: the brand, keywords, model names, the switcher's language names). Content
+# strings are also struck out of attributes, where a label quotes them ("Enlarge reference X").
+FOREIGN_WORDS = """
+([script, extraContent]) => {
+  const pattern = script === "latin" ? /[A-Za-z]{2,}/g : /[\\uac00-\\ud7a3]+/g;
+  const skipped = (el) => el.closest("[data-content], [translate=no], script, style, noscript");
+  const content = [
+    ...extraContent,
+    ...[...document.querySelectorAll("[data-content], [translate=no]")].map((el) => el.textContent),
+  ].filter((text) => text && text.trim());
+  const strip = (text) => content.reduce((t, c) => t.split(c.trim()).join(" "), text);
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || skipped(el) || !el.checkVisibility({ visibilityProperty: true })) continue;
+    for (const word of node.textContent.match(pattern) ?? []) found.push(word);
+  }
+  for (const el of document.querySelectorAll("[placeholder], [aria-label], img[alt]")) {
+    if (skipped(el) || !el.checkVisibility({ visibilityProperty: true })) continue;
+    for (const name of ["placeholder", "aria-label", "alt"]) {
+      const value = el.getAttribute(name);
+      if (value) for (const word of strip(value).match(pattern) ?? []) found.push(word);
+    }
+  }
+  return found;
+}
+"""
+
+FONT_IN_USE = """
+async () => {
+  await document.fonts.ready;
+  const style = (el) => getComputedStyle(el);
+  return {
+    lang: document.documentElement.lang,
+    heading: style(document.querySelector("h1")).fontFamily,
+    body: style(document.body).fontFamily,
+    wordBreak: style(document.body).wordBreak,
+    loaded: [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family.replaceAll('"', "")),
+    fontFiles: performance.getEntriesByType("resource").map((r) => r.name).filter((u) => /\\.woff2?($|\\?)/.test(u)),
+  };
+}
+"""
+
+
+def catalogue(locale: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((CATALOGUES / f"{locale}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def message(messages: dict[str, Any], key: str, **values: object) -> str:
+    """A catalogue message with its plain {arguments} filled in (enough for labels)."""
+    text: Any = messages
+    for part in key.split("."):
+        text = text[part]
+    assert isinstance(text, str), key
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), text)
+
+
+def assert_speaks(page: Any, locale: str, user_content: list[str]) -> None:
+    """Nothing in the other language shows on the page: no English words on a Korean page
+    (beyond the allow-list), no Korean ones on an English page."""
+    if locale == "ko":
+        words = page.evaluate(FOREIGN_WORDS, ["latin", user_content])
+        foreign = sorted(set(words) - LATIN_ALLOWED)
+    else:
+        foreign = sorted(set(page.evaluate(FOREIGN_WORDS, ["hangul", user_content])))
+    assert not foreign, f"{locale} page {page.url} shows {foreign}"
+
+
+def assert_korean_font(page: Any, base: str) -> None:
+    font = page.evaluate(FONT_IN_USE)
+    assert font["lang"] == "ko"
+    assert font["heading"].replace('"', "").startswith(KOREAN_FONT), font
+    assert font["body"].replace('"', "").startswith(KOREAN_FONT), font
+    assert font["wordBreak"] == "keep-all", font
+    assert KOREAN_FONT in font["loaded"], font
+    # The typeface comes with the studio, from its own origin, never from a font service.
+    assert font["fontFiles"], font
+    assert all(url.startswith(f"{base}/_next/static/") for url in font["fontFiles"]), font
+
+
+def read_token(page: Any) -> str:
+    token: str = page.evaluate(
+        "sessionStorage.getItem('layerminder.token') ?? localStorage.getItem('layerminder.token')"
+    )
+    assert token
+    return token
+
+
+def saved_locale(base: str, token: str, expected: str | None) -> str | None:
+    """The account's locale, waiting (briefly, bounded) for a PATCH the page sent to land."""
+    deadline = time.monotonic() + 10
+    while True:
+        me = httpx.get(f"{base}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200, me.text
+        locale: str | None = me.json()["locale"]
+        if locale == expected or time.monotonic() > deadline:
+            return locale
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize("locale", ["ko", "en"])
+def test_main_flow_in_each_language(
+    studio: LiveServer, browser: Any, screenshots: Path, locale: str
+) -> None:
+    from playwright.sync_api import expect
+
+    m = catalogue(locale)
+    base = studio.base_url
+    # A browser that prefers this language; nobody chooses one: the studio follows it.
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALE[locale]
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    email = f"{locale}-{uuid.uuid4().hex[:8]}@example.com"
+    room_name = "낮은 라운지 연구" if locale == "ko" else "Low lounge study"
+    files = [
+        ("oak-bench.png", "image/png", image_bytes("PNG", (168, 118, 78), (640, 480))),
+        ("boucle.jpg", "image/jpeg", image_bytes("JPEG", (214, 206, 192), (480, 640))),
+    ]
+    content = [email, room_name, "japandi", *(name for name, _, _ in files)]
+
+    page.goto(f"{base}/")
+    expect(page.get_by_role("heading", name=message(m, "landing.title"))).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == locale
+    assert page.title() == message(m, "meta.title")
+    assert_speaks(page, locale, content)
+    if locale == "ko":
+        assert_korean_font(page, base)
+
+    # Sign up.
+    page.goto(f"{base}/signup/")
+    expect(page.get_by_role("heading", name=message(m, "auth.signupTitle"))).to_be_visible()
+    assert_speaks(page, locale, content)
+    page.get_by_label(message(m, "auth.email")).fill(email)
+    page.get_by_label(message(m, "auth.password")).fill(PASSWORD)
+    page.get_by_role("button", name=message(m, "auth.createAccount"), exact=True).click()
+    page.wait_for_url(f"{base}/")
+    expect(page.get_by_role("heading", name=message(m, "rooms.emptyTitle"))).to_be_visible()
+    assert_speaks(page, locale, content)
+
+    # A room.
+    page.get_by_role("button", name=message(m, "rooms.new")).first.click()
+    dialog = page.get_by_role("dialog", name=message(m, "rooms.new"))
+    assert_speaks(page, locale, content)
+    dialog.get_by_label(message(m, "rooms.name")).fill(room_name)
+    dialog.get_by_role("button", name=message(m, "rooms.create")).click()
+    page.wait_for_url(re.compile(r"/room/\?id="))
+    expect(page.get_by_role("heading", name=room_name)).to_be_visible()
+    expect(page.get_by_role("heading", name=message(m, "room.noRecordsTitle"))).to_be_visible()
+    assert_speaks(page, locale, content)
+
+    # Upload, keyword, generate; every stage arrives.
+    upload(page, files)
+    page.get_by_label(message(m, "room.keyword")).fill("japandi")
+    generate = page.get_by_role("button", name=re.compile(re.escape(message(m, "room.generate"))))
+    expect(generate).to_contain_text({"ko": "1크레딧", "en": "1 credit"}[locale])
+    generate.click()
+    expect(page.get_by_test_id("stage-recommendation")).to_have_attribute(
+        "data-status", "ready", timeout=60_000
+    )
+    live = page.get_by_test_id("live-record")
+    expect(live.get_by_test_id("design-image")).to_have_count(4)
+    expect(live.get_by_test_id("keyword")).to_have_count(12)
+    expect(live.get_by_test_id("story")).to_contain_text(message(m, "record.dimensions"))
+    expect(page.get_by_test_id("stage-image")).to_contain_text(message(m, "stages.ready"))
+    expect(page.get_by_test_id("record-card")).to_have_count(1)
+    assert_speaks(page, locale, content)
+    shot(page, screenshots, f"i18n-{locale}-room")
+
+    # The record.
+    page.get_by_role("link", name=message(m, "room.openRecord")).click()
+    page.wait_for_url(re.compile(r"/record/\?id="))
+    expect(page.get_by_test_id("design-image")).to_have_count(4)
+    for term in ("record.name", "record.dimensions", "record.material"):
+        expect(
+            page.get_by_test_id("story").get_by_text(message(m, term), exact=True)
+        ).to_be_visible()
+    expect(page.get_by_text(message(m, "recordPage.inputs"))).to_be_visible()
+    # Dates through Intl in the reader's language.
+    date = page.get_by_test_id("record-date").inner_text()
+    if locale == "ko":
+        assert re.fullmatch(r"\d{4}\. \d{1,2}\. \d{1,2}\. (오전|오후) \d{1,2}:\d{2}", date), date
+    else:
+        assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M", date), date
+    assert_speaks(page, locale, content)
+    if locale == "ko":
+        assert_korean_font(page, base)
+    shot(page, screenshots, f"i18n-{locale}-record")
+
+    # A phone's width: the header with its switcher still fits.
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert not errors, errors
+    context.close()
+
+
+def test_switcher_changes_at_once_and_is_saved_on_the_account(
+    studio: LiveServer, browser: Any, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    en, ko = catalogue("en"), catalogue("ko")
+    base = studio.base_url
+    email = f"switch-{uuid.uuid4().hex[:8]}@example.com"
+    # An English browser: the reader picks Korean before having an account.
+    first = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    first.set_default_timeout(TIMEOUT_MS)
+    page = first.new_page()
+    page.goto(f"{base}/signup/")
+    expect(page.get_by_role("heading", name=message(en, "auth.signupTitle"))).to_be_visible()
+    switcher = page.get_by_test_id("language-switcher")
+    expect(switcher).to_have_value("en")
+    switcher.select_option("ko")
+    # At once, without a reload.
+    expect(page.get_by_role("heading", name=message(ko, "auth.signupTitle"))).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "ko"
+    assert_speaks(page, "ko", [])
+    shot(page, screenshots, "i18n-switcher-signup", full_page=False)
+
+    page.get_by_label(message(ko, "auth.email")).fill(email)
+    page.get_by_label(message(ko, "auth.password")).fill(PASSWORD)
+    page.get_by_role("button", name=message(ko, "auth.createAccount"), exact=True).click()
+    page.wait_for_url(f"{base}/")
+    expect(page.get_by_role("heading", name=message(ko, "rooms.emptyTitle"))).to_be_visible()
+    # The choice made before signing up is now the account's.
+    token = read_token(page)
+    assert saved_locale(base, token, "ko") == "ko"
+    page.reload()
+    expect(page.get_by_role("heading", name=message(ko, "rooms.emptyTitle"))).to_be_visible()
+    expect(page.get_by_test_id("language-switcher")).to_have_value("ko")
+
+    # Another device with an English browser: the account's Korean wins once signed in.
+    second = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    second.set_default_timeout(TIMEOUT_MS)
+    other = second.new_page()
+    other.goto(f"{base}/login/")
+    expect(other.get_by_role("heading", name=message(en, "auth.loginTitle"))).to_be_visible()
+    other.get_by_label(message(en, "auth.email")).fill(email)
+    other.get_by_label(message(en, "auth.password")).fill(PASSWORD)
+    other.get_by_role("button", name=message(en, "auth.signIn"), exact=True).click()
+    other.wait_for_url(f"{base}/")
+    expect(other.get_by_role("heading", name=message(ko, "rooms.emptyTitle"))).to_be_visible()
+    assert_speaks(other, "ko", [email])
+
+    # Switched back to English there: saved, kept over a reload, and followed by the first device.
+    other.get_by_test_id("language-switcher").select_option("en")
+    expect(other.get_by_role("heading", name=message(en, "rooms.emptyTitle"))).to_be_visible()
+    assert saved_locale(base, token, "en") == "en"
+    other.reload()
+    expect(other.get_by_role("heading", name=message(en, "rooms.emptyTitle"))).to_be_visible()
+    assert other.evaluate("document.documentElement.lang") == "en"
+    page.reload()
+    expect(page.get_by_role("heading", name=message(en, "rooms.emptyTitle"))).to_be_visible()
+    second.close()
+    first.close()
