@@ -161,7 +161,7 @@ def test_main_flow_in_each_language(
     page.goto(f"{base}/")
     expect(page.get_by_role("heading", name=message(m, "landing.title"))).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == locale
-    assert page.title() == message(m, "meta.title")
+    expect(page).to_have_title(message(m, "meta.title"))
     assert_speaks(page, locale, content)
     if locale == "ko":
         assert_korean_font(page, base)

@@ -1,4 +1,4 @@
-import type { Metadata, Viewport } from "next";
+import type { Viewport } from "next";
 import { AuthProvider } from "@/lib/auth";
 import { I18nProvider } from "@/i18n/I18nProvider";
 import { SkipLink } from "@/components/SkipLink";
@@ -8,11 +8,8 @@ import { ToastProvider } from "@/components/Toast";
 import "pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css";
 import "./globals.css";
 
-// The title and <html lang> follow the reader's language once the client knows it (I18nProvider).
-export const metadata: Metadata = {
-  title: "LayerMinder",
-};
-
+// No static <title>: the tab's title and <html lang> follow the reader's language, which only
+// the client knows (I18nProvider, useDocumentTitle); Next would otherwise put its own back.
 export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,
