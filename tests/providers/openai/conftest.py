@@ -6,10 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.openai_server import (
-    FakeOpenAI,
-    running_fake_openai,
-)
+from tests.fakes.openai_server import FakeOpenAI, running_fake_openai
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ from typing import Any
 from PIL import Image
 
 from layerminder.config import Settings
-from tests.fakes.openai_server import (
-    FakeOpenAI,
-)
+from tests.fakes.openai_server import FakeOpenAI
 
 
 def make_settings(fake: FakeOpenAI, **overrides: Any) -> Settings:

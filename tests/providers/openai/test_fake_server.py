@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.fakes.openai_server import (
-    FakeOpenAI,
-)
+from tests.fakes.openai_server import FakeOpenAI
 from tests.providers.openai.support import encoded
 
 

@@ -8,11 +8,7 @@ import pytest
 from PIL import Image
 
 from layerminder.providers.base import InputImage, ProviderError
-from layerminder.providers.openai import (
-    DEFAULT_STYLE,
-    OpenAIImageProvider,
-    build_design_prompt,
-)
+from layerminder.providers.openai import DEFAULT_STYLE, OpenAIImageProvider, build_design_prompt
 from tests.fakes.openai_server import (
     FakeOpenAI,
     Reply,

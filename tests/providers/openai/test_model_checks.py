@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from layerminder.providers.openai import (
-    check_models,
-)
-from tests.fakes.openai_server import (
-    FakeModel,
-    FakeOpenAI,
-)
+from layerminder.providers.openai import check_models
+from tests.fakes.openai_server import FakeModel, FakeOpenAI
 from tests.providers.openai.support import make_settings
 
 

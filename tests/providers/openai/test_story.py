@@ -8,17 +8,8 @@ import json
 import pytest
 
 from layerminder.providers.base import ProviderError
-from layerminder.providers.openai import (
-    OpenAIStoryProvider,
-    story_response_format,
-)
-from tests.fakes.openai_server import (
-    FakeOpenAI,
-    Reply,
-    chat_reply,
-    rate_limited,
-    story_json,
-)
+from layerminder.providers.openai import OpenAIStoryProvider, story_response_format
+from tests.fakes.openai_server import FakeOpenAI, Reply, chat_reply, rate_limited, story_json
 from tests.providers.openai.support import encoded, make_settings
 
 

@@ -9,12 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from layerminder.providers.base import (
-    DESIGN_COUNT,
-    DESIGN_SIZE,
-    DesignBatch,
-    InputImage,
-)
+from layerminder.providers.base import DESIGN_COUNT, DESIGN_SIZE, DesignBatch, InputImage
 from layerminder.providers.local.arrays import FloatArray
 from layerminder.providers.local.forms import FORM_BUILDERS, SEAT_FORMS
 from layerminder.providers.local.inputs import InputLook, design_seed, read_inputs
