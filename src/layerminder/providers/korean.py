@@ -1,4 +1,4 @@
-"""Korean particles (조사) that agree with the noun they follow: 이/가, 을/를, 은/는, 과/와, 으로/로 …
+"""Korean particles (조사) agreeing with the noun they follow: 이/가, 을/를, 은/는, 과/와, 으로/로.
 
 A particle's form depends on whether the noun's last syllable ends in a consonant (받침), and for
 으로/로 whether that consonant is ㄹ. For a Hangul syllable this is read from its code point. For
@@ -179,5 +179,5 @@ def particle(word: str, pair: str) -> str:
 
 
 def attach(word: str, pair: str) -> str:
-    """`word` followed by the form of `pair` that agrees with it: attach("의자", "을/를") → "의자를"."""
+    """`word` and the form of `pair` that agrees with it: ("의자", "을/를") → "의자를"."""
     return word + particle(word, pair)
