@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 KEYWORD_COUNT = 12
 DESIGN_COUNT = 4
 DESIGN_SIZE = 1024
+
+# The languages a story is written in; keywords stay English whatever the language.
+Language = Literal["ko", "en"]
+LANGUAGES: tuple[Language, ...] = ("ko", "en")
 
 
 class ProviderError(Exception):
@@ -71,6 +75,9 @@ class Story(BaseModel):
     # Two paragraphs separated by a blank line.
     story: str = Field(min_length=1)
     keywords: list[str]
+    # The 12 keywords as a page in the story's language shows them, in the same order; empty
+    # means the keywords themselves (English).
+    keywords_display: list[str] = Field(default_factory=list)
 
     @field_validator("story")
     @classmethod
@@ -90,6 +97,25 @@ class Story(BaseModel):
                 f"got {len(cleaned)} valid of {len(value)}"
             )
         return cleaned
+
+    @field_validator("keywords_display")
+    @classmethod
+    def _display_words(cls, value: list[str]) -> list[str]:
+        cleaned = [re.sub(r"\s+", " ", word).strip() for word in value]
+        if value and (len(cleaned) != KEYWORD_COUNT or not all(cleaned)):
+            raise ValueError(
+                f"keywords_display needs exactly {KEYWORD_COUNT} non-empty words, one per "
+                f"keyword, got {len([w for w in cleaned if w])} of {len(value)}"
+            )
+        if any(len(word) > 40 for word in cleaned):
+            raise ValueError("keywords_display words must be at most 40 characters")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _display_defaults_to_keywords(self) -> Story:
+        if not self.keywords_display:
+            self.keywords_display = list(self.keywords)
+        return self
 
 
 @dataclass
@@ -112,9 +138,12 @@ class ImageProvider(Protocol):
 
 
 class StoryProvider(Protocol):
-    """Writes the Story (name, dimensions, material, title, story, 12 keywords) for one design."""
+    """Writes the Story (name, dimensions, material, title, story, 12 keywords) for one design,
+    in `language`; the keywords stay English, `keywords_display` is in the language."""
 
     name: str
     model: str
 
-    async def write_story(self, design: bytes, keyword: str | None) -> StoryResult: ...
+    async def write_story(
+        self, design: bytes, keyword: str | None, language: Language = "en"
+    ) -> StoryResult: ...
