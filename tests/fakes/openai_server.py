@@ -182,6 +182,52 @@ def story_json(keywords: int | list[str] = 12, paragraphs: int = 2, **overrides:
     return json.dumps(payload)
 
 
+KEYWORDS_KO = [
+    "미니멀",
+    "모던",
+    "스칸디나비안",
+    "곡선형",
+    "각진",
+    "레이어드",
+    "오크",
+    "월넛",
+    "스틸",
+    "브러시드",
+    "벨벳",
+    "유기적",
+    "조각적",
+    "리넨",
+]
+
+
+def story_json_ko(keywords: int | list[str] = 12, paragraphs: int = 2, **overrides: Any) -> str:
+    """A Korean story reply, as a model asked for `language: "ko"` sends it."""
+    story = "\n\n".join(
+        f"{index + 1}번째 문단은 이 의자의 영감과 형태, 그리고 오크와 스틸의 쓰임을 이야기한다."
+        for index in range(paragraphs)
+    )
+    payload: dict[str, Any] = {
+        "name": "노르딕 오크 라운지 체어",
+        "dimensions": {"width_cm": 72, "depth_cm": 80, "height_cm": 76},
+        "material": "오크 원목 프레임, 브러시드 스틸 다리",
+        "title": "스칸디나비아의 단순함과 유기적 형태의 만남",
+        "story": story,
+        "keywords": KEYWORDS[:keywords] if isinstance(keywords, int) else keywords,
+        "keywords_display": KEYWORDS_KO[: keywords if isinstance(keywords, int) else 12],
+        "language": "ko",
+    }
+    payload.update(overrides)
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def requested_language(body: dict[str, Any]) -> str | None:
+    """The language a chat request's structured-output schema asks for (its `language` enum)."""
+    response_format = body.get("response_format") or {}
+    schema = (response_format.get("json_schema") or {}).get("schema") or {}
+    enum = (schema.get("properties") or {}).get("language", {}).get("enum") or [None]
+    return enum[0] if isinstance(enum[0], str) else None
+
+
 def chat_reply(content: str) -> Reply:
     return Reply(content=content)
 
@@ -744,7 +790,14 @@ def _build_app(fake: FakeOpenAI) -> Starlette:
         content = (
             None
             if reply.refusal
-            else (reply.content if reply.content is not None else story_json())
+            else (
+                reply.content
+                if reply.content is not None
+                # Like a real model, the default answer is in the language the schema asks for.
+                else story_json_ko()
+                if requested_language(entry.json) == "ko"
+                else story_json()
+            )
         )
         prompt_tokens = 120 + 85 * params["images"] + 40 * (len(entry.json["messages"]) - 2)
         completion_tokens = max(1, len(content or reply.refusal or "") // 4)

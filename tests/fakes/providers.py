@@ -6,7 +6,13 @@ import asyncio
 from collections.abc import Sequence
 
 from layerminder.config import Settings
-from layerminder.providers.base import DesignBatch, InputImage, ProviderError, StoryResult
+from layerminder.providers.base import (
+    DesignBatch,
+    InputImage,
+    Language,
+    ProviderError,
+    StoryResult,
+)
 from layerminder.providers.local import LocalImageProvider
 
 
@@ -30,7 +36,9 @@ class FailingStoryProvider:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    async def write_story(self, design: bytes, keyword: str | None) -> StoryResult:
+    async def write_story(
+        self, design: bytes, keyword: str | None, language: Language = "en"
+    ) -> StoryResult:
         raise ProviderError("the story model is unavailable")
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 
 from layerminder.config import Settings
-from layerminder.providers.base import DesignBatch, InputImage, StoryResult
+from layerminder.providers.base import DesignBatch, InputImage, Language, StoryResult
 from layerminder.providers.local import LocalImageProvider, LocalStoryProvider
 
 PACE_SECONDS = float(os.environ.get("LAYERMINDER_TEST_PACE_SECONDS", "1.0"))
@@ -32,6 +32,8 @@ class PacedStoryProvider(LocalStoryProvider):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
 
-    async def write_story(self, design: bytes, keyword: str | None) -> StoryResult:
+    async def write_story(
+        self, design: bytes, keyword: str | None, language: Language = "en"
+    ) -> StoryResult:
         await asyncio.sleep(PACE_SECONDS)
-        return await super().write_story(design, keyword)
+        return await super().write_story(design, keyword, language)

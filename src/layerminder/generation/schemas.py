@@ -7,6 +7,7 @@ import uuid
 from pydantic import AliasChoices, BaseModel, Field, model_validator
 
 from layerminder.models import StageStatus
+from layerminder.providers.base import Language
 
 
 class GenerateIn(BaseModel):
@@ -19,6 +20,11 @@ class GenerateIn(BaseModel):
         default=None, description="The seed's name for input_image_ids"
     )
     keyword: str | None = Field(default=None, max_length=100)
+    language: Language | None = Field(
+        default=None,
+        description="The story's language (keywords stay English); default: the user's locale, "
+        "else English",
+    )
 
     @model_validator(mode="after")
     def _one_list(self) -> GenerateIn:

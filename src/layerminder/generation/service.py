@@ -16,8 +16,14 @@ from layerminder.generation.tasks import GENERATE_DESIGNS
 from layerminder.images.repository import ImageRepository
 from layerminder.jobs.queue import JobQueue
 from layerminder.models import ImageKind, Record, User
+from layerminder.providers.base import Language
 from layerminder.records.repository import RecordRepository
 from layerminder.rooms import service as rooms
+
+
+def story_language(request: GenerateIn, user: User) -> Language:
+    """The language asked for, else English (until users have a saved locale)."""
+    return request.language or "en"
 
 
 async def start_generation(
@@ -52,6 +58,7 @@ async def start_generation(
         room_id=room.id,
         owner_id=user.id,
         keyword=request.keyword,
+        language=story_language(request, user),
         input_image_ids=[str(i) for i in request.image_ids],
         idempotency_key=idempotency_key,
     )

@@ -30,6 +30,7 @@ from layerminder.providers.base import (
     DESIGN_COUNT,
     ImageProvider,
     InputImage,
+    Language,
     ProviderError,
     StoryProvider,
 )
@@ -255,7 +256,8 @@ async def _designs(runtime: Runtime, record: Record) -> list[bytes]:
 
 async def _stage_story(runtime: Runtime, record: Record) -> None:
     designs = await _designs(runtime, record)
-    result = await story_provider(runtime).write_story(designs[0], record.keyword)
+    language: Language = "ko" if record.language == "ko" else "en"
+    result = await story_provider(runtime).write_story(designs[0], record.keyword, language)
     story = result.story
     async with unit_of_work(runtime.sessionmaker) as session:
         current = await RecordRepository(session).get(record.id)
@@ -278,7 +280,12 @@ async def _stage_story(runtime: Runtime, record: Record) -> None:
         )
     await publish(runtime, record.id, Stage.story)
     await set_stage(
-        runtime, record.id, Stage.keywords, StageStatus.ready, keywords=list(story.keywords)
+        runtime,
+        record.id,
+        Stage.keywords,
+        StageStatus.ready,
+        keywords=list(story.keywords),
+        keywords_display=list(story.keywords_display),
     )
 
 

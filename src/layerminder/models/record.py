@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from layerminder.db.base import Base, Timestamps, UUIDPrimaryKey
@@ -56,6 +56,8 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     keyword: Mapped[str | None] = mapped_column(String(100), default=None)
     input_image_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The story's language (providers.base.Language); keywords stay English whatever it is.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     idempotency_key: Mapped[str | None] = mapped_column(String(200), default=None)
 
     image_status: Mapped[str] = mapped_column(String(16), default=StageStatus.pending)
@@ -77,6 +79,11 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     title: Mapped[str | None] = mapped_column(String(300), default=None)
     story: Mapped[str | None] = mapped_column(Text, default=None)
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The keywords as shown in the story's language, same order; empty for records written
+    # before there was a choice (English: the keywords themselves).
+    keywords_display: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
 
     image_provider: Mapped[str | None] = mapped_column(String(64), default=None)
     image_model: Mapped[str | None] = mapped_column(String(128), default=None)

@@ -181,3 +181,10 @@ def particle(word: str, pair: str) -> str:
 def attach(word: str, pair: str) -> str:
     """`word` and the form of `pair` that agrees with it: ("의자", "을/를") → "의자를"."""
     return word + particle(word, pair)
+
+
+def hangul_share(text: str) -> float:
+    """Hangul syllables as a share of the letters in `text` (Hangul and Latin), 0 when none."""
+    hangul = sum(1 for char in text if _HANGUL_FIRST <= ord(char) <= _HANGUL_LAST)
+    latin = sum(1 for char in text if char.isascii() and char.isalpha())
+    return hangul / (hangul + latin) if hangul + latin else 0.0

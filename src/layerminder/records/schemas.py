@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from layerminder.models import StageStatus
+from layerminder.providers.base import Language
 
 
 class DimensionsOut(BaseModel):
@@ -40,6 +41,7 @@ class RecordOut(BaseModel):
     id: uuid.UUID
     room_id: uuid.UUID
     keyword: str | None
+    language: Language = Field(description="The language of the story fields")
     input_image_ids: list[uuid.UUID]
     # Increases with every change; the SSE event id.
     version: int
@@ -64,6 +66,9 @@ class RecordOut(BaseModel):
     title: str | None
     story: str | None
     keywords: list[str]
+    keywords_display: list[str] = Field(
+        description="The keywords as shown in the story's language, in the same order"
+    )
     recommendations: list[RecommendationOut]
     image_provider: str | None
     image_model: str | None

@@ -58,6 +58,7 @@ async def to_out(session: AsyncSession, records: Sequence[Record], secret: str) 
                 id=record.id,
                 room_id=record.room_id,
                 keyword=record.keyword,
+                language="ko" if record.language == "ko" else "en",
                 input_image_ids=[uuid.UUID(i) for i in record.input_image_ids],
                 version=record.version,
                 image_status=record.image_status,
@@ -78,6 +79,7 @@ async def to_out(session: AsyncSession, records: Sequence[Record], secret: str) 
                 title=record.title,
                 story=record.story,
                 keywords=list(record.keywords or []),
+                keywords_display=list(record.keywords_display or record.keywords or []),
                 recommendations=[
                     RecommendationOut(
                         rank=rec.rank,

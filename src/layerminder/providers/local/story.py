@@ -8,6 +8,7 @@ import colorsys
 from layerminder.providers.base import (
     KEYWORD_COUNT,
     Dimensions,
+    Language,
     Story,
     StoryResult,
     normalise_keywords,
@@ -15,6 +16,7 @@ from layerminder.providers.base import (
 from layerminder.providers.local.forms import SEAT_FORMS
 from layerminder.providers.local.inputs import design_seed
 from layerminder.providers.local.reading import DesignReading, read_design
+from layerminder.providers.local.story_ko import StoryFacts, user_keywords, write_korean
 from layerminder.providers.local.vocabulary import (
     CURVED_INSPIRATION,
     INSPIRATION,
@@ -100,8 +102,10 @@ def _style_words(frame: MaterialWord, soft: MaterialWord, reading: DesignReading
     return words
 
 
-def write_story(design: bytes, keyword: str | None, form_hint: str | None = None) -> Story:
-    """Write the Story for a design from its pixels alone (any JPEG works). Blocking."""
+def read_story_facts(
+    design: bytes, keyword: str | None, form_hint: str | None = None
+) -> StoryFacts:
+    """What a story about this design will say, chosen from its pixels and the brief. Blocking."""
     reading = read_design(design)
     form = form_hint if form_hint in SEAT_FORMS else reading.form
     seed = design_seed([design], keyword)
@@ -116,10 +120,8 @@ def write_story(design: bytes, keyword: str | None, form_hint: str | None = None
     frame = frame_material(frame_rgb, reading.texture)
     soft = soft_material(main_rgb, reading.texture)
     main_colour, frame_colour = colour_name(main_rgb), colour_name(frame_rgb)
-    object_name = OBJECT_NAMES[form]
     dims = _dimensions(reading, form)
-    if form == "stool" and dims.height_cm >= 62:
-        object_name = "Bar Stool"
+    object_key = "bar_stool" if form == "stool" and dims.height_cm >= 62 else form
     form_words = _form_words(reading, form)
     style_words = _style_words(frame, soft, reading)
     material_words = [
@@ -134,9 +136,53 @@ def write_story(design: bytes, keyword: str | None, form_hint: str | None = None
         "fabric",
         "wood",
     ]
-    user_words = normalise_keywords((keyword or "").split())[:2] if keyword else []
+    user_words = user_keywords(keyword)[:2]
     keywords = _twelve_keywords(user_words, style_words, form_words, material_words)
+    return StoryFacts(
+        form=form,
+        object_key=object_key,
+        seed=seed,
+        dimensions=dims,
+        frame_phrase=frame.phrase,
+        frame_word=frame.word,
+        frame_family=frame.family,
+        soft_phrase=soft.phrase,
+        soft_word=soft.word,
+        main_colour=main_colour,
+        frame_colour=frame_colour,
+        form_words=tuple(form_words),
+        keywords=tuple(keywords),
+        user_words=tuple(user_words),
+        keyword=keyword,
+        curved_inspiration=(
+            reading.angularity <= 0.45 and seeded_choice(("a", "b"), seed, 2) == "a"
+        ),
+        inspiration=(seed >> 15) % len(INSPIRATION[frame.family]),
+        grounded=reading.base_fill > 0.4,
+    )
 
+
+def write_story(
+    design: bytes,
+    keyword: str | None,
+    form_hint: str | None = None,
+    language: Language = "en",
+) -> Story:
+    """Write the Story for a design from its pixels alone (any JPEG works), in `language`.
+
+    Blocking. Both languages say the same things about the same design: the reading is shared,
+    and each language has its own templates and vocabulary.
+    """
+    facts = read_story_facts(design, keyword, form_hint)
+    return write_korean(facts) if language == "ko" else _write_english(facts)
+
+
+def _write_english(facts: StoryFacts) -> Story:
+    seed, form, dims, keyword = facts.seed, facts.form, facts.dimensions, facts.keyword
+    object_name = "Bar Stool" if facts.object_key == "bar_stool" else OBJECT_NAMES[form]
+    frame = MaterialWord(facts.frame_phrase, facts.frame_word, facts.frame_family)
+    soft = MaterialWord(facts.soft_phrase, facts.soft_word, "soft")
+    main_colour, frame_colour, form_words = facts.main_colour, facts.frame_colour, facts.form_words
     name = f"{seeded_choice(NAME_WORDS, seed, 0)} {object_name}"
     lead_form = form_words[0]
     title = seeded_choice(
@@ -158,8 +204,8 @@ def write_story(design: bytes, keyword: str | None, form_hint: str | None = None
     )
     inspiration = (
         CURVED_INSPIRATION
-        if reading.angularity <= 0.45 and seeded_choice(("a", "b"), seed, 2) == "a"
-        else seeded_choice(INSPIRATION[frame.family], seed, 3)
+        if facts.curved_inspiration
+        else INSPIRATION[frame.family][facts.inspiration]
     )
     # Timber is named by its species; other frames by their colour too.
     frame_desc = frame.phrase if frame.family == "wood" else f"{frame_colour} {frame.phrase}"
@@ -176,7 +222,7 @@ def write_story(design: bytes, keyword: str | None, form_hint: str | None = None
     }[form]
     grounded = (
         "Its weight sits close to the ground, so it reads as permanent, like a threshold stone."
-        if reading.base_fill > 0.4
+        if facts.grounded
         else "Lifted on legs, it lets light and floor run underneath, so the room stays open."
     )
     second = (
@@ -192,7 +238,7 @@ def write_story(design: bytes, keyword: str | None, form_hint: str | None = None
         material=material,
         title=title,
         story=f"{first}\n\n{second}",
-        keywords=keywords,
+        keywords=list(facts.keywords),
     )
 
 
@@ -223,6 +269,8 @@ class LocalStoryProvider:
     name = "local"
     model = "descriptor-v1"
 
-    async def write_story(self, design: bytes, keyword: str | None) -> StoryResult:
-        story = await asyncio.to_thread(write_story, design, keyword)
+    async def write_story(
+        self, design: bytes, keyword: str | None, language: Language = "en"
+    ) -> StoryResult:
+        story = await asyncio.to_thread(write_story, design, keyword, None, language)
         return StoryResult(story=story, provider=self.name, model=self.model)

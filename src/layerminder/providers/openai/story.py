@@ -16,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from layerminder.config import Settings
 from layerminder.providers.base import (
     KEYWORD_COUNT,
+    Language,
     ProviderError,
     Story,
     StoryResult,
     normalise_keywords,
 )
+from layerminder.providers.korean import hangul_share
 from layerminder.providers.openai.client import OpenAIProvider, add_usage, call_with_retries
 
 log = logging.getLogger(__name__)
@@ -33,11 +35,28 @@ STORY_SYSTEM_PROMPT = (
 )
 
 
-def build_story_prompt(keyword: str | None) -> str:
+# How each language is asked for: its name for the model, and what to write in it.
+LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "ko": "Korean (한국어)"}
+# A Korean story is Korean prose; product and material names in Latin letters are allowed.
+MIN_HANGUL_SHARE = 0.6
+
+
+def build_story_prompt(keyword: str | None, language: Language = "en") -> str:
     style = re.sub(r"\s+", " ", keyword or "").strip()[:100]
     hint = f'The designer described the intended style as "{style}".\n\n' if style else ""
+    if language == "ko":
+        instruction = (
+            "Language: write name, material, title and story in natural, polished Korean "
+            "(한국어) for Korean designers and their clients, in the written style of a design "
+            "gallery (e.g. '~이다', '~한다'), with Korean particles that agree with each noun; "
+            'set language to "ko". The keywords stay English as described below, and '
+            "keywords_display gives the same 12 keywords in Korean, in the same order "
+            "(e.g. minimal → 미니멀, walnut → 월넛, curved → 곡선형).\n\n"
+        )
+    else:
+        instruction = 'Language: write every field in English; set language to "en".\n\n'
     return (
-        f"{hint}Analyse the furniture shown in the image and write:\n"
+        f"{hint}{instruction}Analyse the furniture shown in the image and write:\n"
         "- name: a concise name that includes the object type (e.g. 'Nordic Oak Lounge Chair').\n"
         "- dimensions: realistic width, depth and height in whole centimetres.\n"
         "- material: realistic materials, e.g. 'Solid oak frame, brushed steel legs'.\n"
@@ -93,20 +112,96 @@ def _strict_schema(node: Any) -> Any:
     return node
 
 
-def story_response_format() -> dict[str, Any]:
+_WRITTEN_FIELDS = ("name", "material", "title", "story")
+
+
+def story_schema(language: Language = "en") -> dict[str, Any]:
+    """StoryOutput's JSON schema, asking for `language`: the written fields say which language
+    they are in, `language` must be echoed, and a story not in English adds `keywords_display`."""
+    schema: dict[str, Any] = StoryOutput.model_json_schema()
+    properties = schema["properties"]
+    name = LANGUAGE_NAMES[language]
+    for field in _WRITTEN_FIELDS:
+        properties[field]["description"] += f", written in {name}"
+    properties["language"] = {
+        "type": "string",
+        "enum": [language],
+        "description": f"The language name, material, title and story are written in: {name}",
+    }
+    if language != "en":
+        properties["keywords_display"] = {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": KEYWORD_COUNT,
+            "maxItems": KEYWORD_COUNT,
+            "description": f"The {KEYWORD_COUNT} keywords in {name}, one for each English "
+            "keyword and in the same order, as a page in that language shows them",
+        }
+    return _strict_schema(schema)
+
+
+def story_response_format(language: Language = "en") -> dict[str, Any]:
     return {
         "type": "json_schema",
         "json_schema": {
             "name": "furniture_story",
             "description": "Name, dimensions, material, title, story and keywords of one design",
-            "schema": _strict_schema(StoryOutput.model_json_schema()),
+            "schema": story_schema(language),
             "strict": True,
         },
     }
 
 
-def parse_story(content: str) -> Story:
-    """Validate the model's JSON into a Story; keywords are normalised before counting."""
+def _check_language(payload: dict[str, Any], language: Language) -> None:
+    echoed = payload.pop("language", language)
+    if echoed != language:
+        raise ValueError(f"language: asked for {language!r}, the reply says {echoed!r}")
+    if language != "ko":
+        return
+    for field in _WRITTEN_FIELDS:
+        value = payload.get(field)
+        if isinstance(value, str) and hangul_share(value) < (
+            MIN_HANGUL_SHARE if field == "story" else 0.01
+        ):
+            raise ValueError(f"{field}: must be written in Korean (한국어)")
+
+
+def _keyword_pairs(payload: dict[str, Any], language: Language) -> None:
+    """Normalise the keywords and keep keywords_display aligned with the ones kept."""
+    raw_keywords = payload.get("keywords")
+    if not isinstance(raw_keywords, list):
+        return
+    raw_display = payload.get("keywords_display") if language != "en" else None
+    if language != "en":
+        if not isinstance(raw_display, list) or len(raw_display) != len(raw_keywords):
+            raise ValueError(
+                f"keywords_display: need one {LANGUAGE_NAMES[language]} word for each of the "
+                f"{len(raw_keywords)} keywords, in the same order"
+            )
+    else:
+        payload.pop("keywords_display", None)
+    keywords: list[str] = []
+    display: list[str] = []
+    for index, word in enumerate(raw_keywords):
+        cleaned = normalise_keywords([str(word)])
+        if cleaned and cleaned[0] not in keywords:
+            keywords.append(cleaned[0])
+            if raw_display is not None:
+                display.append(str(raw_display[index]))
+    if len(keywords) < KEYWORD_COUNT:
+        raise ValueError(
+            f"need exactly {KEYWORD_COUNT} distinct lowercase single-word keywords, got "
+            f"{len(keywords)} valid of {len(raw_keywords)}: {', '.join(keywords)}"
+        )
+    # More than enough valid words is fine: keep the first twelve (and their display words).
+    payload["keywords"] = keywords[:KEYWORD_COUNT]
+    if raw_display is not None:
+        payload["keywords_display"] = display[:KEYWORD_COUNT]
+
+
+def parse_story(content: str, language: Language = "en") -> Story:
+    """Validate the model's JSON into a Story in `language`; keywords are normalised before
+    counting, and a Korean story must be written in Korean with 12 display keywords."""
     try:
         payload = json.loads(content)
     except json.JSONDecodeError as error:
@@ -115,16 +210,8 @@ def parse_story(content: str) -> Story:
         ) from error
     if not isinstance(payload, dict):
         raise ValueError("the reply must be a JSON object")
-    raw_keywords = payload.get("keywords")
-    if isinstance(raw_keywords, list):
-        keywords = normalise_keywords([str(word) for word in raw_keywords])
-        if len(keywords) < KEYWORD_COUNT:
-            raise ValueError(
-                f"need exactly {KEYWORD_COUNT} distinct lowercase single-word keywords, got "
-                f"{len(keywords)} valid of {len(raw_keywords)}: {', '.join(keywords)}"
-            )
-        # More than enough valid words is fine: keep the first twelve.
-        payload["keywords"] = keywords[:KEYWORD_COUNT]
+    _check_language(payload, language)
+    _keyword_pairs(payload, language)
     try:
         return Story.model_validate(payload)
     except ValidationError as error:
@@ -161,13 +248,15 @@ class OpenAIStoryProvider(OpenAIProvider):
     def __init__(self, settings: Settings, client: AsyncOpenAI | None = None) -> None:
         super().__init__(settings, settings.story_model, client)
 
-    async def write_story(self, design: bytes, keyword: str | None) -> StoryResult:
+    async def write_story(
+        self, design: bytes, keyword: str | None, language: Language = "en"
+    ) -> StoryResult:
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": STORY_SYSTEM_PROMPT},
             {
                 "role": "user",
                 "content": [
-                    {"type": "text", "text": build_story_prompt(keyword)},
+                    {"type": "text", "text": build_story_prompt(keyword, language)},
                     {"type": "image_url", "image_url": {"url": _image_data_url(design)}},
                 ],
             },
@@ -176,9 +265,9 @@ class OpenAIStoryProvider(OpenAIProvider):
         problem = ""
         # The first answer, then once more with the validation error in the conversation.
         for attempt in range(2):
-            content = await self._complete(messages, usage)
+            content = await self._complete(messages, usage, language)
             try:
-                story = parse_story(content)
+                story = parse_story(content, language)
             except ValueError as error:
                 problem = str(error)
                 log.warning("story model reply rejected (attempt %d): %s", attempt + 1, problem)
@@ -189,7 +278,13 @@ class OpenAIStoryProvider(OpenAIProvider):
                         "content": f"That reply was not valid: {problem}. Reply again with the "
                         "complete JSON object for the same furniture, following every rule: "
                         f"exactly {KEYWORD_COUNT} distinct lowercase single-word keywords and a "
-                        "story of exactly two paragraphs separated by a blank line.",
+                        "story of exactly two paragraphs separated by a blank line"
+                        + (
+                            f", written in {LANGUAGE_NAMES[language]}, with "
+                            f"{KEYWORD_COUNT} keywords_display words."
+                            if language != "en"
+                            else "."
+                        ),
                     }
                 )
                 continue
@@ -198,12 +293,14 @@ class OpenAIStoryProvider(OpenAIProvider):
             f"the story model returned an invalid story twice: {problem}", retryable=False
         )
 
-    async def _complete(self, messages: list[dict[str, Any]], usage: dict[str, int]) -> str:
+    async def _complete(
+        self, messages: list[dict[str, Any]], usage: dict[str, int], language: Language
+    ) -> str:
         params: dict[str, Any] = {
             "model": self.model,
             # A copy: the conversation grows after this call and the SDK must not see that.
             "messages": list(messages),
-            "response_format": story_response_format(),
+            "response_format": story_response_format(language),
         }
         if _accepts_reasoning_effort(self.model):
             params["reasoning_effort"] = "low"

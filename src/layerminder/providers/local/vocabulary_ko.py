@@ -108,6 +108,9 @@ MATERIAL_PHRASES_KO = {
     "felted wool": "펠트 울",
 }
 
+# Phrases that already say their colour, so the measured colour is not put in front again.
+COLOURED_PHRASES = frozenset({"black leather"})
+
 
 @dataclass(frozen=True)
 class FormWord:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from layerminder.providers.base import Dimensions, Story
+from layerminder.providers.base import Dimensions, Story, normalise_keywords
 from layerminder.providers.korean import attach
-from layerminder.providers.vocabulary_ko import (
+from layerminder.providers.local.vocabulary_ko import (
+    COLOURED_PHRASES,
     COLOURS_KO,
     CURVED_INSPIRATION_KO,
     FORM_WORDS_KO,
@@ -53,12 +55,11 @@ class StoryFacts:
 
 def user_keywords(keyword: str | None) -> list[str]:
     """The brief's keyword as English keywords; a known Korean word maps back (미니멀 → minimal)."""
-    words: list[str] = []
+    words = []
     for token in (keyword or "").split():
-        english = KEYWORDS_FROM_KO.get(token) or token.lower()
-        if english.isascii() and english.isalpha() and english not in words:
-            words.append(english)
-    return words
+        bare = token.strip(string.punctuation + "‘’“”·…")
+        words.append(KEYWORDS_FROM_KO.get(bare, token))
+    return normalise_keywords(words)
 
 
 def _choice(options: Sequence[str], seed: int, salt: int) -> str:
@@ -96,7 +97,7 @@ def write_korean(facts: StoryFacts) -> Story:
     title = _choice(
         (
             f"{attach(main.name, '과/와')} {frame_word}, {lead.attributive} {object_name}",
-            f"{attach(frame_phrase, '과/와')} {attach(soft_word, '으로/로')} 지은 "
+            f"{attach(frame_phrase, '과/와')} {attach(soft_word, '으로/로')} 지은, "
             f"{lead.attributive} {object_name}",
             f"{main.name} {object_name}: {attach(frame_word, '으로/로')} 쓴 "
             f"{lead.attributive} 습작",
@@ -139,7 +140,9 @@ def write_korean(facts: StoryFacts) -> Story:
         f"{main.name} {attach(soft_word, '은/는')} {attach(main.mood, '을/를')} 전하고, "
         f"{frame_desc} 프레임은 그 곁을 지키는 조용한 규율이다."
     )
-    material = f"{frame_phrase} 프레임, {main.name} {soft_phrase} 좌면"
+    # "검은 가죽" already names its colour; any other cover is named with the one measured.
+    cover = soft_phrase if facts.soft_phrase in COLOURED_PHRASES else f"{main.name} {soft_phrase}"
+    material = f"{frame_phrase} 프레임, {cover} 좌면"
     return Story(
         name=name,
         dimensions=dims,
