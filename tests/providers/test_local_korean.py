@@ -42,6 +42,14 @@ def hangul_share(text: str) -> float:
     return hangul / max(hangul + latin, 1)
 
 
+# Each particle form → (the form after a final consonant, the form after a vowel).
+PAIRS = {
+    form: pair
+    for pair in [("을", "를"), ("이", "가"), ("은", "는"), ("과", "와"), ("으로", "로")]
+    for form in pair
+}
+
+
 def has_final_consonant(syllable: str) -> bool:
     return (ord(syllable) - 0xAC00) % 28 != 0
 
@@ -112,17 +120,11 @@ def test_particles_after_inserted_nouns_agree(designs: list[bytes]) -> None:
         story = write_story(design, keyword, language="ko")
         for text in (story.story, story.title):
             for noun, particle in pattern.findall(text):
-                last = noun[-1]
-                if particle in {"으로", "로"}:
-                    expected = (
-                        "로" if not has_final_consonant(last) or ends_in_rieul(last) else "으로"
-                    )
-                else:
-                    pairs = {"을": "를", "를": "를", "이": "가", "가": "가", "은": "는", "는": "는",
-                             "과": "와", "와": "와"}  # fmt: skip
-                    vowel_form = pairs[particle]
-                    consonant_form = {"를": "을", "가": "이", "는": "은", "와": "과"}[vowel_form]
-                    expected = consonant_form if has_final_consonant(last) else vowel_form
+                after_consonant, after_vowel = PAIRS[particle]
+                closed = has_final_consonant(noun[-1])
+                if particle in {"으로", "로"} and ends_in_rieul(noun[-1]):
+                    closed = False  # ㄹ takes 로
+                expected = after_consonant if closed else after_vowel
                 assert particle == expected, f"{noun}{particle} in {text!r}"
                 seen.add((noun, particle))
     # The check saw both kinds of noun: with and without a final consonant.

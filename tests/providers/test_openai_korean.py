@@ -89,7 +89,7 @@ async def test_an_english_answer_to_a_korean_request_is_sent_back(fake: FakeOpen
 
     result = await provider.write_story(design_jpeg(), None, "ko")
 
-    first, second = fake.requests_to("/v1/chat/completions")
+    _, second = fake.requests_to("/v1/chat/completions")
     follow_up = second.json["messages"][3]["content"]
     assert "must be written in Korean" in follow_up
     assert "Korean (한국어)" in follow_up
