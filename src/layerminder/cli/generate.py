@@ -15,6 +15,7 @@ from rich.table import Table
 from layerminder.cli.main import console, fail, migrate_database, run
 from layerminder.config import Settings
 from layerminder.jobs.queue import DirectQueue
+from layerminder.providers.base import Language
 
 CLI_EMAIL = "cli@layerminder.local"
 STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
@@ -36,28 +37,68 @@ def _stage_table(state: dict[str, Any]) -> Table:
     return table
 
 
+# story.md's own words, in the story's language.
+MARKDOWN_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "untitled": "Untitled",
+        "name": "Name",
+        "dimensions": "Dimensions",
+        "size": "W {w} cm × D {d} cm × H {h} cm",
+        "material": "Material",
+        "keywords": "Keywords",
+        "made_by": "Made by {images} (images), {story} (story), {embedder} (recommendations).",
+        "references": "Recommended references",
+        "similarity": "similarity",
+    },
+    "ko": {
+        "untitled": "제목 없음",
+        "name": "이름",
+        "dimensions": "치수",
+        "size": "폭 {w}cm × 깊이 {d}cm × 높이 {h}cm",
+        "material": "소재",
+        "keywords": "키워드",
+        "made_by": "이미지 {images}, 스토리 {story}, 추천 {embedder}로 만들었습니다.",
+        "references": "추천 레퍼런스",
+        "similarity": "유사도",
+    },
+}
+
+
 def _markdown(state: dict[str, Any]) -> str:
+    labels = MARKDOWN_LABELS.get(state.get("language") or "en", MARKDOWN_LABELS["en"])
     dims = state.get("dimensions") or {}
+    keywords = state.get("keywords") or []
+    shown = state.get("keywords_display") or keywords
+    size = labels["size"].format(
+        w=dims.get("width_cm"), d=dims.get("depth_cm"), h=dims.get("height_cm")
+    )
     lines = [
-        f"# {state.get('title') or 'Untitled'}",
+        f"# {state.get('title') or labels['untitled']}",
         "",
-        f"**Name:** {state.get('name')}  ",
-        f"**Dimensions:** W {dims.get('width_cm')} cm × D {dims.get('depth_cm')} cm × "
-        f"H {dims.get('height_cm')} cm  ",
-        f"**Material:** {state.get('material')}",
+        f"**{labels['name']}:** {state.get('name')}  ",
+        f"**{labels['dimensions']}:** {size}  ",
+        f"**{labels['material']}:** {state.get('material')}",
         "",
         state.get("story") or "",
         "",
-        "**Keywords:** " + ", ".join(state.get("keywords") or []),
+        f"**{labels['keywords']}:** " + ", ".join(shown),
+    ]
+    if shown != keywords:
+        # The English keywords are what search and the seed's contract use: keep them at hand.
+        lines[-1] += "  "
+        lines.append("`" + ", ".join(keywords) + "`")
+    lines += [
         "",
-        f"Made by {state.get('image_provider')}/{state.get('image_model')} (images), "
-        f"{state.get('story_provider')}/{state.get('story_model')} (story), "
-        f"{state.get('embedder_model')} (recommendations).",
+        labels["made_by"].format(
+            images=f"{state.get('image_provider')}/{state.get('image_model')}",
+            story=f"{state.get('story_provider')}/{state.get('story_model')}",
+            embedder=state.get("embedder_model"),
+        ),
     ]
     if state.get("recommendations"):
-        lines += ["", "## Recommended references", ""]
+        lines += ["", f"## {labels['references']}", ""]
         lines += [
-            f"{r['rank']}. {r['title']} (similarity {r['score']:.3f})"
+            f"{r['rank']}. {r['title']} ({labels['similarity']} {r['score']:.3f})"
             for r in state["recommendations"]
         ]
     return "\n".join(lines) + "\n"
@@ -66,6 +107,10 @@ def _markdown(state: dict[str, Any]) -> str:
 def generate(
     images: Annotated[list[Path], typer.Argument(help="1 to 4 reference images")],
     keyword: Annotated[str | None, typer.Option(help="Style keyword, e.g. minimal")] = None,
+    language: Annotated[
+        Language,
+        typer.Option(help="The story's language: ko (Korean) or en (English)"),
+    ] = "en",
     out: Annotated[Path, typer.Option(help="Folder for the designs and the story")] = Path(
         "./generated"
     ),
@@ -81,21 +126,25 @@ def generate(
     settings = Settings()
     migrate_database(settings)
     try:
-        state, designs = run(_generate(settings, [p.read_bytes() for p in images], keyword))
+        state, designs = run(
+            _generate(settings, [p.read_bytes() for p in images], keyword, language)
+        )
     except LayerminderError as exc:
         raise fail(exc.message) from None
     out.mkdir(parents=True, exist_ok=True)
     for position, data in enumerate(designs, start=1):
         (out / f"design-{position}.jpg").write_bytes(data)
-    (out / "story.json").write_text(json.dumps(state, indent=2, ensure_ascii=False))
-    (out / "story.md").write_text(_markdown(state))
+    (out / "story.json").write_text(
+        json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    (out / "story.md").write_text(_markdown(state), encoding="utf-8")
     console.print(f"wrote {len(designs)} designs, story.md and story.json to [bold]{out}[/]")
     if state["image_status"] != "ready":
         raise typer.Exit(1)
 
 
 async def _generate(
-    settings: Settings, inputs: list[bytes], keyword: str | None
+    settings: Settings, inputs: list[bytes], keyword: str | None, language: Language = "en"
 ) -> tuple[dict[str, Any], list[bytes]]:
     from layerminder.auth import service as auth
     from layerminder.auth.repository import UserRepository
@@ -147,6 +196,7 @@ async def _generate(
                     session_id=room.id,
                     input_image_ids=[i.id for i in uploaded],
                     keyword=keyword,
+                    language=language,
                 ),
                 cost=settings.generation_cost,
             )

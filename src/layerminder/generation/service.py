@@ -22,8 +22,10 @@ from layerminder.rooms import service as rooms
 
 
 def story_language(request: GenerateIn, user: User) -> Language:
-    """The language asked for, else English (until users have a saved locale)."""
-    return request.language or "en"
+    """The language asked for, else the user's saved studio language, else English."""
+    if request.language is not None:
+        return request.language
+    return "ko" if user.locale == "ko" else "en"
 
 
 async def start_generation(

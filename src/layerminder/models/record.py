@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from layerminder.db.base import Base, Timestamps, UUIDPrimaryKey
@@ -79,11 +79,9 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     title: Mapped[str | None] = mapped_column(String(300), default=None)
     story: Mapped[str | None] = mapped_column(Text, default=None)
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # The keywords as shown in the story's language, same order; empty for records written
-    # before there was a choice (English: the keywords themselves).
-    keywords_display: Mapped[list[str]] = mapped_column(
-        JSON, default=list, server_default=text("'[]'")
-    )
+    # The keywords as shown in the story's language, same order; null until the story is
+    # written, and for records from before there was a choice (English: the keywords themselves).
+    keywords_display: Mapped[list[str] | None] = mapped_column(JSON, default=None)
 
     image_provider: Mapped[str | None] = mapped_column(String(64), default=None)
     image_model: Mapped[str | None] = mapped_column(String(128), default=None)

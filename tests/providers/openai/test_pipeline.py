@@ -26,6 +26,7 @@ from tests.fakes.openai_server import (
     running_fake_openai,
     server_error,
     story_json,
+    story_json_ko,
 )
 from tests.helpers import Account, create_room, make_image, signup, upload_image
 from tests.live import LiveServer, events_until_end, server_env, start_server
@@ -84,7 +85,11 @@ def clean_fake(fake: FakeOpenAI) -> Iterator[FakeOpenAI]:
 
 
 async def _generate_and_follow(
-    client: httpx.AsyncClient, account: Account, inputs: int, keyword: str | None = "walnut"
+    client: httpx.AsyncClient,
+    account: Account,
+    inputs: int,
+    keyword: str | None = "walnut",
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Upload `inputs` references, generate, follow the SSE stream to `end`; the final record."""
     room_id = await create_room(client, account)
@@ -96,6 +101,8 @@ async def _generate_and_follow(
     body: dict[str, Any] = {"session_id": room_id, "input_image_ids": image_ids}
     if keyword is not None:
         body["keyword"] = keyword
+    if language is not None:
+        body["language"] = language
     response = await client.post("/api/v1/generate", json=body, headers=account.headers)
     assert response.status_code == 202, response.text
     record_id = response.json()["record_id"]
@@ -314,3 +321,23 @@ async def test_two_bad_stories_fail_the_story_stage_and_keep_the_credit(
         assert record["refunded"] is False
         assert await _balance(client, account) == (49, ["generation", "signup"])
     assert _statuses(fake.requests_to(CHAT)) == [200, 200]
+
+
+async def test_a_korean_story_is_asked_for_and_kept_with_its_display_keywords(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=1, language="ko")
+        _assert_ready(record, server)
+
+    reply = json.loads(story_json_ko())
+    assert record["language"] == "ko"
+    assert record["name"] == reply["name"] and record["story"] == reply["story"]
+    assert record["keywords"] == reply["keywords"]
+    assert record["keywords_display"] == reply["keywords_display"]
+    (chat,) = fake.requests_to(CHAT)
+    assert "Korean (한국어)" in chat.json["messages"][1]["content"][0]["text"]
+    schema = chat.json["response_format"]["json_schema"]["schema"]
+    assert schema["properties"]["language"]["enum"] == ["ko"]
+    assert "keywords_display" in schema["required"]

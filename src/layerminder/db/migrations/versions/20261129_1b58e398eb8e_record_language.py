@@ -17,15 +17,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Plain ADD COLUMNs with server defaults: existing records were written in English and show
-    # their keywords as they are (an empty keywords_display means the keywords themselves).
+    # Plain ADD COLUMNs: existing records were written in English, and show their keywords as
+    # they are (a null keywords_display means the keywords themselves).
     op.add_column(
         "records",
         sa.Column("language", sa.String(length=8), server_default="en", nullable=False),
     )
     op.add_column(
         "records",
-        sa.Column("keywords_display", sa.JSON(), server_default=sa.text("'[]'"), nullable=False),
+        sa.Column("keywords_display", sa.JSON(), nullable=True),
     )
 
 
