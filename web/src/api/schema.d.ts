@@ -627,6 +627,11 @@ export interface components {
             input_image_keys?: string[] | null;
             /** Keyword */
             keyword?: string | null;
+            /**
+             * Language
+             * @description The story's language (keywords stay English); default: the user's locale, else English
+             */
+            language?: ("ko" | "en") | null;
         };
         /** GenerateOut */
         GenerateOut: {
@@ -926,6 +931,12 @@ export interface components {
             room_id: string;
             /** Keyword */
             keyword: string | null;
+            /**
+             * Language
+             * @description The language of the story fields
+             * @enum {string}
+             */
+            language: "ko" | "en";
             /** Input Image Ids */
             input_image_ids: string[];
             /** Version */
@@ -961,6 +972,11 @@ export interface components {
             story: string | null;
             /** Keywords */
             keywords: string[];
+            /**
+             * Keywords Display
+             * @description The keywords as shown in the story's language, in the same order
+             */
+            keywords_display: string[];
             /** Recommendations */
             recommendations: components["schemas"]["RecommendationOut"][];
             /** Image Provider */

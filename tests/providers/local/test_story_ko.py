@@ -21,7 +21,7 @@ from layerminder.providers.local.vocabulary_ko import (
     KEYWORDS_KO,
     MATERIAL_PHRASES_KO,
 )
-from tests.providers.test_local import BLUE, RED, _photo
+from tests.providers.local.photos import BLUE, RED, photo
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -63,7 +63,7 @@ def designs() -> list[bytes]:
     return [
         design
         for index, palette in enumerate(PALETTES)
-        for design in render_designs([_photo(palette, seed=index)], None, size=384)
+        for design in render_designs([photo(palette, seed=index)], None, size=384)
     ]
 
 

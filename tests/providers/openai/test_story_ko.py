@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,19 +14,16 @@ from tests.fakes.openai_server import (
     KEYWORDS_KO,
     FakeOpenAI,
     chat_reply,
-    running_fake_openai,
     story_json,
     story_json_ko,
 )
-from tests.providers.test_openai import design_jpeg, make_settings
+from tests.providers.openai.support import encoded, make_settings
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with running_fake_openai() as server:
-        yield server
+def design_jpeg() -> bytes:
+    return encoded("JPEG", (150, 110, 80), (1024, 1024))
 
 
 def schema_of(body: dict[str, object]) -> dict[str, object]:
