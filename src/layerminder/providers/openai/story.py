@@ -137,7 +137,8 @@ def story_schema(language: Language = "en") -> dict[str, Any]:
             "description": f"The {KEYWORD_COUNT} keywords in {name}, one for each English "
             "keyword and in the same order, as a page in that language shows them",
         }
-    return _strict_schema(schema)
+    strict: dict[str, Any] = _strict_schema(schema)
+    return strict
 
 
 def story_response_format(language: Language = "en") -> dict[str, Any]:
