@@ -1,7 +1,7 @@
 """records.language and records.keywords_display: the story's language and its shown keywords
 
 Revision ID: 1b58e398eb8e
-Revises: 5b1e0c7a9d42
+Revises: 3c7d1e2f4a10
 Create Date: 2026-11-29 23:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "1b58e398eb8e"
-down_revision: str | None = "5b1e0c7a9d42"
+down_revision: str | None = "3c7d1e2f4a10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
