@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.live import LiveServer
+from tests.live import CLI, LiveServer
+from tests.web.conftest import launch_studio
 from tests.web.test_e2e import PASSWORD, TIMEOUT_MS, image_bytes, shot, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -70,8 +73,12 @@ async () => {
     heading: style(document.querySelector("h1")).fontFamily,
     body: style(document.body).fontFamily,
     wordBreak: style(document.body).wordBreak,
-    loaded: [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family.replaceAll('"', "")),
-    fontFiles: performance.getEntriesByType("resource").map((r) => r.name).filter((u) => /\\.woff2?($|\\?)/.test(u)),
+    loaded: [...document.fonts]
+      .filter((f) => f.status === "loaded")
+      .map((f) => f.family.replaceAll('"', "")),
+    fontFiles: performance.getEntriesByType("resource")
+      .map((r) => r.name)
+      .filter((u) => /\\.woff2?($|\\?)/.test(u)),
   };
 }
 """
@@ -293,3 +300,56 @@ def test_switcher_changes_at_once_and_is_saved_on_the_account(
     expect(page.get_by_role("heading", name=message(en, "rooms.emptyTitle"))).to_be_visible()
     second.close()
     first.close()
+
+
+@pytest.fixture(scope="module")
+def invite_studio(
+    web_build: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The studio where sign-up needs an invite code."""
+    server = launch_studio(
+        tmp_path_factory.mktemp("invite-studio"), web_build, signup_mode="invite"
+    )
+    yield server
+    server.stop()
+
+
+def test_invite_only_sign_up_in_korean(invite_studio: LiveServer, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    ko = catalogue("ko")
+    base = invite_studio.base_url
+    made = subprocess.run(
+        [CLI, "invites", "create"],
+        env=invite_studio.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    code = re.search(r"invite code: (\S+)", made.stdout)
+    assert code, made.stdout
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+
+    # Without the code: the field is there, and a wrong code is answered in Korean.
+    page.goto(f"{base}/signup/")
+    invite = page.get_by_label(message(ko, "auth.inviteCode"))
+    expect(invite).to_be_visible()
+    invite.fill("not-a-code")
+    page.get_by_label(message(ko, "auth.email")).fill(f"invited-{uuid.uuid4().hex[:8]}@example.com")
+    page.get_by_label(message(ko, "auth.password")).fill(PASSWORD)
+    page.get_by_role("button", name=message(ko, "auth.createAccount"), exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text(message(ko, "errors.InviteRequired"))
+    assert_speaks(page, "ko", [])
+
+    # An invite link fills the code in.
+    page.goto(f"{base}/signup/?invite={code.group(1)}")
+    expect(page.get_by_label(message(ko, "auth.inviteCode"))).to_have_value(code.group(1))
+    page.get_by_label(message(ko, "auth.email")).fill(f"invited-{uuid.uuid4().hex[:8]}@example.com")
+    page.get_by_label(message(ko, "auth.password")).fill(PASSWORD)
+    page.get_by_role("button", name=message(ko, "auth.createAccount"), exact=True).click()
+    page.wait_for_url(f"{base}/")
+    expect(page.get_by_role("heading", name=message(ko, "rooms.emptyTitle"))).to_be_visible()
+    context.close()

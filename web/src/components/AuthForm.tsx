@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { Suspense, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Layers } from "lucide-react";
 import { useTranslations } from "use-intl";
@@ -56,8 +56,16 @@ function AuthForm({ mode }: { mode: Mode }) {
   const [remember, setRemember] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // An invite link carries its code (?invite=…); the field shows only where sign-up needs one.
+  const [invite, setInvite] = useState(params.get("invite") ?? "");
+  const [signupMode, setSignupMode] = useState<"open" | "invite" | "closed" | null>(null);
   const next = safeNext(params.get("next"));
   const isSignup = mode === "signup";
+
+  useEffect(() => {
+    if (!isSignup) return;
+    void api.GET("/api/v1/auth/config").then(({ data }) => setSignupMode(data?.signup_mode ?? "open"));
+  }, [isSignup]);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -65,7 +73,9 @@ function AuthForm({ mode }: { mode: Mode }) {
     setError(null);
     const body = { email: email.trim(), password };
     const { data, error: err } = isSignup
-      ? await api.POST("/api/v1/auth/signup", { body })
+      ? await api.POST("/api/v1/auth/signup", {
+          body: { ...body, invite_code: signupMode === "invite" ? invite.trim() || null : null },
+        })
       : await api.POST("/api/v1/auth/login", { body });
     setBusy(false);
     if (!data) {
@@ -86,7 +96,32 @@ function AuthForm({ mode }: { mode: Mode }) {
       </Link>
       <h1 className="font-serif text-3xl">{isSignup ? t("auth.signupTitle") : t("auth.loginTitle")}</h1>
       <p className="mt-2 text-sm text-muted">{isSignup ? t("auth.signupLead") : t("auth.loginLead")}</p>
-      <div className="mt-8 space-y-4">
+      {isSignup && signupMode === "closed" && (
+        <div className="mt-6" data-testid="signup-closed">
+          <Alert tone="info">{t("auth.signupClosed")}</Alert>
+        </div>
+      )}
+      <fieldset className="mt-8 space-y-4" disabled={isSignup && signupMode === "closed"}>
+        {isSignup && signupMode === "invite" && (
+          <div>
+            <label htmlFor="invite" className="label">
+              {t("auth.inviteCode")}
+            </label>
+            <input
+              id="invite"
+              required
+              autoComplete="off"
+              className="field font-mono"
+              maxLength={100}
+              value={invite}
+              onChange={(e) => setInvite(e.target.value)}
+              aria-describedby="invite-hint"
+            />
+            <p id="invite-hint" className="mt-1 text-xs text-muted">
+              {t("auth.inviteHint")}
+            </p>
+          </div>
+        )}
         <div>
           <label htmlFor="email" className="label">
             {t("auth.email")}
@@ -135,7 +170,7 @@ function AuthForm({ mode }: { mode: Mode }) {
         <button type="submit" className="btn-primary w-full py-2.5" disabled={busy}>
           {busy ? t("common.pleaseWait") : isSignup ? t("auth.createAccount") : t("auth.signIn")}
         </button>
-      </div>
+      </fieldset>
       <p className="mt-6 text-center text-sm text-muted">
         {isSignup ? t("auth.haveAccount") : t("auth.newHere")}{" "}
         <Link href={otherHref} className="font-medium text-clay-700 underline-offset-4 hover:underline">

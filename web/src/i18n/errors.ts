@@ -11,6 +11,7 @@ export type MessageKey = MessageKeys<Messages, NestedKeyOf<Messages>>;
 /** Every error code the API answers with that a screen may show. */
 const BY_CODE: Record<string, MessageKey> = {
   AdminRequired: "errors.AdminRequired",
+  ClipModelMissing: "errors.ClipModelMissing",
   Conflict: "errors.Conflict",
   EmailTaken: "errors.EmailTaken",
   ImageTooLarge: "errors.ImageTooLarge",
@@ -18,10 +19,12 @@ const BY_CODE: Record<string, MessageKey> = {
   InvalidCredentials: "errors.InvalidCredentials",
   InvalidImage: "errors.InvalidImage",
   InvalidRequest: "errors.InvalidRequest",
+  InviteRequired: "errors.InviteRequired",
   NotAuthenticated: "errors.NotAuthenticated",
   NotFound: "errors.NotFound",
   RateLimited: "errors.RateLimited",
   ServiceUnavailable: "errors.ServiceUnavailable",
+  SignupClosed: "errors.SignupClosed",
   TextSearchUnavailable: "errors.TextSearchUnavailable",
   ValidationError: "errors.ValidationError",
 };
