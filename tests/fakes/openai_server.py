@@ -172,7 +172,8 @@ def story_json(keywords: int | list[str] = 12, paragraphs: int = 2, **overrides:
     )
     payload: dict[str, Any] = {
         "name": "Nordic Oak Lounge Chair",
-        "dimensions": {"width_cm": 72, "depth_cm": 80, "height_cm": 76},
+        "furniture_type": "lounge_chair",
+        "dimensions": {"width_cm": 72, "depth_cm": 80, "height_cm": 76, "seat_height_cm": 40},
         "material": "Solid oak frame, brushed steel legs",
         "title": "Scandinavian Simplicity Meets Organic Form",
         "story": story,

@@ -8,9 +8,12 @@ from collections.abc import Sequence
 from layerminder.config import Settings
 from layerminder.providers.base import (
     DesignBatch,
+    Dimensions,
+    FurnitureType,
     InputImage,
     Language,
     ProviderError,
+    Story,
     StoryResult,
 )
 from layerminder.providers.local import LocalImageProvider
@@ -53,3 +56,41 @@ class SlowImageProvider(LocalImageProvider):
     ) -> DesignBatch:
         await asyncio.sleep(600)
         return await super().generate_designs(inputs, keyword, count)
+
+
+class DiningChairStoryProvider:
+    """A dining chair whose seat height is the number in the brief's keyword ("seat 60")."""
+
+    name = "scripted"
+    model = "dining-chair"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def write_story(
+        self, design: bytes, keyword: str | None, language: Language = "en"
+    ) -> StoryResult:
+        seat = int("".join(ch for ch in keyword or "" if ch.isdigit()) or 45)
+        story = Story(
+            name="Halden Dining Chair",
+            furniture_type=FurnitureType.chair,
+            dimensions=Dimensions(width_cm=46, depth_cm=52, height_cm=80, seat_height_cm=seat),
+            material="Solid oak frame; linen seat",
+            title="A Quiet Chair for Long Dinners",
+            story="Born of long tables.\n\nFour legs, one back.",
+            keywords=[
+                "oak",
+                "linen",
+                "dining",
+                "minimal",
+                "nordic",
+                "upright",
+                "framed",
+                "natural",
+                "quiet",
+                "timber",
+                "joinery",
+                "modern",
+            ],
+        )
+        return StoryResult(story=story, provider=self.name, model=self.model)

@@ -271,6 +271,8 @@ async def _stage_story(runtime: Runtime, record: Record) -> None:
             width_cm=story.dimensions.width_cm,
             depth_cm=story.dimensions.depth_cm,
             height_cm=story.dimensions.height_cm,
+            seat_height_cm=story.dimensions.seat_height_cm,
+            furniture_type=story.furniture_type,
             material=story.material,
             title=story.title,
             story=story.story,

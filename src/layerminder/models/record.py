@@ -75,6 +75,10 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     width_cm: Mapped[int | None] = mapped_column(default=None)
     depth_cm: Mapped[int | None] = mapped_column(default=None)
     height_cm: Mapped[int | None] = mapped_column(default=None)
+    seat_height_cm: Mapped[int | None] = mapped_column(default=None)
+    # chair, lounge_chair, stool, bar_stool, bench, sofa, table or other: picks the ergonomic
+    # ranges the dimensions are checked against.
+    furniture_type: Mapped[str | None] = mapped_column(String(32), default=None)
     material: Mapped[str | None] = mapped_column(String(300), default=None)
     title: Mapped[str | None] = mapped_column(String(300), default=None)
     story: Mapped[str | None] = mapped_column(Text, default=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -46,10 +47,25 @@ class DesignBatch:
     usage: dict[str, int] = field(default_factory=dict)
 
 
+class FurnitureType(StrEnum):
+    """What kind of piece a design is; it decides which ergonomic ranges its dimensions meet."""
+
+    chair = "chair"
+    lounge_chair = "lounge_chair"
+    stool = "stool"
+    bar_stool = "bar_stool"
+    bench = "bench"
+    sofa = "sofa"
+    table = "table"
+    other = "other"
+
+
 class Dimensions(BaseModel):
     width_cm: int = Field(gt=0, le=1000)
     depth_cm: int = Field(gt=0, le=1000)
     height_cm: int = Field(gt=0, le=1000)
+    # Floor to the top of the seat; None for pieces one does not sit on.
+    seat_height_cm: int | None = Field(default=None, gt=0, le=300)
 
 
 _WORD = re.compile(r"^[a-z][a-z\-]*$")
@@ -69,6 +85,8 @@ class Story(BaseModel):
     """The copy written for a record's first design."""
 
     name: str = Field(min_length=1, max_length=200)
+    # Older replies and providers that do not say are `other`: no dimension checks then.
+    furniture_type: FurnitureType = FurnitureType.other
     dimensions: Dimensions
     material: str = Field(min_length=1, max_length=300)
     title: str = Field(min_length=1, max_length=300)

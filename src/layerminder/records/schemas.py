@@ -10,12 +10,24 @@ from pydantic import BaseModel, Field
 
 from layerminder.models import StageStatus
 from layerminder.providers.base import Language
+from layerminder.records.checks import CheckStatus
 
 
 class DimensionsOut(BaseModel):
     width_cm: int
     depth_cm: int
     height_cm: int
+    seat_height_cm: int | None = None
+
+
+class CheckOut(BaseModel):
+    """One dimension against the ergonomic range for the record's furniture type."""
+
+    dimension: str
+    value_cm: int
+    min_cm: int
+    max_cm: int
+    status: CheckStatus
 
 
 class DesignOut(BaseModel):
@@ -62,6 +74,9 @@ class RecordOut(BaseModel):
     image_urls: list[str]
     name: str | None
     dimensions: DimensionsOut | None
+    furniture_type: str | None
+    # Empty until the story stage has named the type and the sizes.
+    checks: list[CheckOut]
     material: str | None
     title: str | None
     story: str | None

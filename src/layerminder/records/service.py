@@ -11,8 +11,10 @@ from layerminder.credits.repository import CreditRepository
 from layerminder.errors import NotFound
 from layerminder.images.service import image_url
 from layerminder.models import Record, User
+from layerminder.records.checks import dimension_checks
 from layerminder.records.repository import RecordRepository
 from layerminder.records.schemas import (
+    CheckOut,
     DesignOut,
     DimensionsOut,
     RecommendationOut,
@@ -48,7 +50,10 @@ async def to_out(session: AsyncSession, records: Sequence[Record], secret: str) 
         ]
         dimensions = (
             DimensionsOut(
-                width_cm=record.width_cm, depth_cm=record.depth_cm, height_cm=record.height_cm
+                width_cm=record.width_cm,
+                depth_cm=record.depth_cm,
+                height_cm=record.height_cm,
+                seat_height_cm=record.seat_height_cm,
             )
             if record.width_cm and record.depth_cm and record.height_cm
             else None
@@ -75,6 +80,19 @@ async def to_out(session: AsyncSession, records: Sequence[Record], secret: str) 
                 image_urls=[d.url for d in design_outs],
                 name=record.name,
                 dimensions=dimensions,
+                furniture_type=record.furniture_type,
+                checks=[
+                    CheckOut(**vars(check))
+                    for check in dimension_checks(
+                        record.furniture_type,
+                        {
+                            "seat_height_cm": record.seat_height_cm,
+                            "width_cm": record.width_cm,
+                            "depth_cm": record.depth_cm,
+                            "height_cm": record.height_cm,
+                        },
+                    )
+                ],
                 material=record.material,
                 title=record.title,
                 story=record.story,

@@ -8,6 +8,7 @@ import colorsys
 from layerminder.providers.base import (
     KEYWORD_COUNT,
     Dimensions,
+    FurnitureType,
     Language,
     Story,
     StoryResult,
@@ -45,7 +46,25 @@ def _dimensions(reading: DesignReading, form: str) -> Dimensions:
     else:
         width = 82.0 * min(max(aspect / 1.14, 0.85), 1.35)
         height, depth = 74.0, 84.0
-    return Dimensions(width_cm=round(width), depth_cm=round(depth), height_cm=round(height))
+    # A stool's seat is its top; the others sit at the height their form is drawn with.
+    seat = {"chair": 45.0, "bench": 45.0, "lounge": 40.0}.get(form, height)
+    return Dimensions(
+        width_cm=round(width),
+        depth_cm=round(depth),
+        height_cm=round(height),
+        seat_height_cm=round(seat),
+    )
+
+
+def furniture_type(form: str, dims: Dimensions) -> FurnitureType:
+    """The type each drawn form is; a stool tall enough for a bar counter is a bar stool."""
+    if form == "stool":
+        return FurnitureType.bar_stool if dims.height_cm >= 62 else FurnitureType.stool
+    return {
+        "chair": FurnitureType.chair,
+        "bench": FurnitureType.bench,
+        "lounge": FurnitureType.lounge_chair,
+    }.get(form, FurnitureType.other)
 
 
 def _form_words(reading: DesignReading, form: str) -> list[str]:
@@ -234,6 +253,7 @@ def _write_english(facts: StoryFacts) -> Story:
     material = f"{frame.phrase.capitalize()} frame; {soft.phrase} seat in {main_colour}"
     return Story(
         name=name,
+        furniture_type=furniture_type(form, dims),
         dimensions=dims,
         material=material,
         title=title,

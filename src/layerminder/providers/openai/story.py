@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from layerminder.config import Settings
 from layerminder.providers.base import (
     KEYWORD_COUNT,
+    FurnitureType,
     Language,
     ProviderError,
     Story,
@@ -58,7 +59,9 @@ def build_story_prompt(keyword: str | None, language: Language = "en") -> str:
     return (
         f"{hint}{instruction}Analyse the furniture shown in the image and write:\n"
         "- name: a concise name that includes the object type (e.g. 'Nordic Oak Lounge Chair').\n"
-        "- dimensions: realistic width, depth and height in whole centimetres.\n"
+        "- furniture_type: what the piece is (chair means a dining or side chair).\n"
+        "- dimensions: realistic width, depth and height in whole centimetres, and the seat "
+        "height (floor to the top of the seat; null for a table).\n"
         "- material: realistic materials, e.g. 'Solid oak frame, brushed steel legs'.\n"
         "- title: an expressive title capturing its cultural or emotional inspiration.\n"
         "- story: exactly two refined paragraphs separated by one blank line; paragraph 1 "
@@ -78,6 +81,9 @@ class StoryDimensions(BaseModel):
     width_cm: int = Field(description="Width in centimetres")
     depth_cm: int = Field(description="Depth in centimetres")
     height_cm: int = Field(description="Height in centimetres")
+    seat_height_cm: int | None = Field(
+        description="Floor to the top of the seat in centimetres; null when not a seat"
+    )
 
 
 class StoryOutput(BaseModel):
@@ -86,6 +92,7 @@ class StoryOutput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="Concise name including the object type")
+    furniture_type: FurnitureType = Field(description="What kind of piece it is")
     dimensions: StoryDimensions
     material: str = Field(description="Realistic materials")
     title: str = Field(description="Expressive title capturing the cultural inspiration")
