@@ -517,6 +517,26 @@ export interface components {
              */
             file: string;
         };
+        /**
+         * CheckOut
+         * @description One dimension against the ergonomic range for the record's furniture type.
+         */
+        CheckOut: {
+            /** Dimension */
+            dimension: string;
+            /** Value Cm */
+            value_cm: number;
+            /** Min Cm */
+            min_cm: number;
+            /** Max Cm */
+            max_cm: number;
+            status: components["schemas"]["CheckStatus"];
+        };
+        /**
+         * CheckStatus
+         * @enum {string}
+         */
+        CheckStatus: "ok" | "warn";
         /** CreditGrantIn */
         CreditGrantIn: {
             /**
@@ -600,6 +620,8 @@ export interface components {
             depth_cm: number;
             /** Height Cm */
             height_cm: number;
+            /** Seat Height Cm */
+            seat_height_cm?: number | null;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -964,6 +986,10 @@ export interface components {
             /** Name */
             name: string | null;
             dimensions: components["schemas"]["DimensionsOut"] | null;
+            /** Furniture Type */
+            furniture_type: string | null;
+            /** Checks */
+            checks: components["schemas"]["CheckOut"][];
             /** Material */
             material: string | null;
             /** Title */

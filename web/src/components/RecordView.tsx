@@ -20,6 +20,7 @@ import type { RecordOut, StageStatus } from "@/api/records";
 import type { MessageKey } from "@/i18n/errors";
 import { Dialog } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
+import { Checks } from "@/components/Checks";
 import { stableUrl } from "@/lib/imageUrls";
 
 type StageKey = "image" | "story" | "keywords" | "recommendation";
@@ -348,6 +349,7 @@ export function RecordView({
                 />
                 <Fact term={t("record.material")} value={record.material} />
               </dl>
+              <Checks record={record} />
               <div
                 className="mt-5 space-y-3 font-serif text-[1.05rem] leading-relaxed text-stone-800"
                 data-content="generated"
