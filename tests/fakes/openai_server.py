@@ -209,7 +209,8 @@ def story_json_ko(keywords: int | list[str] = 12, paragraphs: int = 2, **overrid
     )
     payload: dict[str, Any] = {
         "name": "노르딕 오크 라운지 체어",
-        "dimensions": {"width_cm": 72, "depth_cm": 80, "height_cm": 76},
+        "furniture_type": "lounge_chair",
+        "dimensions": {"width_cm": 72, "depth_cm": 80, "height_cm": 76, "seat_height_cm": 40},
         "material": "오크 원목 프레임, 브러시드 스틸 다리",
         "title": "스칸디나비아의 단순함과 유기적 형태의 만남",
         "story": story,

@@ -150,7 +150,20 @@ async def test_happy_path_sends_what_the_api_expects_and_stores_usage(
         assert record["keywords"] == json.loads(story_json())["keywords"]
         assert len(record["keywords"]) == 12
         assert record["name"] == "Nordic Oak Lounge Chair"
-        assert record["dimensions"] == {"width_cm": 72, "depth_cm": 80, "height_cm": 76}
+        assert record["dimensions"] == {
+            "width_cm": 72,
+            "depth_cm": 80,
+            "height_cm": 76,
+            "seat_height_cm": 40,
+        }
+        # The type the model named picks the ranges: this lounge chair's sizes all pass.
+        assert record["furniture_type"] == "lounge_chair"
+        assert {c["dimension"]: c["status"] for c in record["checks"]} == {
+            "seat_height_cm": "ok",
+            "width_cm": "ok",
+            "depth_cm": "ok",
+            "height_cm": "ok",
+        }
         assert len(record["story"].split("\n\n")) == 2
         assert record["image_provider"] == record["story_provider"] == "openai"
         assert record["image_model"] == IMAGE_MODEL

@@ -27,6 +27,8 @@ async def test_story_happy_path(fake: FakeOpenAI) -> None:
     story = result.story
     assert story.name == "Nordic Oak Lounge Chair"
     assert story.dimensions.width_cm == 72
+    assert story.dimensions.seat_height_cm == 40
+    assert story.furniture_type == "lounge_chair"
     assert len(story.keywords) == 12
     assert story.story.count("\n\n") == 1
 
@@ -150,3 +152,12 @@ async def test_story_refusal_is_not_retried(fake: FakeOpenAI) -> None:
     assert caught.value.retryable is False
     assert "refused" in caught.value.message
     assert len(fake.requests_to("/v1/chat/completions")) == 1
+
+
+def test_story_schema_asks_for_the_furniture_type_and_seat_height() -> None:
+    schema = story_response_format()["json_schema"]["schema"]
+    assert "furniture_type" in schema["required"]
+    kinds = schema["$defs"]["FurnitureType"]["enum"]
+    assert {"chair", "lounge_chair", "stool", "bar_stool", "bench", "sofa", "table"} <= set(kinds)
+    dimensions = schema["$defs"]["StoryDimensions"]
+    assert "seat_height_cm" in dimensions["required"]
