@@ -31,6 +31,7 @@ BROWSER_LOCALE = {"ko": "ko-KR", "en": "en-US"}
 KOREAN_FONT = "Pretendard Variable"
 # Latin words a Korean page may show: the brand, units and file formats (keywords, names and
 # other user or generated content are marked in the page and skipped).
+HANGUL = r"[\uac00-\ud7a3]"
 LATIN_ALLOWED = {"LayerMinder", "cm", "MB", "JPEG", "PNG", "WebP", "CLIP"}
 
 # Words of the page's visible text, placeholders and accessible names in the given script,
@@ -208,6 +209,20 @@ def test_main_flow_in_each_language(
     expect(live.get_by_test_id("design-image")).to_have_count(4)
     expect(live.get_by_test_id("keyword")).to_have_count(12)
     expect(live.get_by_test_id("story")).to_contain_text(message(m, "record.dimensions"))
+    # The story comes in the language the studio shows; keywords stay English search words,
+    # shown in the story's language.
+    story = live.get_by_test_id("story")
+    expect(story).to_have_attribute("lang", locale)
+    hangul, latin = (len(re.findall(p, story.inner_text())) for p in (HANGUL, r"[A-Za-z]"))
+    assert (hangul > 2 * latin) if locale == "ko" else (hangul == 0), story.inner_text()
+    chips = live.get_by_test_id("keyword")
+    search_words = [chips.nth(i).get_attribute("data-keyword") or "" for i in range(12)]
+    assert all(re.fullmatch(r"[a-z]+", word) for word in search_words), search_words
+    shown = chips.all_inner_texts()
+    if locale == "ko":
+        assert all(re.search(HANGUL, word) for word in shown), shown
+    else:
+        assert shown == search_words
     expect(page.get_by_test_id("stage-image")).to_contain_text(message(m, "stages.ready"))
     expect(page.get_by_test_id("record-card")).to_have_count(1)
     assert_speaks(page, locale, content)

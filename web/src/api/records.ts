@@ -1,6 +1,7 @@
 // Generation and records: start a generation, read records, follow a record's SSE stream.
 import { api, apiUrl, type ApiPath, type Schemas } from "./client";
 import { readToken } from "@/lib/token";
+import type { Locale } from "@/i18n/locale";
 
 export type RecordOut = Schemas["RecordOut"];
 export type DesignOut = Schemas["DesignOut"];
@@ -12,11 +13,13 @@ export async function startGeneration(
   roomId: string,
   imageIds: string[],
   keyword: string,
+  /** The story's language: the one the studio is showing, so a reader gets what they read. */
+  language: Locale,
   idempotencyKey: string,
 ) {
   return api.POST("/api/v1/generate", {
     params: { header: { "idempotency-key": idempotencyKey } },
-    body: { session_id: roomId, input_image_ids: imageIds, keyword: keyword.trim() || null },
+    body: { session_id: roomId, input_image_ids: imageIds, keyword: keyword.trim() || null, language },
   });
 }
 

@@ -43,7 +43,12 @@ export function RecordCard({ record }: { record: RecordOut }) {
       <div className="p-4">
         <h3 className="truncate font-serif text-base">
           <Link href={`/record/?id=${record.id}`} className="after:absolute after:inset-0 focus-visible:outline-none">
-            <span data-content={generated || record.keyword ? "generated" : undefined}>{label}</span>
+            <span
+              data-content={generated || record.keyword ? "generated" : undefined}
+              lang={generated ? record.language : undefined}
+            >
+              {label}
+            </span>
           </Link>
         </h3>
         <div className="mt-1 flex items-center gap-2 text-xs text-muted">

@@ -325,7 +325,7 @@ export function RecordView({
       <div className="grid gap-8 lg:grid-cols-5">
         <section className="lg:col-span-3" aria-label={t("stages.story")}>
           {record.story_status === "ready" ? (
-            <article data-testid="story">
+            <article data-testid="story" lang={record.language}>
               <p className="label" data-content="generated">
                 {record.name}
               </p>
@@ -369,11 +369,23 @@ export function RecordView({
           </h3>
           {record.keywords_status === "ready" ? (
             <ul className="flex flex-wrap gap-2" data-testid="keywords">
-              {record.keywords.map((k) => (
-                <li key={k} className="chip" data-testid="keyword" translate="no">
-                  {k}
-                </li>
-              ))}
+              {/* Shown in the story's language; the English search word stays on hover. */}
+              {record.keywords.map((k, i) => {
+                const shown = record.keywords_display[i] ?? k;
+                return (
+                  <li
+                    key={k}
+                    className="chip"
+                    data-testid="keyword"
+                    data-keyword={k}
+                    translate="no"
+                    lang={shown === k ? "en" : record.language}
+                    title={shown === k ? undefined : k}
+                  >
+                    {shown}
+                  </li>
+                );
+              })}
             </ul>
           ) : (
             <Placeholder status={record.keywords_status} label={t("stages.keywordsFailedShort")} lines={2} />

@@ -95,7 +95,9 @@ function RecordLoader() {
       <header className="mb-6">
         <h1 className="font-serif text-3xl sm:text-4xl">
           {record.name ? (
-            <span data-content="generated">{record.name}</span>
+            <span data-content="generated" lang={record.language}>
+              {record.name}
+            </span>
           ) : record.done ? (
             t("record.untitled")
           ) : (

@@ -29,6 +29,7 @@ import { UnpinButton } from "@/components/Pin";
 import { useToast } from "@/components/Toast";
 import { stableUrl } from "@/lib/imageUrls";
 import { useErrorText } from "@/i18n/errors";
+import { useLocaleSwitch } from "@/i18n/I18nProvider";
 
 const RECORDS_PAGE = 6;
 
@@ -82,6 +83,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
   const { me, refresh } = useAuth();
   const t = useTranslations();
   const errorText = useErrorText();
+  const { locale } = useLocaleSwitch();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [shareOpen, setShareOpen] = useState(false);
 
@@ -164,6 +166,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
       room.id,
       ready.map((s) => s.image!.id),
       keyword,
+      locale,
       crypto.randomUUID(),
     );
     setStarting(false);
