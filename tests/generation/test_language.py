@@ -66,7 +66,8 @@ def assert_korean(record: dict[str, Any], keyword: str) -> None:
 async def test_stories_come_in_the_language_asked_for_or_the_users(
     tmp_path: Path, database: Database
 ) -> None:
-    server = start_server(server_env(tmp_path / "data", database.url), tmp_path / "server.log")
+    env = server_env(tmp_path / "data", database.url, seed_library="true")
+    server = start_server(env, tmp_path / "server.log")
     try:
         async with server.client() as client:
             account = await signup(client)
@@ -82,6 +83,10 @@ async def test_stories_come_in_the_language_asked_for_or_the_users(
             )
             assert_korean(korean, "minimal")
             assert "‘minimal’이" in korean["story"]
+            # The starter library's references carry their Korean names for the page.
+            assert korean["recommendations"]
+            for reference in korean["recommendations"]:
+                assert HANGUL.search(reference["title_ko"]) and reference["title"]
 
             # No language and no saved locale: English, its keywords shown as they are.
             english = await _follow(

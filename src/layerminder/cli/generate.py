@@ -64,8 +64,14 @@ MARKDOWN_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def _reference_title(reference: dict[str, Any], language: str) -> str:
+    title: str = (reference.get("title_ko") if language == "ko" else None) or reference["title"]
+    return title
+
+
 def _markdown(state: dict[str, Any]) -> str:
-    labels = MARKDOWN_LABELS.get(state.get("language") or "en", MARKDOWN_LABELS["en"])
+    language = state.get("language") or "en"
+    labels = MARKDOWN_LABELS.get(language, MARKDOWN_LABELS["en"])
     dims = state.get("dimensions") or {}
     keywords = state.get("keywords") or []
     shown = state.get("keywords_display") or keywords
@@ -98,7 +104,8 @@ def _markdown(state: dict[str, Any]) -> str:
     if state.get("recommendations"):
         lines += ["", f"## {labels['references']}", ""]
         lines += [
-            f"{r['rank']}. {r['title']} ({labels['similarity']} {r['score']:.3f})"
+            f"{r['rank']}. {_reference_title(r, language)} "
+            f"({labels['similarity']} {r['score']:.3f})"
             for r in state["recommendations"]
         ]
     return "\n".join(lines) + "\n"

@@ -33,6 +33,7 @@ def to_reference_out(reference: Reference, image: Image, secret: str) -> Referen
         id=reference.id,
         image_id=image.id,
         title=reference.title,
+        title_ko=reference.title_ko,
         source=reference.source,
         tags=list(reference.tags or []),
         embedding_model=reference.embedding_model,

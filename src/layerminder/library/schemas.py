@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ReferenceOut(BaseModel):
     id: uuid.UUID
     image_id: uuid.UUID
     title: str
+    title_ko: str | None = Field(description="The title in Korean, where the reference has one")
     source: str
     tags: list[str]
     embedding_model: str | None

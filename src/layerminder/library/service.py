@@ -45,6 +45,7 @@ class NewReference:
     title: str = ""
     source: str = ""
     tags: list[str] = field(default_factory=list)
+    title_ko: str | None = None
 
 
 @dataclass
@@ -224,6 +225,7 @@ def _new_reference(
         id=reference_id,
         image_id=image_id,
         title=item.title[:300],
+        title_ko=item.title_ko[:300] if item.title_ko else None,
         source=item.source[:1000],
         tags=item.tags,
         embedding_model=model_id,
@@ -368,7 +370,13 @@ async def _seed_if_empty(runtime: Runtime) -> int:
     report = await import_references(
         runtime,
         [
-            NewReference(data=s.data, title=s.title, source="layerminder starter set", tags=s.tags)
+            NewReference(
+                data=s.data,
+                title=s.title,
+                title_ko=s.title_ko or None,
+                source="layerminder starter set",
+                tags=s.tags,
+            )
             for s in starters
         ],
     )

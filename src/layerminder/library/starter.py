@@ -20,44 +20,49 @@ class StarterReference:
     title: str
     tags: list[str]
     data: bytes
+    title_ko: str = ""  # the title a Korean page shows
 
 
 @dataclass(frozen=True)
 class _Theme:
     title: str
+    title_ko: str
     keyword: str
-    colours: tuple[tuple[int, int, int], ...]  # the palette a swatch board is painted from
     pattern: str  # weave | grain | speckle | plain
+    colours: tuple[tuple[int, int, int], ...]  # the palette a swatch board is painted from
     tags: tuple[str, ...]
 
 
 # Twelve looks that between them span forms, palettes, materials and keywords designers use.
 _THEMES: tuple[_Theme, ...] = (
-    _Theme("Nordic Oak", "scandinavian", ((196, 160, 112), (236, 230, 218), (120, 128, 118)),
-           "grain", ("oak", "natural", "light")),
-    _Theme("Walnut Midcentury", "midcentury", ((96, 60, 38), (200, 120, 60), (230, 215, 190)),
-           "grain", ("walnut", "warm", "retro")),
-    _Theme("Brutalist Concrete", "brutalist", ((128, 128, 124), (70, 70, 68), (200, 196, 188)),
-           "speckle", ("concrete", "monolithic", "grey")),
-    _Theme("Terracotta Curve", "organic", ((190, 96, 64), (236, 206, 180), (110, 70, 50)),
-           "weave", ("terracotta", "curved", "earthy")),
-    _Theme("Industrial Steel", "industrial", ((40, 42, 46), (150, 152, 156), (180, 130, 70)),
-           "plain", ("steel", "metal", "black")),
-    _Theme("Sage Linen", "minimal", ((150, 168, 140), (232, 228, 214), (170, 140, 100)),
-           "weave", ("linen", "sage", "calm")),
-    _Theme("Velvet Deco", "luxury", ((30, 90, 86), (190, 150, 70), (24, 24, 28)),
-           "weave", ("velvet", "teal", "brass")),
-    _Theme("Cloud Boucle", "soft", ((236, 230, 220), (210, 196, 178), (150, 130, 110)),
-           "speckle", ("boucle", "ivory", "plush")),
-    _Theme("Japandi Ash", "japanese", ((214, 196, 170), (60, 56, 52), (170, 150, 120)),
-           "grain", ("ash", "wabi", "quiet")),
-    _Theme("Cobalt Graphic", "geometric", ((40, 70, 170), (240, 236, 228), (230, 180, 40)),
-           "plain", ("cobalt", "graphic", "primary")),
-    _Theme("Rustic Farmhouse", "rustic", ((150, 100, 60), (80, 60, 44), (214, 200, 170)),
-           "grain", ("pine", "rustic", "sturdy")),
-    _Theme("Blush Playful", "playful", ((232, 170, 170), (250, 236, 226), (120, 170, 160)),
-           "weave", ("blush", "pastel", "playful")),
+    _Theme("Nordic Oak", "노르딕 오크", "scandinavian", "grain",
+           ((196, 160, 112), (236, 230, 218), (120, 128, 118)), ("oak", "natural", "light")),
+    _Theme("Walnut Midcentury", "월넛 미드센추리", "midcentury", "grain",
+           ((96, 60, 38), (200, 120, 60), (230, 215, 190)), ("walnut", "warm", "retro")),
+    _Theme("Brutalist Concrete", "브루탈리즘 콘크리트", "brutalist", "speckle",
+           ((128, 128, 124), (70, 70, 68), (200, 196, 188)), ("concrete", "monolithic", "grey")),
+    _Theme("Terracotta Curve", "테라코타 곡선", "organic", "weave",
+           ((190, 96, 64), (236, 206, 180), (110, 70, 50)), ("terracotta", "curved", "earthy")),
+    _Theme("Industrial Steel", "인더스트리얼 스틸", "industrial", "plain",
+           ((40, 42, 46), (150, 152, 156), (180, 130, 70)), ("steel", "metal", "black")),
+    _Theme("Sage Linen", "세이지 리넨", "minimal", "weave",
+           ((150, 168, 140), (232, 228, 214), (170, 140, 100)), ("linen", "sage", "calm")),
+    _Theme("Velvet Deco", "벨벳 아르데코", "luxury", "weave",
+           ((30, 90, 86), (190, 150, 70), (24, 24, 28)), ("velvet", "teal", "brass")),
+    _Theme("Cloud Boucle", "구름 부클레", "soft", "speckle",
+           ((236, 230, 220), (210, 196, 178), (150, 130, 110)), ("boucle", "ivory", "plush")),
+    _Theme("Japandi Ash", "재팬디 애쉬", "japanese", "grain",
+           ((214, 196, 170), (60, 56, 52), (170, 150, 120)), ("ash", "wabi", "quiet")),
+    _Theme("Cobalt Graphic", "코발트 그래픽", "geometric", "plain",
+           ((40, 70, 170), (240, 236, 228), (230, 180, 40)), ("cobalt", "graphic", "primary")),
+    _Theme("Rustic Farmhouse", "러스틱 팜하우스", "rustic", "grain",
+           ((150, 100, 60), (80, 60, 44), (214, 200, 170)), ("pine", "rustic", "sturdy")),
+    _Theme("Blush Playful", "경쾌한 연분홍", "playful", "weave",
+           ((232, 170, 170), (250, 236, 226), (120, 170, 160)), ("blush", "pastel", "playful")),
 )  # fmt: skip
+
+
+_FORMS_KO = {"chair": "의자", "stool": "스툴", "bench": "벤치", "lounge": "라운지 체어"}
 
 
 def _swatch_board(theme: _Theme) -> bytes:
@@ -98,6 +103,11 @@ def render_starter_references(count: int = 24) -> list[StarterReference]:
         )
         tags = list(dict.fromkeys([theme.keyword, form, *theme.tags]))
         references.append(
-            StarterReference(title=f"{theme.title} {form.capitalize()}", tags=tags, data=data)
+            StarterReference(
+                title=f"{theme.title} {form.capitalize()}",
+                tags=tags,
+                data=data,
+                title_ko=f"{theme.title_ko} {_FORMS_KO[form]}",
+            )
         )
     return references

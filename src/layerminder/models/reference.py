@@ -22,6 +22,8 @@ class Reference(UUIDPrimaryKey, CreatedAt, Base):
         ForeignKey("images.id", ondelete="CASCADE"), unique=True
     )
     title: Mapped[str] = mapped_column(String(300), default="")
+    # The title in Korean where there is one (the starter set has them); pages fall back to title.
+    title_ko: Mapped[str | None] = mapped_column(String(300), default=None)
     source: Mapped[str] = mapped_column(String(1000), default="")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Which embedder indexed it; None until embedded. Vectors of different models never mix.

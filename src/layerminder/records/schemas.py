@@ -44,6 +44,7 @@ class RecommendationOut(BaseModel):
     reference_id: uuid.UUID
     image_id: uuid.UUID
     title: str
+    title_ko: str | None = Field(description="The title in Korean, where the reference has one")
     source: str
     tags: list[str]
     url: str

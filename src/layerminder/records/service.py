@@ -105,6 +105,7 @@ async def to_out(session: AsyncSession, records: Sequence[Record], secret: str) 
                         reference_id=reference.id,
                         image_id=image.id,
                         title=reference.title,
+                        title_ko=reference.title_ko,
                         source=reference.source,
                         tags=list(reference.tags or []),
                         url=image_url(image.id, secret),

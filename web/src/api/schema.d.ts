@@ -932,6 +932,11 @@ export interface components {
             image_id: string;
             /** Title */
             title: string;
+            /**
+             * Title Ko
+             * @description The title in Korean, where the reference has one
+             */
+            title_ko: string | null;
             /** Source */
             source: string;
             /** Tags */
@@ -1048,6 +1053,11 @@ export interface components {
             image_id: string;
             /** Title */
             title: string;
+            /**
+             * Title Ko
+             * @description The title in Korean, where the reference has one
+             */
+            title_ko: string | null;
             /** Source */
             source: string;
             /** Tags */

@@ -1,0 +1,25 @@
+"""references.title_ko: the title a Korean page shows (null: show the title)
+
+Revision ID: 64ebe5b17107
+Revises: 1b58e398eb8e
+Create Date: 2026-11-30 00:05:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "64ebe5b17107"
+down_revision: str | None = "1b58e398eb8e"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("references", sa.Column("title_ko", sa.String(length=300), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("references", schema=None) as batch_op:
+        batch_op.drop_column("title_ko")
