@@ -17,6 +17,7 @@ import {
 } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
 import type { RecordOut, StageStatus } from "@/api/records";
+import { useReferenceTitle } from "@/i18n/content";
 import type { MessageKey } from "@/i18n/errors";
 import { Dialog } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
@@ -242,6 +243,7 @@ export function RecordView({
   const [lightbox, setLightbox] = useState<number | null>(null);
   const t = useTranslations();
   const format = useFormatter();
+  const referenceTitle = useReferenceTitle();
   const designs = [...record.designs].sort((a, b) => a.position - b.position);
   const gallery: GalleryImage[] = [
     ...designs.map((d) => ({
@@ -252,7 +254,7 @@ export function RecordView({
     ...record.recommendations.map((r) => ({
       imageId: r.image_id,
       url: stableUrl(r.image_id, r.url),
-      label: t("record.referenceLabel", { title: r.title }),
+      label: t("record.referenceLabel", { title: referenceTitle(r) }),
     })),
   ];
   const imageStatus = record.image_status;
@@ -407,14 +409,14 @@ export function RecordView({
                     type="button"
                     className="h-20 w-20 shrink-0 overflow-hidden rounded-lg bg-stone-100"
                     onClick={() => setLightbox(designs.length + record.recommendations.indexOf(rec))}
-                    aria-label={t("record.enlargeReference", { title: rec.title })}
+                    aria-label={t("record.enlargeReference", { title: referenceTitle(rec) })}
                   >
                     {/* eslint-disable-next-line @next/next/no-img-element */}
                     <img src={stableUrl(rec.image_id, rec.url)} alt="" className="h-full w-full object-cover" />
                   </button>
                   <div className="min-w-0 flex-1">
-                    <p className="truncate text-sm font-medium" title={rec.title}>
-                      {rec.rank}. <span data-content="library">{rec.title}</span>
+                    <p className="truncate text-sm font-medium" title={referenceTitle(rec)}>
+                      {rec.rank}. <span data-content="library">{referenceTitle(rec)}</span>
                     </p>
                     {rec.source && (
                       <p className="truncate text-xs text-muted" data-content="library">
@@ -425,7 +427,7 @@ export function RecordView({
                     <div className={`mt-1.5 ${readOnly ? "hidden" : ""}`}>
                       <PinButton
                         imageId={rec.image_id}
-                        label={t("record.referenceLower", { title: rec.title })}
+                        label={t("record.referenceLower", { title: referenceTitle(rec) })}
                         defaultRoomId={roomId}
                         pinned={pinnedIds?.has(rec.image_id)}
                         onPinned={(room) => onPinned?.(rec.image_id, room)}

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ImagePlus, Library as LibraryIcon, Plus, Search, Trash2, X } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
 import { api, multipart, type Schemas } from "@/api/client";
+import { useReferenceTitle } from "@/i18n/content";
 import { useErrorText } from "@/i18n/errors";
 import { useRequireAuth } from "@/lib/auth";
 import { stableUrl } from "@/lib/imageUrls";
@@ -46,6 +47,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
   const format = useFormatter();
   const errorText = useErrorText();
   const problemText = useFileProblemText();
+  const referenceTitle = useReferenceTitle();
 
   const browse = useCallback(async (offset = 0) => {
     const { data, error: err } = await api.GET("/api/v1/library/references", {
@@ -217,14 +219,14 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
                 {/* eslint-disable-next-line @next/next/no-img-element */}
                 <img
                   src={stableUrl(reference.image_id, reference.url)}
-                  alt={reference.title}
+                  alt={referenceTitle(reference)}
                   loading="lazy"
                   className="h-full w-full object-cover"
                 />
               </div>
               <div className="flex flex-1 flex-col gap-1 p-3">
-                <p className="truncate text-sm font-medium" title={reference.title}>
-                  {reference.title ? <span data-content="library">{reference.title}</span> : t("library.untitled")}
+                <p className="truncate text-sm font-medium" title={referenceTitle(reference)}>
+                  {referenceTitle(reference) ? <span data-content="library">{referenceTitle(reference)}</span> : t("library.untitled")}
                 </p>
                 {reference.tags.length > 0 && (
                   <p className="truncate text-xs text-muted" data-content="library">
@@ -235,7 +237,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
                 <div className="mt-auto flex items-center gap-2 pt-2">
                   <PinButton
                     imageId={reference.image_id}
-                    label={t("record.referenceLower", { title: reference.title })}
+                    label={t("record.referenceLower", { title: referenceTitle(reference) })}
                     pinned={pinned.has(reference.image_id)}
                     onPinned={() => setPinned((ids) => new Set(ids).add(reference.image_id))}
                   />
@@ -243,7 +245,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
                     <button
                       type="button"
                       className="btn-ghost ml-auto px-2 py-1 text-red-700"
-                      aria-label={t("library.removeLabel", { title: reference.title })}
+                      aria-label={t("library.removeLabel", { title: referenceTitle(reference) })}
                       onClick={() => setRemoving(reference)}
                     >
                       <Trash2 className="h-4 w-4" aria-hidden />
@@ -277,7 +279,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
       {removing && (
         <Dialog open onClose={() => setRemoving(null)} title={t("library.removeTitle")}>
           <p className="text-sm text-muted">
-            {t("library.removeBody", { title: removing.title || t("library.untitled") })}
+            {t("library.removeBody", { title: referenceTitle(removing) || t("library.untitled") })}
           </p>
           <div className="mt-5 flex justify-end gap-2">
             <button type="button" className="btn-ghost" onClick={() => setRemoving(null)}>
