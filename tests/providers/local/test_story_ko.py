@@ -179,3 +179,11 @@ async def test_the_provider_writes_each_form_in_korean(designs: list[bytes]) -> 
         check_korean_story(result.story)
         assert names[form] in result.story.name
         assert f"{result.story.dimensions.height_cm}cm" in result.story.story
+
+
+def test_the_korean_story_states_the_same_type_and_seat(designs: list[bytes]) -> None:
+    for design in designs[:4]:
+        korean = write_story(design, None, language="ko")
+        english = write_story(design, None, language="en")
+        assert korean.furniture_type == english.furniture_type != "other"
+        assert korean.dimensions.seat_height_cm == english.dimensions.seat_height_cm

@@ -160,6 +160,7 @@ def read_story_facts(
     return StoryFacts(
         form=form,
         object_key=object_key,
+        furniture_type=furniture_type(form, dims),
         seed=seed,
         dimensions=dims,
         frame_phrase=frame.phrase,
@@ -253,7 +254,7 @@ def _write_english(facts: StoryFacts) -> Story:
     material = f"{frame.phrase.capitalize()} frame; {soft.phrase} seat in {main_colour}"
     return Story(
         name=name,
-        furniture_type=furniture_type(form, dims),
+        furniture_type=facts.furniture_type,
         dimensions=dims,
         material=material,
         title=title,

@@ -6,7 +6,7 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from layerminder.providers.base import Dimensions, Story, normalise_keywords
+from layerminder.providers.base import Dimensions, FurnitureType, Story, normalise_keywords
 from layerminder.providers.korean import attach
 from layerminder.providers.local.vocabulary_ko import (
     COLOURED_PHRASES,
@@ -35,6 +35,7 @@ class StoryFacts:
 
     form: str  # chair | stool | bench | lounge
     object_key: str  # the form, or "bar_stool" for a tall stool
+    furniture_type: FurnitureType
     seed: int
     dimensions: Dimensions
     frame_phrase: str  # e.g. "oiled walnut"
@@ -145,6 +146,7 @@ def write_korean(facts: StoryFacts) -> Story:
     material = f"{frame_phrase} 프레임, {cover} 좌면"
     return Story(
         name=name,
+        furniture_type=facts.furniture_type,
         dimensions=dims,
         material=material,
         title=title,

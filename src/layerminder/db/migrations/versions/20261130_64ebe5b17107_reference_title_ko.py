@@ -1,7 +1,7 @@
 """references.title_ko: the title a Korean page shows (null: show the title)
 
 Revision ID: 64ebe5b17107
-Revises: 1b58e398eb8e
+Revises: 8e4f2a6b1c37
 Create Date: 2026-11-30 00:05:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "64ebe5b17107"
-down_revision: str | None = "1b58e398eb8e"
+down_revision: str | None = "8e4f2a6b1c37"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
