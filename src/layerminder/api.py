@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from layerminder import health
 from layerminder.auth.endpoints import router as auth_router
 from layerminder.credits.endpoints import router as credits_router
+from layerminder.exports.endpoints import router as exports_router
 from layerminder.generation.endpoints import router as generation_router
 from layerminder.images.endpoints import router as images_router
 from layerminder.invites.endpoints import router as invites_router
@@ -23,6 +24,7 @@ for domain_router in (
     credits_router,
     generation_router,
     records_router,
+    exports_router,
     library_router,
     invites_router,
 ):

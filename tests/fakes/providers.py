@@ -58,8 +58,19 @@ class SlowImageProvider(LocalImageProvider):
         return await super().generate_designs(inputs, keyword, count)
 
 
+KEYWORDS = [
+    "oak", "linen", "dining", "minimal", "nordic", "upright",
+    "framed", "natural", "quiet", "timber", "joinery", "modern",
+]  # fmt: skip
+KEYWORDS_KO = [
+    "오크", "리넨", "다이닝", "미니멀", "노르딕", "직립형",
+    "프레임", "내추럴", "고요함", "원목", "짜맞춤", "모던",
+]  # fmt: skip
+
+
 class DiningChairStoryProvider:
-    """A dining chair whose seat height is the number in the brief's keyword ("seat 60")."""
+    """A dining chair whose seat height is the number in the brief's keyword ("seat 60"),
+    written in English or Korean."""
 
     name = "scripted"
     model = "dining-chair"
@@ -71,26 +82,26 @@ class DiningChairStoryProvider:
         self, design: bytes, keyword: str | None, language: Language = "en"
     ) -> StoryResult:
         seat = int("".join(ch for ch in keyword or "" if ch.isdigit()) or 45)
-        story = Story(
-            name="Halden Dining Chair",
-            furniture_type=FurnitureType.chair,
-            dimensions=Dimensions(width_cm=46, depth_cm=52, height_cm=80, seat_height_cm=seat),
-            material="Solid oak frame; linen seat",
-            title="A Quiet Chair for Long Dinners",
-            story="Born of long tables.\n\nFour legs, one back.",
-            keywords=[
-                "oak",
-                "linen",
-                "dining",
-                "minimal",
-                "nordic",
-                "upright",
-                "framed",
-                "natural",
-                "quiet",
-                "timber",
-                "joinery",
-                "modern",
-            ],
-        )
+        dimensions = Dimensions(width_cm=46, depth_cm=52, height_cm=80, seat_height_cm=seat)
+        if language == "ko":
+            story = Story(
+                name="할덴 다이닝 체어",
+                furniture_type=FurnitureType.chair,
+                dimensions=dimensions,
+                material="오크 원목 프레임, 리넨 좌판",
+                title="긴 저녁 식탁을 위한 조용한 의자",
+                story="긴 식탁에서 태어난 의자다.\n\n네 개의 다리와 하나의 등받이로 선다.",
+                keywords=KEYWORDS,
+                keywords_display=KEYWORDS_KO,
+            )
+        else:
+            story = Story(
+                name="Halden Dining Chair",
+                furniture_type=FurnitureType.chair,
+                dimensions=dimensions,
+                material="Solid oak frame; linen seat",
+                title="A Quiet Chair for Long Dinners",
+                story="Born of long tables and slow evenings.\n\nFour legs, one back.",
+                keywords=KEYWORDS,
+            )
         return StoryResult(story=story, provider=self.name, model=self.model)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.helpers import signup
-from tests.records.conftest import MakeRecord
+from tests.studio import MakeRecord
 
 
 async def test_a_60_cm_dining_chair_seat_is_flagged_and_45_cm_passes(

@@ -13,6 +13,7 @@ import { useErrorText } from "@/i18n/errors";
 import { Alert, EmptyState, PageLoading, Shell } from "@/components/ui";
 import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
 import { PinButton } from "@/components/Pin";
+import { RecordExport } from "@/components/ExportMenu";
 
 export default function RecordPage() {
   return (
@@ -118,6 +119,11 @@ function RecordLoader() {
             </>
           )}
         </p>
+        {record.designs.length > 0 && (
+          <div className="mt-3">
+            <RecordExport recordId={record.id} />
+          </div>
+        )}
       </header>
       <div className="space-y-5">
         {(!record.done || record.image_status === "error" || record.story_status === "error" || record.keywords_status === "error" || record.recommendation_status === "error") && (

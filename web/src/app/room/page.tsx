@@ -22,6 +22,7 @@ import { useAuth, useRequireAuth } from "@/lib/auth";
 import { useLiveRecord } from "@/lib/useRecord";
 import { Alert, EmptyState, PageLoading, Shell } from "@/components/ui";
 import { RoomSettingsDialog, shareUrl, CopyLink } from "@/components/RoomSettings";
+import { RoomExport } from "@/components/ExportMenu";
 import { Uploader, MAX_INPUTS, type Slot } from "@/components/Uploader";
 import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
 import { RecordCard } from "@/components/RecordCard";
@@ -199,7 +200,8 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
             {room.description ? <span data-content="user">{room.description}</span> : t("rooms.noDescription")}
           </p>
         </div>
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
+          {records && records.some((r) => r.designs.length > 0) && <RoomExport roomId={room.id} />}
           {room.is_public && (
             <button type="button" className="btn-outline" onClick={() => setShareOpen((v) => !v)} aria-expanded={shareOpen}>
               <Share2 className="h-4 w-4" aria-hidden /> {t("room.share")}

@@ -1,0 +1,50 @@
+"""A record as a schema.org Product in JSON-LD, for product catalogues and shops."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from layerminder.exports.sheet import SpecSheet
+
+
+def _size(value: int) -> dict[str, Any]:
+    # UN/CEFACT code CMT is the centimetre; schema.org takes it as unitCode.
+    return {"@type": "QuantitativeValue", "value": value, "unitCode": "CMT", "unitText": "cm"}
+
+
+def product_jsonld(
+    sheet: SpecSheet, base_url: str, images: list[str] | None = None
+) -> dict[str, Any]:
+    """`images` replaces the design URLs (a zip names its own files instead)."""
+    record = sheet.record
+    base = base_url.rstrip("/")
+    urls = images if images is not None else [f"{base}{d.url}" for d in record.designs]
+    product: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "productID": str(record.id),
+        "name": record.name or record.title or "Untitled design",
+        "description": "\n\n".join(p for p in (record.title, record.story) if p),
+        "inLanguage": record.language,
+        "image": urls,
+        "keywords": list(record.keywords_display or record.keywords),
+        "dateCreated": record.created_at.isoformat(),
+    }
+    if record.material:
+        product["material"] = record.material
+    if record.furniture_type:
+        product["category"] = record.furniture_type
+    if record.dimensions:
+        product["width"] = _size(record.dimensions.width_cm)
+        product["depth"] = _size(record.dimensions.depth_cm)
+        product["height"] = _size(record.dimensions.height_cm)
+        if record.dimensions.seat_height_cm:
+            product["additionalProperty"] = [
+                {
+                    "@type": "PropertyValue",
+                    "name": "seat height",
+                    "value": record.dimensions.seat_height_cm,
+                    "unitCode": "CMT",
+                }
+            ]
+    return product

@@ -1,0 +1,142 @@
+"""Building the exports: a record as PDF, JSON-LD or zip; a room's records in one zip."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import uuid
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from layerminder.errors import Conflict, NotFound
+from layerminder.exports.jsonld import product_jsonld
+from layerminder.exports.pdf import render_pdf
+from layerminder.exports.sheet import SpecSheet, load_sheet
+from layerminder.models import Record, Room, StageStatus
+from layerminder.records.repository import RecordRepository
+from layerminder.storage.base import ObjectStorage
+
+# A room export holds at most this many records (newest first), so one zip stays a download.
+ROOM_EXPORT_LIMIT = 200
+
+
+class ExportFormat(StrEnum):
+    pdf = "pdf"
+    zip = "zip"
+    json = "json"
+
+
+MEDIA_TYPES = {
+    ExportFormat.pdf: "application/pdf",
+    ExportFormat.zip: "application/zip",
+    ExportFormat.json: "application/ld+json",
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+async def export_record(
+    session: AsyncSession,
+    storage: ObjectStorage,
+    record: Record,
+    fmt: ExportFormat,
+    *,
+    secret: str,
+    base_url: str,
+    design: int = 0,
+) -> Export:
+    sheet = await load_sheet(session, storage, record, secret, design)
+    if fmt is ExportFormat.json:
+        body = json.dumps(product_jsonld(sheet, base_url), ensure_ascii=False, indent=2)
+        return Export(body.encode(), MEDIA_TYPES[fmt], f"{sheet.slug}.jsonld")
+    if fmt is ExportFormat.pdf:
+        pdf = await asyncio.to_thread(render_pdf, sheet)
+        return Export(pdf, MEDIA_TYPES[fmt], f"{sheet.slug}.pdf")
+    content = await asyncio.to_thread(_zip_one, sheet, base_url)
+    return Export(content, MEDIA_TYPES[fmt], f"{sheet.slug}.zip")
+
+
+def _add_sheet(archive: zipfile.ZipFile, sheet: SpecSheet, base_url: str, folder: str = "") -> None:
+    """The full-size designs, the inputs, the PDF, the JSON-LD and record.json."""
+    design_files = [
+        f"designs/design-{index + 1}.{image.extension}" for index, image in enumerate(sheet.designs)
+    ]
+    for name, image in zip(design_files, sheet.designs, strict=True):
+        # Already-compressed images: stored, not deflated again.
+        archive.writestr(folder + name, image.data, compress_type=zipfile.ZIP_STORED)
+    for index, image in enumerate(sheet.inputs):
+        archive.writestr(
+            f"{folder}inputs/input-{index + 1}.{image.extension}",
+            image.data,
+            compress_type=zipfile.ZIP_STORED,
+        )
+    archive.writestr(f"{folder}{sheet.slug}.pdf", render_pdf(sheet))
+    product = product_jsonld(sheet, base_url, images=design_files)
+    archive.writestr(f"{folder}product.jsonld", json.dumps(product, ensure_ascii=False, indent=2))
+    archive.writestr(
+        f"{folder}record.json",
+        json.dumps(sheet.record.model_dump(mode="json"), ensure_ascii=False, indent=2),
+    )
+
+
+def _zip_one(sheet: SpecSheet, base_url: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add_sheet(archive, sheet, base_url)
+    return buffer.getvalue()
+
+
+def _room_json(room: Room, folders: list[dict[str, Any]]) -> str:
+    body = {
+        "id": str(room.id),
+        "name": room.name,
+        "description": room.description,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "records": folders,
+    }
+    return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+async def export_room(
+    session: AsyncSession, storage: ObjectStorage, room: Room, *, secret: str, base_url: str
+) -> Export:
+    """Every record of the room with designs, one folder each, newest first, and room.json."""
+    records, _ = await RecordRepository(session).list_for_room(room.id, ROOM_EXPORT_LIMIT, 0)
+    ready = [r for r in records if r.image_status == StageStatus.ready]
+    if not ready:
+        raise Conflict("the room has no records with designs to export")
+    sheets = [await load_sheet(session, storage, record, secret) for record in ready]
+    content = await asyncio.to_thread(_zip_room, room, sheets, base_url)
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in room.name)
+    name = "-".join(words.lower().split())[:60] or f"room-{str(room.id)[:8]}"
+    return Export(content, MEDIA_TYPES[ExportFormat.zip], f"{name}.zip")
+
+
+def _zip_room(room: Room, sheets: list[SpecSheet], base_url: str) -> bytes:
+    buffer = io.BytesIO()
+    folders = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, sheet in enumerate(sheets):
+            folder = f"{index + 1:03d}-{sheet.slug}/"
+            _add_sheet(archive, sheet, base_url, folder)
+            folders.append({"folder": folder, "record_id": str(sheet.record.id)})
+        archive.writestr("room.json", _room_json(room, folders))
+    return buffer.getvalue()
+
+
+async def record_in_public_room(session: AsyncSession, room: Room, record_id: uuid.UUID) -> Record:
+    record = await RecordRepository(session).get(record_id)
+    if record is None or record.room_id != room.id or record.image_status != StageStatus.ready:
+        raise NotFound(f"no record {record_id} in this room")
+    return record

@@ -1,0 +1,79 @@
+"""What a spec sheet shows: the record as clients see it, with the image bytes it prints."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from layerminder.errors import Conflict
+from layerminder.images.repository import ImageRepository
+from layerminder.models import Image, Record
+from layerminder.records import service as records
+from layerminder.records.schemas import RecordOut
+from layerminder.storage.base import ObjectStorage
+
+
+@dataclass(frozen=True)
+class SheetImage:
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return {"image/png": "png", "image/webp": "webp"}.get(self.content_type, "jpg")
+
+
+@dataclass
+class SpecSheet:
+    record: RecordOut
+    designs: list[SheetImage]
+    inputs: list[SheetImage]
+    # Recommendation images in rank order (the record's `recommendations` say title and score).
+    references: list[SheetImage] = field(default_factory=list)
+    # The design printed large: the one the story describes unless the caller picks another.
+    chosen: int = 0
+
+    @property
+    def language(self) -> str:
+        return self.record.language
+
+    @property
+    def slug(self) -> str:
+        """An ASCII file name: the name's Latin words, or the record id."""
+        words = "".join(c if c.isascii() and c.isalnum() else " " for c in self.record.name or "")
+        name = "-".join(words.lower().split())[:60]
+        return name or f"record-{str(self.record.id)[:8]}"
+
+
+async def _read(storage: ObjectStorage, image: Image) -> SheetImage:
+    return SheetImage(
+        await storage.get(image.storage_key), image.content_type, image.width, image.height
+    )
+
+
+async def load_sheet(
+    session: AsyncSession, storage: ObjectStorage, record: Record, secret: str, chosen: int = 0
+) -> SpecSheet:
+    """The record with its designs, inputs and recommended references read from storage."""
+    out = await records.record_out(session, record, secret)
+    if not out.designs:
+        raise Conflict("the record has no designs yet: export it once the images stage is ready")
+    wanted = [d.image_id for d in out.designs]
+    wanted += out.input_image_ids
+    wanted += [r.image_id for r in out.recommendations]
+    found = await ImageRepository(session).get_many(wanted)
+
+    async def read_all(ids: list[uuid.UUID]) -> list[SheetImage]:
+        return [await _read(storage, found[i]) for i in ids if i in found]
+
+    return SpecSheet(
+        record=out,
+        designs=await read_all([d.image_id for d in out.designs]),
+        inputs=await read_all(list(out.input_image_ids)),
+        references=await read_all([r.image_id for r in out.recommendations]),
+        chosen=min(max(chosen, 0), len(out.designs) - 1),
+    )

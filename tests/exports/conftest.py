@@ -1,0 +1,5 @@
+"""The studio app and its record factory, for the export tests."""
+
+from tests.studio import make_record, studio
+
+__all__ = ["make_record", "studio"]

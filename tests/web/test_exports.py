@@ -1,0 +1,105 @@
+"""Hand-off in a real browser: the record page shows the dimension checks and downloads the
+spec sheet PDF; the room page downloads the whole room as a zip."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.live import LiveServer
+from tests.web.conftest import launch_studio
+from tests.web.test_e2e import PASSWORD, TIMEOUT_MS, image_bytes, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def chair_studio(web_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = launch_studio(
+        tmp_path_factory.mktemp("chair-studio"),
+        web_build,
+        story_provider="tests.fakes.providers:DiningChairStoryProvider",
+    )
+    yield server
+    server.stop()
+
+
+async def _finished_record(base: str, email: str) -> tuple[str, str]:
+    """An account with a room and one finished record, made through the API."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        signup = await client.post(
+            "/api/v1/auth/signup", json={"email": email, "password": PASSWORD}
+        )
+        headers = {"Authorization": f"Bearer {signup.json()['access_token']}"}
+        room = (await client.post("/api/v1/layerroom", json={"name": "Dining"}, headers=headers))
+        room_id = room.json()["id"]
+        upload = await client.post(
+            f"/api/v1/layerroom/{room_id}/images",
+            files={"file": ("oak.jpg", image_bytes("JPEG", (170, 120, 70), (400, 300)), "image/jpeg")},
+            headers=headers,
+        )
+        started = await client.post(
+            "/api/v1/generate",
+            json={"session_id": room_id, "input_image_ids": [upload.json()["id"]], "keyword": "seat 60"},
+            headers=headers,
+        )
+        record_id = started.json()["record_id"]
+        for _ in range(600):
+            record = (await client.get(f"/api/v1/records/{record_id}", headers=headers)).json()
+            if record["done"]:
+                return room_id, record_id
+            await asyncio.sleep(0.1)
+    raise AssertionError("the record did not finish")
+
+
+def test_record_page_shows_checks_and_downloads_the_spec_sheet(
+    chair_studio: LiveServer, browser: Any, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    base = chair_studio.base_url
+    email = f"maker-{uuid.uuid4().hex[:8]}@example.com"
+    room_id, record_id = asyncio.run(_finished_record(base, email))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{base}/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+    page.goto(f"{base}/record/?id={record_id}")
+    checks = page.get_by_test_id("check")
+    expect(checks.first).to_be_visible()
+    # The 60 cm seat of a dining chair is flagged with its range; the rest pass.
+    flagged = page.locator("[data-testid=check][data-status=warn]")
+    expect(flagged).to_have_count(1)
+    expect(flagged).to_contain_text("Seat height")
+    expect(flagged).to_contain_text("42–48 cm")
+    shot(page, screenshots, "record-checks-and-export")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Spec sheet (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == "halden-dining-chair.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+    page.goto(f"{base}/room/?id={room_id}")
+    with page.expect_download() as room_download:
+        page.get_by_role("button", name="Export room (zip)").click()
+    archive = zipfile.ZipFile(io.BytesIO(Path(room_download.value.path()).read_bytes()))
+    assert "room.json" in archive.namelist()
+    assert any(name.endswith("/designs/design-1.jpg") for name in archive.namelist())
+    assert errors == []
+    context.close()
