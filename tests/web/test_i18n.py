@@ -37,7 +37,7 @@ LATIN_ALLOWED = {"LayerMinder", "cm", "MB", "JPEG", "PNG", "WebP", "CLIP"}
 # Words of the page's visible text, placeholders and accessible names in the given script,
 # outside content the user or the pipeline wrote ([data-content]) and what is never translated
 # ([translate=no]: the brand, keywords, model names, the switcher's language names). Content
-# strings are also struck out of attributes, where a label quotes them ("Enlarge reference X").
+# strings are also struck out wherever a sentence quotes them ("Enlarge reference X", "a.gif: …").
 FOREIGN_WORDS = """
 ([script, extraContent]) => {
   const pattern = script === "latin" ? /[A-Za-z]{2,}/g : /[\\uac00-\\ud7a3]+/g;
@@ -45,14 +45,14 @@ FOREIGN_WORDS = """
   const content = [
     ...extraContent,
     ...[...document.querySelectorAll("[data-content], [translate=no]")].map((el) => el.textContent),
-  ].filter((text) => text && text.trim());
+  ].filter((text) => text && text.trim().length >= 3);
   const strip = (text) => content.reduce((t, c) => t.split(c.trim()).join(" "), text);
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
     if (!el || skipped(el) || !el.checkVisibility({ visibilityProperty: true })) continue;
-    for (const word of node.textContent.match(pattern) ?? []) found.push(word);
+    for (const word of strip(node.textContent).match(pattern) ?? []) found.push(word);
   }
   for (const el of document.querySelectorAll("[placeholder], [aria-label], img[alt]")) {
     if (skipped(el) || !el.checkVisibility({ visibilityProperty: true })) continue;
@@ -196,6 +196,13 @@ def test_main_flow_in_each_language(
     expect(page.get_by_role("heading", name=message(m, "room.noRecordsTitle"))).to_be_visible()
     assert_speaks(page, locale, content)
 
+    # A file turned away, in the reader's language.
+    page.get_by_test_id("file-input").set_input_files(
+        [{"name": "anim.gif", "mimeType": "image/gif", "buffer": b"GIF89a"}]
+    )
+    expect(page.get_by_text(message(m, "upload.wrongType", name="anim.gif"))).to_be_visible()
+    assert_speaks(page, locale, [*content, "anim.gif"])
+
     # Upload, keyword, generate; every stage arrives.
     upload(page, files)
     page.get_by_label(message(m, "room.keyword")).fill("japandi")
@@ -247,6 +254,32 @@ def test_main_flow_in_each_language(
     if locale == "ko":
         assert_korean_font(page, base)
     shot(page, screenshots, f"i18n-{locale}-record")
+
+    # The room's settings, published; its public page read without an account.
+    page.go_back()
+    page.get_by_role("button", name=message(m, "room.settings")).click()
+    settings = page.get_by_role("dialog", name=message(m, "roomSettings.title"))
+    settings.get_by_role("switch", name=re.compile(message(m, "roomSettings.public"))).check()
+    assert_speaks(page, locale, content)
+    settings.get_by_role("button", name=message(m, "common.save")).click()
+    page.get_by_role("button", name=message(m, "room.share")).click()
+    share_url = page.get_by_label(message(m, "share.link")).input_value()
+    assert_speaks(page, locale, [*content, share_url])
+    anonymous = browser.new_context(locale=BROWSER_LOCALE[locale])
+    public = anonymous.new_page()
+    public.goto(share_url)
+    expect(public.get_by_role("heading", name=room_name)).to_be_visible()
+    expect(public.get_by_test_id("public-record").get_by_test_id("design-image")).to_have_count(4)
+    assert_speaks(public, locale, content)
+    anonymous.close()
+
+    # The reference library.
+    page.get_by_role("navigation", name=message(m, "header.nav")).get_by_role(
+        "link", name=message(m, "header.library")
+    ).click()
+    expect(page.get_by_role("heading", name=message(m, "library.title"))).to_be_visible()
+    expect(page.get_by_test_id("library-reference").first).to_be_visible()
+    assert_speaks(page, locale, content)
 
     # A phone's width: the header with its switcher still fits.
     page.set_viewport_size({"width": 375, "height": 812})
