@@ -32,7 +32,7 @@ from PIL import Image
 
 from layerminder.config import Settings
 from layerminder.db.migrate import upgrade_to_head
-from layerminder.library.service import get_embedder, import_from
+from layerminder.library.importing import import_from
 from layerminder.recommender.base import l2_normalise, mean_direction
 from layerminder.recommender.clip_onnx import ClipOnnxEmbedder, Precision, has_clip_model
 from layerminder.recommender.export import export_clip
@@ -201,7 +201,7 @@ def product_import_rate(
         )
         async with open_runtime(settings) as runtime:
             await upgrade_to_head(runtime.engine)
-            embedder = get_embedder(runtime)
+            embedder = runtime.embedder
             embedder.embed_images([sample])  # loads the model
             start = time.perf_counter()
             report = await import_from(runtime, str(folder))

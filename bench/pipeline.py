@@ -28,10 +28,10 @@ from layerminder.db.migrate import upgrade_to_head
 from layerminder.db.session import unit_of_work
 from layerminder.generation import service as generation
 from layerminder.generation.schemas import GenerateIn
-from layerminder.generation.tasks import image_provider, run_generation, story_provider
+from layerminder.generation.tasks import run_generation
 from layerminder.images import service as images
 from layerminder.jobs.queue import DirectQueue
-from layerminder.library.service import get_embedder, seed_starter_library
+from layerminder.library.importing import seed_starter_library
 from layerminder.providers.base import DesignBatch, InputImage, StoryResult
 from layerminder.recommender.base import mean_direction
 from layerminder.rooms import service as rooms
@@ -103,14 +103,8 @@ def make_inputs(count: int, seed: int) -> list[bytes]:
 
 async def baseline(runtime: Runtime, inputs: list[list[bytes]], keyword: str) -> float:
     """The same provider work with nothing around it."""
-    images_p, story_p, embedder = (
-        image_provider(runtime),
-        story_provider(runtime),
-        get_embedder(runtime),
-    )
-    from layerminder.library.service import current_index
-
-    index = await current_index(runtime)
+    images_p, story_p, embedder = runtime.image_provider, runtime.story_provider, runtime.embedder
+    index = await runtime.library_index.current()
     assert index is not None
     started = time.perf_counter()
     for data in inputs:
@@ -175,9 +169,9 @@ async def main(records: int, concurrency: int) -> None:
             base = await baseline(runtime, inputs, keyword)
 
             timer = Timer()
-            runtime.cache["image_provider"] = TimedImages(image_provider(runtime), timer)
-            runtime.cache["story_provider"] = TimedStory(story_provider(runtime), timer)
-            runtime.cache["embedder"] = TimedEmbedder(get_embedder(runtime), timer)
+            runtime.image_provider = TimedImages(runtime.image_provider, timer)
+            runtime.story_provider = TimedStory(runtime.story_provider, timer)
+            runtime.embedder = TimedEmbedder(runtime.embedder, timer)
             sequential, _ = await pipeline(runtime, inputs, keyword, 1)
             inside = timer.seconds
             concurrent, _ = await pipeline(runtime, inputs, keyword, concurrency)

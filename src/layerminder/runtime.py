@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -18,6 +19,11 @@ from layerminder.jobs.queue import JobQueue, build_job_queue
 from layerminder.security.ratelimit import RateLimiter, build_rate_limiter
 from layerminder.storage.base import ObjectStorage
 from layerminder.storage.factory import build_storage
+
+if TYPE_CHECKING:
+    from layerminder.providers.base import ImageProvider, StoryProvider
+    from layerminder.recommender.base import Embedder
+    from layerminder.recommender.published import PublishedIndex
 
 logger = logging.getLogger(__name__)
 
@@ -32,14 +38,42 @@ class Runtime:
     events: EventBus
     queue: JobQueue
     limiter: RateLimiter
-    # Lazily built, process-wide singletons (providers, embedder, index) keyed by name.
-    cache: dict[str, Any] = field(default_factory=dict)
 
-    def cached(self, name: str, build: Callable[[Settings], Any]) -> Any:
-        """The process's one `name`, built from the settings on first use."""
-        if name not in self.cache:
-            self.cache[name] = build(self.settings)
-        return self.cache[name]
+    # The members below are built from the settings on first use, once per process (models load
+    # lazily and are cached). Each can be replaced by assignment (bench/pipeline.py times them).
+
+    @cached_property
+    def image_provider(self) -> ImageProvider:
+        from layerminder.providers.factory import build_image_provider
+
+        return build_image_provider(self.settings)
+
+    @cached_property
+    def story_provider(self) -> StoryProvider:
+        from layerminder.providers.factory import build_story_provider
+
+        return build_story_provider(self.settings)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from layerminder.recommender.factory import build_embedder
+
+        return build_embedder(self.settings)
+
+    @cached_property
+    def library_index(self) -> PublishedIndex:
+        """The reference library's index as published in storage (reloaded on a new version)."""
+        from layerminder.recommender.published import PublishedIndex
+
+        return PublishedIndex(self.storage)
+
+    async def close_members(self) -> None:
+        """Close the lazily built members that hold resources (provider HTTP clients' pools)."""
+        for name in ("image_provider", "story_provider", "embedder"):
+            built = self.__dict__.get(name)  # where cached_property keeps what it built
+            close = getattr(built, "aclose", None)
+            if close is not None:
+                await close()
 
 
 @asynccontextmanager
@@ -66,10 +100,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         yield runtime
     finally:
         await runtime.queue.stop()
-        for cached in runtime.cache.values():
-            close = getattr(cached, "aclose", None)
-            if close is not None:  # provider HTTP clients hold connection pools
-                await close()
+        await runtime.close_members()
         await events.stop()
         await runtime.limiter.aclose()
         await engine.dispose()

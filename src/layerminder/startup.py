@@ -39,7 +39,7 @@ async def recovery_sweeps(runtime: Runtime, *, at_startup: bool) -> AsyncIterato
 @contextlib.asynccontextmanager
 async def background_duties(runtime: Runtime) -> AsyncIterator[None]:
     """Seed the library on first start, resume unfinished records, keep sweeping for them."""
-    from layerminder.library.service import seed_starter_library
+    from layerminder.library.importing import seed_starter_library
 
     settings = runtime.settings
     uses_openai = "openai" in (settings.image_provider, settings.story_provider)

@@ -15,7 +15,7 @@ from layerminder.generation.schemas import GenerateIn
 from layerminder.generation.tasks import run_generation
 from layerminder.images import service as images
 from layerminder.jobs.queue import DirectQueue
-from layerminder.library.service import NewReference, import_references
+from layerminder.library.importing import NewReference, import_references
 from layerminder.records.repository import RecordRepository
 from layerminder.rooms import service as rooms
 from layerminder.runtime import Runtime, open_runtime

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from layerminder.db.migrate import upgrade_to_head
-from layerminder.library import service
+from layerminder.library import importing, search, service
 from layerminder.recommender.index import IndexModelMismatch
 from layerminder.runtime import open_runtime
 from tests.conftest import Database, make_settings
@@ -18,8 +18,8 @@ from tests.helpers import make_image
 TINY_CLIP = Path(__file__).resolve().parents[1] / "fixtures" / "tiny_clip"
 
 
-def _refs(*colours: tuple[int, int, int]) -> list[service.NewReference]:
-    return [service.NewReference(data=make_image(color=c), title=str(c)) for c in colours]
+def _refs(*colours: tuple[int, int, int]) -> list[importing.NewReference]:
+    return [importing.NewReference(data=make_image(color=c), title=str(c)) for c in colours]
 
 
 @pytest.mark.skipif(not (TINY_CLIP / "manifest.json").exists(), reason="tiny CLIP fixture missing")
@@ -27,7 +27,7 @@ async def test_switching_embedder_needs_a_reindex(tmp_path: Path, database: Data
     basic = make_settings(tmp_path, database)
     async with open_runtime(basic) as runtime:
         await upgrade_to_head(runtime.engine)
-        report = await service.import_references(runtime, _refs((200, 0, 0), (0, 200, 0)))
+        report = await importing.import_references(runtime, _refs((200, 0, 0), (0, 200, 0)))
         assert report.added == 2
         before = await service.stats(runtime)
         assert before.embedder == "basic-descriptor-v1" and before.index_size == 2
@@ -36,16 +36,16 @@ async def test_switching_embedder_needs_a_reindex(tmp_path: Path, database: Data
     async with open_runtime(clip) as runtime:
         # The published index was built by another embedder: searching it is refused.
         with pytest.raises(IndexModelMismatch, match="re-index"):
-            await service.search_by_image(runtime, make_image(color=(190, 10, 10)), 2)
+            await search.search_by_image(runtime, make_image(color=(190, 10, 10)), 2)
         with pytest.raises(IndexModelMismatch):
-            await service.import_references(runtime, _refs((0, 0, 200)))
-        done, model = await service.reindex(runtime)
+            await importing.import_references(runtime, _refs((0, 0, 200)))
+        done, model = await importing.reindex(runtime)
         assert done == 2 and "clip" in model
         after = await service.stats(runtime)
         assert after.by_model == {model: 2}
         assert after.index_version != before.index_version
-        assert (await service.import_references(runtime, _refs((0, 0, 200)))).added == 1
-        hits = await service.search_by_image(runtime, make_image(color=(0, 0, 210)), 3)
+        assert (await importing.import_references(runtime, _refs((0, 0, 200)))).added == 1
+        hits = await search.search_by_image(runtime, make_image(color=(0, 0, 210)), 3)
         assert len(hits) == 3
 
 
@@ -55,11 +55,11 @@ async def test_another_process_sees_a_newer_index_version(
     settings = make_settings(tmp_path, database)
     async with open_runtime(settings) as first, open_runtime(settings) as second:
         await upgrade_to_head(first.engine)
-        await service.import_references(first, _refs((200, 0, 0)))
-        assert len(await service.search_by_image(second, make_image(color=(200, 0, 0)), 5)) == 1
-        await service.import_references(first, _refs((0, 200, 0), (0, 0, 200)))
+        await importing.import_references(first, _refs((200, 0, 0)))
+        assert len(await search.search_by_image(second, make_image(color=(200, 0, 0)), 5)) == 1
+        await importing.import_references(first, _refs((0, 200, 0), (0, 0, 200)))
         # `second` cached version 1; it reloads because the manifest names a newer one.
-        assert len(await service.search_by_image(second, make_image(color=(200, 0, 0)), 5)) == 3
+        assert len(await search.search_by_image(second, make_image(color=(200, 0, 0)), 5)) == 3
 
 
 async def test_replicas_starting_together_seed_the_library_once(
@@ -69,17 +69,17 @@ async def test_replicas_starting_together_seed_the_library_once(
     async with open_runtime(settings) as first, open_runtime(settings) as second:
         await upgrade_to_head(first.engine)
         added = await asyncio.gather(
-            service.seed_starter_library(first), service.seed_starter_library(second)
+            importing.seed_starter_library(first), importing.seed_starter_library(second)
         )
         stats = await service.stats(first)
     assert sorted(added)[0] == 0
     assert stats.references == max(added) > 0
 
 
-def _distinct(count: int) -> list[service.NewReference]:
+def _distinct(count: int) -> list[importing.NewReference]:
     """`count` different small images (colour steps), titled by their number."""
     return [
-        service.NewReference(
+        importing.NewReference(
             data=make_image(size=(64, 48), color=(i * 3 % 256, i * 7 % 256, 90)), title=str(i)
         )
         for i in range(count)
@@ -91,16 +91,16 @@ async def test_import_spans_batches_dedupes_across_them_and_reports_progress(
 ) -> None:
     items = _distinct(70)
     # A copy of item 1 in the third batch, and a broken file in the second.
-    items.insert(66, service.NewReference(data=items[1].data, title="copy of 1"))
-    items.insert(40, service.NewReference(data=b"not an image", title="broken"))
+    items.insert(66, importing.NewReference(data=items[1].data, title="copy of 1"))
+    items.insert(40, importing.NewReference(data=b"not an image", title="broken"))
     # A truncated JPEG passes the header checks; its pixels fail when the embedder decodes them.
     cut = items[5].data[: len(items[5].data) // 2]
-    items.insert(20, service.NewReference(data=cut, title="truncated"))
-    assert len(items) > 2 * service.EMBED_BATCH
+    items.insert(20, importing.NewReference(data=cut, title="truncated"))
+    assert len(items) > 2 * importing.EMBED_BATCH
     progress: list[int] = []
     async with open_runtime(make_settings(tmp_path, database)) as runtime:
         await upgrade_to_head(runtime.engine)
-        report = await service.import_references(runtime, items, progress.append)
+        report = await importing.import_references(runtime, items, progress.append)
         stats = await service.stats(runtime)
         stored = await runtime.storage.list_keys("reference/")
     assert (report.added, report.duplicates) == (70, 1)
@@ -130,18 +130,18 @@ class _FailingStorage:
 async def test_a_failing_batch_keeps_earlier_batches_and_leaves_nothing_half_written(
     tmp_path: Path, database: Database
 ) -> None:
-    batch = service.EMBED_BATCH
+    batch = importing.EMBED_BATCH
     async with open_runtime(make_settings(tmp_path, database)) as runtime:
         await upgrade_to_head(runtime.engine)
         real = runtime.storage
         runtime.storage = _FailingStorage(real, allowed=batch + 5)  # type: ignore[assignment]
         with pytest.raises(OSError, match="No space"):
-            await service.import_references(runtime, _distinct(3 * batch))
+            await importing.import_references(runtime, _distinct(3 * batch))
         runtime.storage = real
         stats = await service.stats(runtime)
         stored = await real.list_keys("reference/")
         # Run again: the first batch is known, the rest goes in.
-        again = await service.import_references(runtime, _distinct(3 * batch))
+        again = await importing.import_references(runtime, _distinct(3 * batch))
     assert stats.references == batch and len(stored) == batch
     assert (again.added, again.duplicates) == (2 * batch, batch)
 
@@ -156,12 +156,12 @@ async def test_imported_images_are_stored_upright_whatever_their_format(
     rotated = Image.Exif()
     rotated[0x0112] = 6  # shown turned 90° clockwise
     items = [
-        service.NewReference(data=make_image(fmt, size=(400, 100), exif=rotated), title=fmt)
+        importing.NewReference(data=make_image(fmt, size=(400, 100), exif=rotated), title=fmt)
         for fmt in ("JPEG", "PNG", "WEBP")
     ]
     async with open_runtime(make_settings(tmp_path, database)) as runtime:
         await upgrade_to_head(runtime.engine)
-        report = await service.import_references(runtime, items)
+        report = await importing.import_references(runtime, items)
         async with runtime.sessionmaker() as session:
             rows, _ = await ReferenceRepository(session).page(10, 0)
         stored = {ref.title: await runtime.storage.get(image.storage_key) for ref, image in rows}

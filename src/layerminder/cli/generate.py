@@ -161,7 +161,7 @@ async def _generate(
     from layerminder.generation.schemas import GenerateIn
     from layerminder.generation.tasks import run_generation
     from layerminder.images import service as images
-    from layerminder.library.service import seed_starter_library
+    from layerminder.library.importing import seed_starter_library
     from layerminder.models import Room
     from layerminder.records import service as records
     from layerminder.records.events import channel

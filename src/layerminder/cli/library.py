@@ -27,7 +27,7 @@ def import_images(
 ) -> None:
     """Add images (deduplicated by sha256; resumable) and publish a new index version."""
     from layerminder.errors import LayerminderError
-    from layerminder.library.service import import_from
+    from layerminder.library.importing import import_from
     from layerminder.runtime import open_runtime
 
     if not location.startswith("s3://") and not Path(location).is_dir():
@@ -126,8 +126,8 @@ def _progress(label: str) -> Progress:
 @library_app.command("reindex")
 def reindex() -> None:
     """Re-embed every reference with the current embedder (after switching to CLIP, say)."""
+    from layerminder.library.importing import reindex as reindex_library
     from layerminder.library.repository import ReferenceRepository
-    from layerminder.library.service import reindex as reindex_library
     from layerminder.runtime import open_runtime
 
     settings = Settings()
@@ -155,7 +155,7 @@ def search(
 ) -> None:
     """Search the library by text or by image."""
     from layerminder.errors import LayerminderError
-    from layerminder.library.service import get_embedder, search_by_image, search_by_text
+    from layerminder.library.search import search_by_image, search_by_text
     from layerminder.runtime import open_runtime
 
     if (text is None) == (image is None):
@@ -172,7 +172,7 @@ def search(
                 hits = await search_by_image(runtime, data, k)
             else:
                 hits = await search_by_text(runtime, text or "", k)
-            embedder = get_embedder(runtime).model_id
+            embedder = runtime.embedder.model_id
         if not hits:
             console.print("no matches (is the library empty? `layerminder library import DIR`)")
             return

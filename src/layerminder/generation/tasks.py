@@ -23,18 +23,14 @@ from layerminder.images import service as images
 from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import validate_image
 from layerminder.jobs.queue import JobHandler
-from layerminder.library import service as library
 from layerminder.library.repository import ReferenceRepository
 from layerminder.models import ImageKind, Record, Stage, StageStatus
 from layerminder.providers.base import (
     DESIGN_COUNT,
-    ImageProvider,
     InputImage,
     Language,
     ProviderError,
-    StoryProvider,
 )
-from layerminder.providers.factory import build_image_provider, build_story_provider
 from layerminder.recommender.base import l2_normalise, mean_direction
 from layerminder.records.events import publish
 from layerminder.records.repository import RecordRepository
@@ -50,16 +46,6 @@ ERROR_LIMIT = 500
 
 class StageFailed(Exception):
     """A stage could not finish; its message is shown to the user."""
-
-
-def image_provider(runtime: Runtime) -> ImageProvider:
-    provider: ImageProvider = runtime.cached("image_provider", build_image_provider)
-    return provider
-
-
-def story_provider(runtime: Runtime) -> StoryProvider:
-    provider: StoryProvider = runtime.cached("story_provider", build_story_provider)
-    return provider
 
 
 async def set_stage(
@@ -204,7 +190,7 @@ def design_id(record_id: uuid.UUID, position: int) -> uuid.UUID:
 
 
 async def _stage_images(runtime: Runtime, record: Record) -> None:
-    provider = image_provider(runtime)
+    provider = runtime.image_provider
     inputs = await _load_inputs(runtime, record)
     batch = await provider.generate_designs(inputs, record.keyword, DESIGN_COUNT)
     if len(batch.images) != DESIGN_COUNT:
@@ -257,7 +243,7 @@ async def _designs(runtime: Runtime, record: Record) -> list[bytes]:
 async def _stage_story(runtime: Runtime, record: Record) -> None:
     designs = await _designs(runtime, record)
     language: Language = "ko" if record.language == "ko" else "en"
-    result = await story_provider(runtime).write_story(designs[0], record.keyword, language)
+    result = await runtime.story_provider.write_story(designs[0], record.keyword, language)
     story = result.story
     async with unit_of_work(runtime.sessionmaker) as session:
         current = await RecordRepository(session).get(record.id)
@@ -293,13 +279,13 @@ async def _stage_story(runtime: Runtime, record: Record) -> None:
 
 async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
     designs = await _designs(runtime, record)
-    index = await library.current_index(runtime)
+    index = await runtime.library_index.current()
     if index is None or len(index) == 0:
         raise StageFailed(
             "the reference library is empty: import references with "
             "`layerminder library import DIR` to get recommendations"
         )
-    embedder = library.get_embedder(runtime)
+    embedder = runtime.embedder
     inputs = await _load_inputs(runtime, record)
     vectors = await asyncio.to_thread(embedder.embed_images, designs + [i.data for i in inputs])
     design_vectors, input_vectors = vectors[: len(designs)], vectors[len(designs) :]

@@ -18,7 +18,7 @@ from layerminder.errors import (
 )
 from layerminder.images.endpoints import read_limited
 from layerminder.images.service import image_url
-from layerminder.library import service
+from layerminder.library import importing, search, service
 from layerminder.library.repository import ReferenceRepository
 from layerminder.library.schemas import ImportOut, ReferenceOut, SearchHitOut, SearchOut
 from layerminder.models import Image, Reference
@@ -44,7 +44,7 @@ def to_reference_out(reference: Reference, image: Image, secret: str) -> Referen
     )
 
 
-def _search_out(hits: list[service.SearchHit], embedder: str, secret: str) -> SearchOut:
+def _search_out(hits: list[search.SearchHit], embedder: str, secret: str) -> SearchOut:
     return SearchOut(
         embedder=embedder,
         hits=[
@@ -59,7 +59,7 @@ def _search_out(hits: list[service.SearchHit], embedder: str, secret: str) -> Se
 
 @router.get(
     "/search",
-    responses=responses(NotAuthenticated, service.TextSearchUnavailable),
+    responses=responses(NotAuthenticated, search.TextSearchUnavailable),
 )
 async def search_by_text(
     q: Annotated[str, Query(min_length=1, max_length=300, description="What to look for")],
@@ -68,8 +68,8 @@ async def search_by_text(
     k: TopK = 10,
 ) -> SearchOut:
     """Search the library with words (CLIP's text encoder)."""
-    hits = await service.search_by_text(runtime, q, k)
-    return _search_out(hits, service.get_embedder(runtime).model_id, runtime.secret)
+    hits = await search.search_by_text(runtime, q, k)
+    return _search_out(hits, runtime.embedder.model_id, runtime.secret)
 
 
 @router.post("/search", responses=responses(NotAuthenticated, ImageTooLarge, InvalidImage))
@@ -81,8 +81,8 @@ async def search_by_image(
 ) -> SearchOut:
     """Search the library with an image."""
     data = await read_limited(file, runtime.settings.max_upload_bytes)
-    hits = await service.search_by_image(runtime, data, k)
-    return _search_out(hits, service.get_embedder(runtime).model_id, runtime.secret)
+    hits = await search.search_by_image(runtime, data, k)
+    return _search_out(hits, runtime.embedder.model_id, runtime.secret)
 
 
 @router.get("/references", responses=responses(NotAuthenticated))
@@ -114,11 +114,11 @@ async def add_reference(
     """Add one image to the library (a duplicate by sha256 is reported, not added)."""
     data = await read_limited(file, runtime.settings.max_upload_bytes)
     # Validate first so a bad file is a 4xx here, not a line in `failed`.
-    await service.validate_upload(runtime, data)
-    report = await service.import_references(
+    await importing.validate_upload(runtime, data)
+    report = await importing.import_references(
         runtime,
         [
-            service.NewReference(
+            importing.NewReference(
                 data=data,
                 title=title or (file.filename or ""),
                 source=source or f"uploaded by {admin.email}",
