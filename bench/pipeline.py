@@ -32,7 +32,7 @@ from layerminder.generation.tasks import run_generation
 from layerminder.images import service as images
 from layerminder.jobs.queue import DirectQueue
 from layerminder.library.importing import seed_starter_library
-from layerminder.providers.base import DesignBatch, InputImage, StoryResult
+from layerminder.providers.base import DesignBatch, InputImage, Language, StoryResult
 from layerminder.recommender.base import mean_direction
 from layerminder.rooms import service as rooms
 from layerminder.runtime import Runtime, open_runtime
@@ -67,10 +67,12 @@ class TimedStory:
         self.inner, self.timer = inner, timer
         self.name, self.model = inner.name, inner.model
 
-    async def write_story(self, design: bytes, keyword: str | None) -> StoryResult:
+    async def write_story(
+        self, design: bytes, keyword: str | None, language: Language = "en"
+    ) -> StoryResult:
         started = time.perf_counter()
         try:
-            result: StoryResult = await self.inner.write_story(design, keyword)
+            result: StoryResult = await self.inner.write_story(design, keyword, language)
             return result
         finally:
             self.timer.add(started)

@@ -19,6 +19,7 @@ from layerminder.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
+
 async def publish_index(runtime: Runtime) -> int:
     """Rebuild the index from the stored vectors and publish it as a new version in storage."""
     embedder = runtime.embedder
