@@ -14,6 +14,7 @@ from layerminder.invites.endpoints import router as invites_router
 from layerminder.library.endpoints import router as library_router
 from layerminder.records.endpoints import router as records_router
 from layerminder.rooms.endpoints import router as rooms_router
+from layerminder.studio.endpoints import router as studio_router
 
 router = APIRouter()
 for domain_router in (
@@ -25,6 +26,7 @@ for domain_router in (
     generation_router,
     records_router,
     exports_router,
+    studio_router,
     library_router,
     invites_router,
 ):

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 import layerminder.models  # noqa: F401  (registers every table on Base.metadata)
 from layerminder.config import Settings
-from layerminder.db.base import Base
+from layerminder.db.base import Base, is_modelled
 from layerminder.db.migrate import upgrade_to_head
 from layerminder.db.session import create_engine
 from tests.conftest import Database
@@ -19,7 +19,12 @@ from tests.conftest import Database
 def _schema_diff(connection: Connection) -> list[Any]:
     # Stricter than env.py's autogenerate (which compares types only): server defaults drift too.
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "compare_server_default": True}
+        connection,
+        opts={
+            "compare_type": True,
+            "compare_server_default": True,
+            "include_name": is_modelled,
+        },
     )
     return compare_metadata(context, Base.metadata)
 

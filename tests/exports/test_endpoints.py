@@ -12,8 +12,8 @@ import httpx
 from PIL import Image
 from pypdf import PdfReader
 
+from tests.finished_records import MakeRecord
 from tests.helpers import create_room, signup
-from tests.studio import MakeRecord
 
 
 def _fonts(page: Any) -> list[Any]:

@@ -1,5 +1,5 @@
 """The studio app and its record factory, for the record tests."""
 
-from tests.studio import make_record, studio
+from tests.finished_records import make_record, studio
 
 __all__ = ["make_record", "studio"]

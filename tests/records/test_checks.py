@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.finished_records import MakeRecord
 from tests.helpers import signup
-from tests.studio import MakeRecord
 
 
 async def test_a_60_cm_dining_chair_seat_is_flagged_and_45_cm_passes(

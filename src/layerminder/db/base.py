@@ -57,3 +57,13 @@ class CreatedAt:
 
 class Timestamps(CreatedAt):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# SQLite's full-text index of records: an FTS5 virtual table and its shadow tables, made by a
+# migration and kept by the records search repository; no model describes them.
+FTS_TABLE_PREFIX = "records_fts"
+
+
+def is_modelled(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's `include_name`: compare everything but the full-text tables."""
+    return not (type_ == "table" and (name or "").startswith(FTS_TABLE_PREFIX))

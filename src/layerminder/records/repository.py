@@ -18,6 +18,7 @@ from layerminder.models import (
     Reference,
     StageStatus,
 )
+from layerminder.records.search import SEARCHABLE, full_text
 
 
 class RecordRepository:
@@ -93,7 +94,10 @@ class RecordRepository:
             .values(**values, version=Record.version + 1)
             .returning(Record.version)
         )
-        return int(result.scalar_one())
+        version = int(result.scalar_one())
+        if SEARCHABLE & values.keys():
+            await full_text(self.session).refresh(self.session, record_id)
+        return version
 
     async def claim(self, record_id: uuid.UUID, owner: str, now: datetime, until: datetime) -> bool:
         """Take the record's lease if it is free or expired (one job per record at a time)."""

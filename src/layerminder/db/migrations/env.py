@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 import layerminder.models  # noqa: F401  (registers every table on Base.metadata)
 from layerminder.config import Settings
-from layerminder.db.base import Base
+from layerminder.db.base import Base, is_modelled
 from layerminder.db.session import create_engine
 
 target_metadata = Base.metadata
@@ -21,6 +21,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=is_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

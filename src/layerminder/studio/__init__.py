@@ -1,0 +1,1 @@
+"""The studio: search across all of a user's records, and favourites."""

@@ -1,0 +1,5 @@
+"""The studio app and its record factory, for the studio tests."""
+
+from tests.finished_records import make_record, studio
+
+__all__ = ["make_record", "studio"]
