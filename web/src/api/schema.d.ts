@@ -424,6 +424,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Records
+         * @description Every record in the caller's rooms, newest first, narrowed by full-text words and
+         *     filters; page on with `next_cursor`.
+         */
+        get: operations["search_records_api_v1_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/images/{image_id}/favourite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add Favourite
+         * @description Mark a design, upload or library reference as a favourite (idempotent).
+         */
+        put: operations["add_favourite_api_v1_images__image_id__favourite_put"];
+        post?: never;
+        /** Remove Favourite */
+        delete: operations["remove_favourite_api_v1_images__image_id__favourite_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/library/search": {
         parameters: {
             query?: never;
@@ -697,6 +739,16 @@ export interface components {
          * @enum {string}
          */
         ExportFormat: "pdf" | "zip" | "json";
+        /** FavouriteOut */
+        FavouriteOut: {
+            /**
+             * Image Id
+             * Format: uuid
+             */
+            image_id: string;
+            /** Favourite */
+            favourite: boolean;
+        };
         /** GenerateIn */
         GenerateIn: {
             /**
@@ -1106,6 +1158,24 @@ export interface components {
              */
             updated_at: string;
         };
+        /** RecordSearchOut */
+        RecordSearchOut: {
+            /** Items */
+            items: components["schemas"]["RecordOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Favourite Image Ids
+             * @description The designs on this page that the caller has marked as favourites
+             */
+            favourite_image_ids: string[];
+        };
+        /**
+         * RecordState
+         * @description ready: every stage ready; error: a stage failed; processing: a stage still to end.
+         * @enum {string}
+         */
+        RecordState: "ready" | "error" | "processing";
         /** ReferenceOut */
         ReferenceOut: {
             /**
@@ -2647,6 +2717,154 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    search_records_api_v1_records_get: {
+        parameters: {
+            query?: {
+                /** @description Words in the title, name, story, material, keywords */
+                q?: string | null;
+                /** @description One exact keyword */
+                keyword?: string | null;
+                /** @description ready, error or processing */
+                status?: components["schemas"]["RecordState"] | null;
+                /** @description Only records with (true) or without (false) a favourite */
+                favourite?: boolean | null;
+                room_id?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordSearchOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidRequest */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_favourite_api_v1_images__image_id__favourite_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FavouriteOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_favourite_api_v1_images__image_id__favourite_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FavouriteOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
