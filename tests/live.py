@@ -105,13 +105,18 @@ class Event:
 async def read_stream(
     client: httpx.AsyncClient, record_id: str, token: str, *, use_header: bool = False
 ) -> AsyncIterator[Event]:
-    """A real SSE client: yields every event until `end`."""
+    """A real SSE client: yields every event until `end`.
+
+    By default it connects as the studio's EventSource does, with a stream ticket in the URL;
+    `use_header` sends the bearer token instead.
+    """
     url = f"/api/v1/records/{record_id}/stream"
-    kwargs: dict[str, Any] = (
-        {"headers": {"Authorization": f"Bearer {token}"}}
-        if use_header
-        else {"params": {"access_token": token}}
-    )
+    if use_header:
+        kwargs: dict[str, Any] = {"headers": {"Authorization": f"Bearer {token}"}}
+    else:
+        issued = await client.post(f"{url}-ticket", headers={"Authorization": f"Bearer {token}"})
+        issued.raise_for_status()
+        kwargs = {"params": {"ticket": issued.json()["ticket"]}}
     async with aconnect_sse(client, "GET", url, **kwargs) as source:
         source.response.raise_for_status()
         async for sse in source.aiter_sse():

@@ -14,6 +14,7 @@ from layerminder.api import router
 from layerminder.config import Settings
 from layerminder.errors import install_error_handlers
 from layerminder.generation.tasks import job_handlers
+from layerminder.logs import redact_access_log
 from layerminder.runtime import open_runtime
 from layerminder.startup import background_duties
 
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    redact_access_log()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

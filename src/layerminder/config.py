@@ -119,6 +119,8 @@ class Settings(BaseSettings):
 
     # SSE.
     sse_heartbeat_seconds: float = 15.0
+    # How long a stream ticket (the URL credential EventSource uses) stays valid.
+    stream_ticket_seconds: int = Field(default=60, ge=1, le=60)
 
     # Where `make run` put the static web build; served at `/` when it exists.
     web_dir: Path = Path("./web/out")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -9,7 +10,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.auth.security import read_access_token
+from layerminder.auth.security import read_access_token, read_stream_ticket
 from layerminder.config import Settings
 from layerminder.db.session import unit_of_work
 from layerminder.errors import AdminRequired, NotAuthenticated
@@ -52,6 +53,10 @@ async def _user_from_token(token: str | None, runtime: Runtime) -> User:
     user_id = read_access_token(token, runtime.secret)
     if user_id is None:
         raise NotAuthenticated("the access token is invalid or has expired: log in again")
+    return await _load_user(user_id, runtime)
+
+
+async def _load_user(user_id: uuid.UUID, runtime: Runtime) -> User:
     # A short session of its own: a route that never touches SessionDep (one that runs
     # runtime-level services opening their own units of work) then holds no transaction,
     # which SQLite's single writer would otherwise make those units of work wait on.
@@ -73,14 +78,34 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 async def get_stream_user(
+    record_id: uuid.UUID,
+    request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    access_token: Annotated[
-        str | None, Query(description="For EventSource, which cannot send headers")
+    ticket: Annotated[
+        str | None,
+        Query(
+            description="From POST /records/{record_id}/stream-ticket, for EventSource "
+            "(which cannot send headers); valid for this record only, for seconds"
+        ),
     ] = None,
 ) -> User:
-    token = credentials.credentials if credentials else access_token
-    return await _user_from_token(token, runtime)
+    if credentials is not None:
+        return await _user_from_token(credentials.credentials, runtime)
+    if "access_token" in request.query_params:
+        # A login token in a URL ends up in access logs, proxies and browser history.
+        raise NotAuthenticated(
+            "login tokens are not accepted in URLs: send Authorization: Bearer, or get a "
+            f"ticket from POST /api/v1/records/{record_id}/stream-ticket and pass ?ticket="
+        )
+    if not ticket:
+        raise NotAuthenticated(
+            "missing credentials: send Authorization: Bearer <token> or ?ticket=<stream ticket>"
+        )
+    user_id = read_stream_ticket(ticket, record_id, runtime.secret)
+    if user_id is None:
+        raise NotAuthenticated("the stream ticket is invalid, expired or for another record")
+    return await _load_user(user_id, runtime)
 
 
 StreamUser = Annotated[User, Depends(get_stream_user)]

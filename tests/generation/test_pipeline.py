@@ -217,9 +217,10 @@ async def test_record_and_stream_are_owner_only(happy_server: LiveServer) -> Non
         path = f"/api/v1/records/{record_id}"
         assert (await client.get(path, headers=bob.headers)).status_code == 404
         stream = f"{path}/stream"
-        assert (await client.get(stream, params={"access_token": bob.token})).status_code == 404
+        assert (await client.get(stream, headers=bob.headers)).status_code == 404
+        assert (await client.post(f"{stream}-ticket", headers=bob.headers)).status_code == 404
         assert (await client.get(stream)).status_code == 401
-        assert (await client.get(stream, params={"access_token": "junk"})).status_code == 401
+        assert (await client.get(stream, params={"ticket": "junk"})).status_code == 401
         await events_until_end(client, record_id, alice.token)
         history = await client.get(f"/api/v1/sessions/{room_id}/records", headers=bob.headers)
         assert history.status_code == 404

@@ -74,7 +74,37 @@ def read_access_token(token: str, secret: str) -> uuid.UUID | None:
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp"]})
         if claims.get("typ") is not None:
-            return None  # a signed image URL is not a login
+            return None  # a signed image URL or a stream ticket is not a login
+        return uuid.UUID(claims["sub"])
+    except (jwt.PyJWTError, KeyError, ValueError):
+        return None
+
+
+def create_stream_ticket(
+    user_id: uuid.UUID, record_id: uuid.UUID, secret: str, expires_seconds: int
+) -> str:
+    """A short-lived credential for one record's stream, for URLs (EventSource sends no headers).
+
+    It names the record, so a leaked ticket opens nothing else, and it expires in seconds, so a
+    leaked log line is stale before anyone reads it.
+    """
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(user_id),
+        "rec": str(record_id),
+        "typ": "stream",
+        "iat": now,
+        "exp": now + timedelta(seconds=expires_seconds),
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def read_stream_ticket(ticket: str, record_id: uuid.UUID, secret: str) -> uuid.UUID | None:
+    """The user a ticket was issued to, if it is valid for this record; otherwise None."""
+    try:
+        claims = jwt.decode(ticket, secret, algorithms=["HS256"], options={"require": ["exp"]})
+        if claims.get("typ") != "stream" or claims.get("rec") != str(record_id):
+            return None
         return uuid.UUID(claims["sub"])
     except (jwt.PyJWTError, KeyError, ValueError):
         return None

@@ -15,7 +15,7 @@ from layerminder.errors import NotAuthenticated, NotFound, responses
 from layerminder.records import service
 from layerminder.records.events import channel
 from layerminder.records.repository import RecordRepository
-from layerminder.records.schemas import RecordOut
+from layerminder.records.schemas import RecordOut, StreamTicketOut
 from layerminder.rooms import service as rooms
 from layerminder.runtime import Runtime
 from layerminder.schemas import PageOut
@@ -82,6 +82,20 @@ async def _stream(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[Serve
         yield ServerSentEvent(data="", event="end", id=str(sent))
 
 
+@router.post("/records/{record_id}/stream-ticket", responses=responses(NotAuthenticated, NotFound))
+async def create_stream_ticket(
+    record_id: uuid.UUID, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> StreamTicketOut:
+    """A short-lived (at most 60 s) ticket that opens this record's stream and nothing else.
+
+    For EventSource, which cannot send an Authorization header: the 7-day login token never
+    goes into a URL (where access logs and proxies would keep it).
+    """
+    return await service.stream_ticket(
+        session, record_id, user, runtime.secret, runtime.settings.stream_ticket_seconds
+    )
+
+
 @router.get(
     "/records/{record_id}/stream",
     response_class=EventSourceResponse,
@@ -98,8 +112,9 @@ async def stream_record(
 ) -> EventSourceResponse:
     """Live progress: the full record on connect, then one event per change, then `end`.
 
-    Authenticate with `Authorization: Bearer` or `?access_token=` (EventSource cannot send
-    headers). Every event carries the full state, so a reconnect with `Last-Event-ID` needs
+    Authenticate with `Authorization: Bearer`, or (EventSource cannot send headers) with
+    `?ticket=` from `POST /records/{record_id}/stream-ticket`; a login token in the query
+    string is refused. Every event carries the full state, so a reconnect with `Last-Event-ID` needs
     nothing replayed.
     """
     await service.get_owned(session, record_id, user)

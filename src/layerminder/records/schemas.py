@@ -95,3 +95,11 @@ class RecordOut(BaseModel):
     analysis: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+
+
+class StreamTicketOut(BaseModel):
+    """A URL credential for one record's stream: `GET {stream_url}` within `expires_in` s."""
+
+    ticket: str
+    expires_in: int
+    stream_url: str

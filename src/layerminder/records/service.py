@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from layerminder.auth.security import create_stream_ticket
 from layerminder.credits.repository import CreditRepository
 from layerminder.errors import NotFound
 from layerminder.images.service import image_url
@@ -19,6 +20,7 @@ from layerminder.records.schemas import (
     DimensionsOut,
     RecommendationOut,
     RecordOut,
+    StreamTicketOut,
 )
 
 
@@ -128,3 +130,16 @@ async def to_out(session: AsyncSession, records: Sequence[Record], secret: str) 
 
 async def record_out(session: AsyncSession, record: Record, secret: str) -> RecordOut:
     return (await to_out(session, [record], secret))[0]
+
+
+async def stream_ticket(
+    session: AsyncSession, record_id: uuid.UUID, user: User, secret: str, expires_seconds: int
+) -> StreamTicketOut:
+    """A ticket for the owner to open this record's stream where no header can be sent."""
+    record = await get_owned(session, record_id, user)
+    ticket = create_stream_ticket(user.id, record.id, secret, expires_seconds)
+    return StreamTicketOut(
+        ticket=ticket,
+        expires_in=expires_seconds,
+        stream_url=f"/api/v1/records/{record.id}/stream?ticket={ticket}",
+    )

@@ -1,6 +1,5 @@
 // Generation and records: start a generation, read records, follow a record's SSE stream.
 import { api, apiUrl, type ApiPath, type Schemas } from "./client";
-import { readToken } from "@/lib/token";
 import type { Locale } from "@/i18n/locale";
 
 export type RecordOut = Schemas["RecordOut"];
@@ -35,12 +34,16 @@ export function listRecords(roomId: string, limit: number, offset: number) {
 
 export const STREAM_EVENTS = ["state", "images", "story", "keywords", "recommendation"] as const;
 
-// EventSource cannot go through openapi-fetch (nor send headers); the path is still checked
-// against the generated schema, so a renamed route fails the type check.
+// EventSource cannot send headers, and the login token must never go into a URL (access logs,
+// proxies, history keep URLs): ask for a short-lived ticket valid for this record's stream only.
+// The stream's path is still checked against the generated schema.
 const STREAM_PATH: ApiPath = "/api/v1/records/{record_id}/stream";
 
-export function streamUrl(recordId: string): string {
-  const token = readToken() ?? "";
+export async function streamUrl(recordId: string): Promise<string | null> {
+  const { data } = await api.POST("/api/v1/records/{record_id}/stream-ticket", {
+    params: { path: { record_id: recordId } },
+  });
+  if (!data) return null;
   const path = STREAM_PATH.replace("{record_id}", encodeURIComponent(recordId));
-  return apiUrl(`${path}?access_token=${encodeURIComponent(token)}`);
+  return apiUrl(`${path}?ticket=${encodeURIComponent(data.ticket)}`);
 }

@@ -338,6 +338,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/records/{record_id}/stream-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Stream Ticket
+         * @description A short-lived (at most 60 s) ticket that opens this record's stream and nothing else.
+         *
+         *     For EventSource, which cannot send an Authorization header: the 7-day login token never
+         *     goes into a URL (where access logs and proxies would keep it).
+         */
+        post: operations["create_stream_ticket_api_v1_records__record_id__stream_ticket_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/records/{record_id}/stream": {
         parameters: {
             query?: never;
@@ -349,8 +372,9 @@ export interface paths {
          * Stream Record
          * @description Live progress: the full record on connect, then one event per change, then `end`.
          *
-         *     Authenticate with `Authorization: Bearer` or `?access_token=` (EventSource cannot send
-         *     headers). Every event carries the full state, so a reconnect with `Last-Event-ID` needs
+         *     Authenticate with `Authorization: Bearer`, or (EventSource cannot send headers) with
+         *     `?ticket=` from `POST /records/{record_id}/stream-ticket`; a login token in the query
+         *     string is refused. Every event carries the full state, so a reconnect with `Last-Event-ID` needs
          *     nothing replayed.
          */
         get: operations["stream_record_api_v1_records__record_id__stream_get"];
@@ -1293,6 +1317,18 @@ export interface components {
          * @enum {string}
          */
         StageStatus: "pending" | "processing" | "ready" | "error";
+        /**
+         * StreamTicketOut
+         * @description A URL credential for one record's stream: `GET {stream_url}` within `expires_in` s.
+         */
+        StreamTicketOut: {
+            /** Ticket */
+            ticket: string;
+            /** Expires In */
+            expires_in: number;
+            /** Stream Url */
+            stream_url: string;
+        };
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -2503,11 +2539,60 @@ export interface operations {
             };
         };
     };
+    create_stream_ticket_api_v1_records__record_id__stream_ticket_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicketOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     stream_record_api_v1_records__record_id__stream_get: {
         parameters: {
             query?: {
-                /** @description For EventSource, which cannot send headers */
-                access_token?: string | null;
+                /** @description From POST /records/{record_id}/stream-ticket, for EventSource (which cannot send headers); valid for this record only, for seconds */
+                ticket?: string | null;
             };
             header?: never;
             path: {

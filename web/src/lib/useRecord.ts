@@ -76,8 +76,16 @@ export function useLiveRecord(
       accept(data);
       if (!data.done && !closed) timer = window.setTimeout(poll, POLL_MS);
     };
-    const listen = () => {
-      source = new EventSource(streamUrl(recordId));
+    let reopened = 0;
+    const listen = async () => {
+      const url = await streamUrl(recordId);
+      if (closed) return;
+      if (!url) {
+        setConnection("polling");
+        void poll();
+        return;
+      }
+      source = new EventSource(url);
       setConnection("live");
       const onEvent = (event: MessageEvent<string>) => {
         try {
@@ -93,10 +101,16 @@ export function useLiveRecord(
         if (!finished) void poll();
       });
       source.onerror = () => {
-        // EventSource retries by itself on a dropped connection; once it gives up (an HTTP
-        // error such as 401/404), fall back to polling, which also surfaces the error text.
+        // EventSource retries by itself on a dropped connection, with the same URL; once it
+        // gives up (an HTTP error: the ticket it reused may have expired), open it again with
+        // a fresh ticket a few times, then fall back to polling, which also surfaces errors.
         if (source?.readyState === EventSource.CLOSED && !closed) {
           source = null;
+          if (reopened < 3) {
+            reopened += 1;
+            void listen();
+            return;
+          }
           setConnection("polling");
           void poll();
         }
@@ -111,7 +125,7 @@ export function useLiveRecord(
         return;
       }
       accept(data);
-      if (!data.done) listen();
+      if (!data.done) void listen();
     })();
 
     return () => {
