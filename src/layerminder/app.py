@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
+from fastapi.middleware.cors import CORSMiddleware
 
 from layerminder import __version__
 from layerminder.api import router
@@ -16,6 +16,7 @@ from layerminder.errors import install_error_handlers
 from layerminder.generation.tasks import job_handlers
 from layerminder.logs import redact_access_log
 from layerminder.runtime import open_runtime
+from layerminder.security.headers import SecurityHeaders, StudioFiles, StudioPolicy
 from layerminder.startup import background_duties
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     redact_access_log()
+    studio_policy = StudioPolicy()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -32,6 +34,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # unused) when `layerminder worker` processes run them from Redis.
             runtime.queue.bind(job_handlers(runtime))
             app.state.runtime = runtime
+            if settings.presigned_image_urls:
+                # Designs then load from the bucket's origin: find it by signing a URL.
+                probe = await runtime.storage.presigned_url("csp-probe", 60)
+                if probe:
+                    studio_policy.allow_images_from(probe)
             async with background_duties(runtime):
                 yield
 
@@ -46,7 +53,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     web_dir = settings.web_dir
     if (web_dir / "index.html").is_file():
         # The web studio's static export; API routes above take precedence.
-        app.mount("/", StaticFiles(directory=web_dir, html=True), name="web")
+        app.mount("/", StudioFiles(directory=web_dir, policy=studio_policy), name="web")
     else:
         logger.info("no web build at %s: serving the API only", web_dir)
+    if settings.cors_origins:
+        # Bearer tokens, never cookies: no credentials mode is needed or allowed.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        )
+    # Outermost, so every response (errors and CORS preflights included) carries the headers.
+    app.add_middleware(SecurityHeaders, hsts_max_age=settings.hsts_seconds)
     return app

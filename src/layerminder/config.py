@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     # believed; empty: the TCP peer is the client, whatever headers say.
     trusted_proxies: str = ""
 
+    # Browser-facing headers. CORS stays off unless origins are listed (comma-separated).
+    cors_allow_origins: str = ""
+    # Strict-Transport-Security is sent in production with this max-age (0: never).
+    hsts_max_age_seconds: int = 31_536_000
+
     # Uploads.
     max_upload_bytes: int = 20 * 1024 * 1024
     max_upload_pixels: int = 40_000_000
@@ -152,6 +157,15 @@ class Settings(BaseSettings):
     @cached_property
     def trusted_proxy_networks(self) -> list[IPv4Network | IPv6Network]:
         return [ip_network(part, strict=False) for part in _split(self.trusted_proxies)]
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return _split(self.cors_allow_origins)
+
+    @property
+    def hsts_seconds(self) -> int:
+        """HSTS only in production: a development server on http://localhost must not pin it."""
+        return self.hsts_max_age_seconds if self.env is Environment.production else 0
 
     @property
     def effective_signup_mode(self) -> SignupMode:

@@ -55,16 +55,16 @@ async def test_signup_burst_from_one_address_is_limited(tmp_path: Path, database
 
 async def test_login_guessing_waits_longer_at_each_tier(tmp_path: Path, database: Database) -> None:
     async for client, _ in _client(
-        tmp_path, database, rate_limit_login_account="2/3 seconds;4/hour"
+        tmp_path, database, rate_limit_login_account="2/8 seconds;4/hour"
     ):
         await signup(client, "victim@example.com")
         wrong = {"email": "victim@example.com", "password": "guess-123"}
         for _ in range(2):
             assert (await client.post("/api/v1/auth/login", json=wrong)).status_code == 401
-        wait = _assert_limited(await client.post("/api/v1/auth/login", json=wrong), at_most=3)
+        wait = _assert_limited(await client.post("/api/v1/auth/login", json=wrong), at_most=8)
         # While refused, not even the right password is checked.
         right = {"email": "VICTIM@example.com", "password": "correct horse"}
-        _assert_limited(await client.post("/api/v1/auth/login", json=right), at_most=3)
+        _assert_limited(await client.post("/api/v1/auth/login", json=right), at_most=8)
         await asyncio.sleep(wait + 0.1)
         for _ in range(2):
             assert (await client.post("/api/v1/auth/login", json=wrong)).status_code == 401

@@ -64,7 +64,10 @@ def shot(page: Any, directory: Path, name: str, full_page: bool = True) -> None:
     """A screenshot once transient notices have gone (they would cover the content)."""
     page.mouse.move(0, 0)
     page.wait_for_function(
-        "!document.querySelector('[data-testid=toasts]')?.children.length", timeout=10_000
+        # A function, not an expression: Playwright polls an expression with eval, which the
+        # studio's CSP (no 'unsafe-eval') refuses.
+        "() => !document.querySelector('[data-testid=toasts]')?.children.length",
+        timeout=10_000,
     )
     page.wait_for_timeout(300)  # let colour transitions finish
     page.screenshot(path=str(directory / f"{name}.png"), full_page=full_page)
@@ -173,7 +176,7 @@ def test_studio_flow(studio: LiveServer, browser: Any, screenshots: Path) -> Non
     expect(live.get_by_test_id("keyword")).to_have_count(12)
     expect(live.get_by_test_id("story")).to_contain_text("Dimensions")
     page.wait_for_function(
-        "[...document.querySelectorAll('[data-testid=design-image]')]"
+        "() => [...document.querySelectorAll('[data-testid=design-image]')]"
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
     recommendations = live.get_by_test_id("recommendation")

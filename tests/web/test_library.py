@@ -94,7 +94,7 @@ def test_designer_searches_the_library_and_pins_a_reference(
     assert scores == sorted(scores, reverse=True) and len(scores) == hits.count()
     # The first row is on screen and loads (the rest load lazily as they scroll into view).
     page.wait_for_function(
-        "[...document.querySelectorAll('[data-testid=library-reference] img')].slice(0, 4)"
+        "() => [...document.querySelectorAll('[data-testid=library-reference] img')].slice(0, 4)"
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
     shot(page, screenshots, "09-library-search")
