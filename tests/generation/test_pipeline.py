@@ -106,7 +106,9 @@ async def test_happy_path_streams_every_stage_to_the_end(
         assert "minimal" in record["keywords"]
         assert record["name"] and record["material"] and record["title"]
         assert len(record["story"].split("\n\n")) == 2
-        assert set(record["dimensions"]) == {"width_cm", "depth_cm", "height_cm"}
+        # Seat height joined W/D/H with the dimension checks (issue 19); the local story states it.
+        assert set(record["dimensions"]) == {"width_cm", "depth_cm", "height_cm", "seat_height_cm"}
+        assert all(isinstance(v, int) and v > 0 for v in record["dimensions"].values())
         recommendations = record["recommendations"]
         assert len(recommendations) == 3
         scores = [r["score"] for r in recommendations]
