@@ -41,7 +41,8 @@ def test_documented_defaults_match_the_code() -> None:
             assert float(rows[f"LAYERMINDER_{name.upper()}"]) == default, name
 
 
-DOCS = [README_PATH, *sorted((README_PATH.parent / "docs").glob("*.md"))]
+# docs/ko/ too: the Korean guide names the same commands.
+DOCS = [README_PATH, *sorted((README_PATH.parent / "docs").rglob("*.md"))]
 # `layerminder` followed by words: subcommands first, then arguments (which stop at a capital,
 # a quote or an option, as in `layerminder library import DIR` or `layerminder serve --port`).
 COMMAND = re.compile(r"\blayerminder((?: [a-z][a-z0-9-]*)+)")
