@@ -55,8 +55,8 @@ export function I18nProvider({ children }: { children: React.ReactNode }) {
   const { me, replace } = useAuth();
   const timeZone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
 
-  // The account's saved language wins over this device's; an account that has none yet
-  // takes the one this device was using (the reader chose it, or the browser did).
+  // The account's saved language wins over this device's; an account that has none yet takes
+  // the one chosen on this device before signing in (the browser's default is no choice).
   useEffect(() => {
     if (!me) return;
     if (me.locale) writeLocale(me.locale);
