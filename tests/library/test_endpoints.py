@@ -90,12 +90,38 @@ async def test_admin_adds_and_removes_references(client: httpx.AsyncClient, app:
     assert [h["reference"]["title"] for h in search.json()["hits"]] == ["blue chair"]
 
 
-async def test_text_search_without_clip_says_why(client: httpx.AsyncClient) -> None:
+async def test_words_search_titles_tags_and_sources_without_clip(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    admin = await _admin(client, app)
     user = await signup(client)
-    response = await client.get("/api/v1/library/search", params={"q": "oak"}, headers=user.headers)
-    assert response.status_code == 422
-    assert response.json()["error"] == "TextSearchUnavailable"
-    assert "CLIP" in response.json()["detail"]
+    await _add(client, admin, make_image(color=(120, 80, 40)), "Walnut lounge chair")
+    await _add(client, admin, make_image(color=(200, 200, 200)), "Marble side table")
+    await _add(client, admin, make_image(color=(40, 40, 40)), "Steel stool")
+
+    response = await client.get(
+        "/api/v1/library/search", params={"q": "walnut lounge"}, headers=user.headers
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["match"] == "words"
+    assert "clip" not in body["embedder"]
+    titles = [h["reference"]["title"] for h in body["hits"]]
+    assert titles == ["Walnut lounge chair"]
+    assert body["hits"][0]["score"] == 1.0 and body["hits"][0]["match"] == "words"
+    # A word may begin a longer one; a tag counts like the title; best matches come first.
+    partial = await client.get(
+        "/api/v1/library/search", params={"q": "marb oak"}, headers=user.headers
+    )
+    hits = partial.json()["hits"]
+    assert hits[0]["reference"]["title"] == "Marble side table" and hits[0]["score"] == 1.0
+    assert {h["reference"]["title"] for h in hits[1:]} == {"Walnut lounge chair", "Steel stool"}
+    assert all(h["score"] == 0.5 for h in hits[1:])
+    nothing = await client.get(
+        "/api/v1/library/search", params={"q": "velvet"}, headers=user.headers
+    )
+    assert nothing.json()["hits"] == []
     anonymous = await client.get("/api/v1/library/search", params={"q": "oak"})
     assert anonymous.status_code == 401
 
@@ -121,5 +147,6 @@ async def test_text_search_with_clip(tmp_path: Path, database: Database) -> None
             assert response.status_code == 200, response.text
             body = response.json()
             assert "clip" in body["embedder"]
+            assert body["match"] == "clip+words"
             assert len(body["hits"]) == 2
             assert body["hits"][0]["score"] >= body["hits"][1]["score"]

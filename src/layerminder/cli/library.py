@@ -149,7 +149,12 @@ def reindex() -> None:
 
 @library_app.command("search")
 def search(
-    text: Annotated[str | None, typer.Argument(help="Words to search for (needs CLIP)")] = None,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            help="Words to search for (titles, tags, sources; with CLIP also the images)"
+        ),
+    ] = None,
     image: Annotated[Path | None, typer.Option(help="Search with an image instead")] = None,
     k: Annotated[int, typer.Option(help="How many results")] = 5,
 ) -> None:
@@ -171,7 +176,7 @@ def search(
             if data is not None:
                 hits = await search_by_image(runtime, data, k)
             else:
-                hits = await search_by_text(runtime, text or "", k)
+                hits, _ = await search_by_text(runtime, text or "", k)
             embedder = runtime.embedder.model_id
         if not hits:
             console.print("no matches (is the library empty? `layerminder library import DIR`)")

@@ -44,12 +44,16 @@ def to_reference_out(reference: Reference, image: Image, secret: str) -> Referen
     )
 
 
-def _search_out(hits: list[search.SearchHit], embedder: str, secret: str) -> SearchOut:
+def _search_out(
+    hits: list[search.SearchHit], embedder: str, secret: str, match: search.MatchKind
+) -> SearchOut:
     return SearchOut(
         embedder=embedder,
+        match=match,
         hits=[
             SearchHitOut(
                 score=round(hit.score, 4),
+                match=hit.match,
                 reference=to_reference_out(hit.reference, hit.image, secret),
             )
             for hit in hits
@@ -57,19 +61,17 @@ def _search_out(hits: list[search.SearchHit], embedder: str, secret: str) -> Sea
     )
 
 
-@router.get(
-    "/search",
-    responses=responses(NotAuthenticated, search.TextSearchUnavailable),
-)
+@router.get("/search", responses=responses(NotAuthenticated))
 async def search_by_text(
     q: Annotated[str, Query(min_length=1, max_length=300, description="What to look for")],
     user: CurrentUser,
     runtime: RuntimeDep,
     k: TopK = 10,
 ) -> SearchOut:
-    """Search the library with words (CLIP's text encoder)."""
-    hits = await search.search_by_text(runtime, q, k)
-    return _search_out(hits, runtime.embedder.model_id, runtime.secret)
+    """Search the library with words: full text over titles, tags and sources on any install,
+    ranked together with CLIP's text encoder where a CLIP model is present."""
+    hits, match = await search.search_by_text(runtime, q, k)
+    return _search_out(hits, runtime.embedder.model_id, runtime.secret, match)
 
 
 @router.post("/search", responses=responses(NotAuthenticated, ImageTooLarge, InvalidImage))
@@ -82,7 +84,7 @@ async def search_by_image(
     """Search the library with an image."""
     data = await read_limited(file, runtime.settings.max_upload_bytes)
     hits = await search.search_by_image(runtime, data, k)
-    return _search_out(hits, runtime.embedder.model_id, runtime.secret)
+    return _search_out(hits, runtime.embedder.model_id, runtime.secret, search.MatchKind.image)
 
 
 @router.get("/references", responses=responses(NotAuthenticated))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.models import Image, ImageKind, Reference
@@ -116,3 +116,27 @@ class ReferenceRepository:
             select(Reference.embedding_model, func.count()).group_by(Reference.embedding_model)
         )
         return {model or "none": int(count) for model, count in rows}
+
+    async def containing_any(
+        self, words: Sequence[str], limit: int = 1000
+    ) -> list[tuple[Reference, Image]]:
+        """Entries whose title, Korean title, tags or source contain any of the words: the
+        candidates the words search then ranks."""
+        if not words:
+            return []
+        fields = (
+            Reference.title,
+            Reference.title_ko,
+            Reference.source,
+            cast(Reference.tags, String),
+        )
+        # The words are letters and digits only (see search.query_words): no LIKE wildcards.
+        found = or_(*(func.lower(f).contains(word) for word in words for f in fields))
+        rows = await self.session.execute(
+            select(Reference, Image)
+            .join(Image, Image.id == Reference.image_id)
+            .where(found)
+            .order_by(Reference.created_at.desc())
+            .limit(limit)
+        )
+        return [(reference, image) for reference, image in rows]

@@ -24,11 +24,16 @@ class ReferenceOut(BaseModel):
 
 class SearchHitOut(BaseModel):
     score: float
+    # image, words, clip or clip+words: what found this hit.
+    match: str
     reference: ReferenceOut
 
 
 class SearchOut(BaseModel):
     embedder: str
+    # image (an uploaded image's vector), words (full text over titles, tags and sources;
+    # the default install) or clip+words (CLIP's reading of the words ranked with the text).
+    match: str
     hits: list[SearchHitOut]
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
+from enum import StrEnum
 
-from layerminder.errors import LayerminderError
 from layerminder.library.importing import validate_upload
 from layerminder.library.repository import ReferenceRepository
 from layerminder.models import Image, Reference
@@ -13,8 +14,14 @@ from layerminder.recommender.base import Vectors
 from layerminder.runtime import Runtime
 
 
-class TextSearchUnavailable(LayerminderError):
-    status_code = 422
+class MatchKind(StrEnum):
+    """How a hit was found: by an image's vector, by words in its text, by CLIP's reading of
+    the words, or by both of those."""
+
+    image = "image"
+    words = "words"
+    clip = "clip"
+    clip_and_words = "clip+words"
 
 
 @dataclass
@@ -22,6 +29,32 @@ class SearchHit:
     reference: Reference
     image: Image
     score: float
+    match: MatchKind = MatchKind.image
+
+
+# With CLIP, words rank with it: most of the weight on what the image shows, the rest on text.
+CLIP_WEIGHT = 0.7
+MAX_WORDS = 12
+
+
+def query_words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())[:MAX_WORDS]
+
+
+def word_score(words: list[str], reference: Reference) -> float:
+    """The share of the query's words found in the entry: a word that begins a word of the
+    title or a tag counts fully, one found only in the source counts half."""
+    if not words:
+        return 0.0
+    main = set(query_words(" ".join([reference.title, reference.title_ko or "", *reference.tags])))
+    source = set(query_words(reference.source))
+    total = 0.0
+    for word in words:
+        if any(token.startswith(word) for token in main):
+            total += 1.0
+        elif any(word in token for token in source):
+            total += 0.5
+    return total / len(words)
 
 
 async def _hits(
@@ -56,14 +89,42 @@ async def search_by_image(runtime: Runtime, data: bytes, k: int) -> list[SearchH
     return await _hits(runtime, vectors, k)
 
 
-async def search_by_text(runtime: Runtime, text: str, k: int) -> list[SearchHit]:
+async def search_by_words(runtime: Runtime, text: str, k: int) -> list[SearchHit]:
+    """Full text over titles, tags and sources: works with any embedder, CLIP or not."""
+    words = query_words(text)
+    async with runtime.sessionmaker() as session:
+        candidates = await ReferenceRepository(session).containing_any(words)
+    scored = [
+        SearchHit(reference, image, word_score(words, reference), MatchKind.words)
+        for reference, image in candidates
+    ]
+    scored = [hit for hit in scored if hit.score > 0]
+    scored.sort(key=lambda hit: -hit.score)
+    return scored[:k]
+
+
+async def search_by_text(runtime: Runtime, text: str, k: int) -> tuple[list[SearchHit], MatchKind]:
+    """Words alone without CLIP; with CLIP, its hits and the word hits ranked together."""
     from layerminder.recommender.factory import as_text_embedder
 
+    word_hits = await search_by_words(runtime, text, k * 3)
     embedder = as_text_embedder(runtime.embedder)
     if embedder is None:
-        raise TextSearchUnavailable(
-            "text search needs a CLIP model: run `make clip` (or `layerminder models export-clip`);"
-            " the basic image descriptor has no text side"
-        )
+        return word_hits[:k], MatchKind.words
     vectors = await asyncio.to_thread(embedder.embed_texts, [text])
-    return await _hits(runtime, vectors, k)
+    clip_hits = await _hits(runtime, vectors, k * 3)
+    merged: dict[object, SearchHit] = {}
+    for hit in clip_hits:
+        merged[hit.reference.id] = SearchHit(
+            hit.reference, hit.image, CLIP_WEIGHT * hit.score, MatchKind.clip
+        )
+    for hit in word_hits:
+        text_part = (1 - CLIP_WEIGHT) * hit.score
+        if hit.reference.id in merged:
+            both = merged[hit.reference.id]
+            both.score += text_part
+            both.match = MatchKind.clip_and_words
+        else:
+            merged[hit.reference.id] = SearchHit(hit.reference, hit.image, text_part, hit.match)
+    ranked = sorted(merged.values(), key=lambda hit: -hit.score)
+    return ranked[:k], MatchKind.clip_and_words

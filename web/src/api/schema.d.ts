@@ -499,7 +499,8 @@ export interface paths {
         };
         /**
          * Search By Text
-         * @description Search the library with words (CLIP's text encoder).
+         * @description Search the library with words: full text over titles, tags and sources on any install,
+         *     ranked together with CLIP's text encoder where a CLIP model is present.
          */
         get: operations["search_by_text_api_v1_library_search_get"];
         put?: never;
@@ -1291,12 +1292,16 @@ export interface components {
         SearchHitOut: {
             /** Score */
             score: number;
+            /** Match */
+            match: string;
             reference: components["schemas"]["ReferenceOut"];
         };
         /** SearchOut */
         SearchOut: {
             /** Embedder */
             embedder: string;
+            /** Match */
+            match: string;
             /** Hits */
             hits: components["schemas"]["SearchHitOut"][];
         };
@@ -3000,13 +3005,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description TextSearchUnavailable */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

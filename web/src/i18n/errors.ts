@@ -25,7 +25,6 @@ const BY_CODE: Record<string, MessageKey> = {
   RateLimited: "errors.RateLimited",
   ServiceUnavailable: "errors.ServiceUnavailable",
   SignupClosed: "errors.SignupClosed",
-  TextSearchUnavailable: "errors.TextSearchUnavailable",
   ValidationError: "errors.ValidationError",
 };
 

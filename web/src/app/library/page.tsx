@@ -7,7 +7,7 @@ import { ImagePlus, Library as LibraryIcon, Plus, Search, Trash2, X } from "luci
 import { useFormatter, useTranslations } from "use-intl";
 import { api, multipart, type Schemas } from "@/api/client";
 import { useReferenceTitle } from "@/i18n/content";
-import { useErrorText } from "@/i18n/errors";
+import { type MessageKey, useErrorText } from "@/i18n/errors";
 import { useRequireAuth } from "@/lib/auth";
 import { stableUrl } from "@/lib/imageUrls";
 import { Alert, Dialog, EmptyState, FormActions, PageLoading, Shell, Spinner } from "@/components/ui";
@@ -19,9 +19,22 @@ import { useToast } from "@/components/Toast";
 type Reference = Schemas["ReferenceOut"];
 type SearchOut = Schemas["SearchOut"];
 /** What the grid shows: the whole library page by page, or the hits of one search. */
+// How the server found the hits (SearchOut.match): words work on every install.
+const MATCH: Record<string, MessageKey> = {
+  words: "library.matchWords",
+  "clip+words": "library.matchClipWords",
+  image: "library.matchImage",
+};
+
 type View =
   | { kind: "browse"; items: Reference[]; total: number }
-  | { kind: "search"; query: { text: string } | { file: string }; hits: SearchOut["hits"]; embedder: string };
+  | {
+      kind: "search";
+      query: { text: string } | { file: string };
+      hits: SearchOut["hits"];
+      embedder: string;
+      match: string;
+    };
 
 const PAGE = 24;
 const TOP_K = 24;
@@ -76,10 +89,9 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
     setBusy(true);
     const { data, error: err } = await api.GET("/api/v1/library/search", { params: { query: { q, k: TOP_K } } });
     setBusy(false);
-    // Without a CLIP model the server turns text search away (TextSearchUnavailable).
     if (!data) return setError(errorText(err, "library.searchFailed"));
     setError(null);
-    setView({ kind: "search", query: { text: q }, hits: data.hits, embedder: data.embedder });
+    setView({ kind: "search", query: { text: q }, hits: data.hits, embedder: data.embedder, match: data.match });
   }
 
   async function searchImage(file: File) {
@@ -94,7 +106,13 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
     if (!data) return setError(errorText(err, "library.searchFailed"));
     setError(null);
     setText("");
-    setView({ kind: "search", query: { file: file.name }, hits: data.hits, embedder: data.embedder });
+    setView({
+      kind: "search",
+      query: { file: file.name },
+      hits: data.hits,
+      embedder: data.embedder,
+      match: data.match,
+    });
   }
 
   function clear() {
@@ -178,6 +196,11 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
                   q: (chunks) => <span data-content="user">{chunks}</span>,
                 })}
           </span>
+          {MATCH[view.match] && (
+            <span className="chip" data-testid="search-match">
+              {t(MATCH[view.match])}
+            </span>
+          )}
           <span className="chip" title={t("library.embedderTitle")} translate="no">
             {view.embedder}
           </span>
