@@ -315,6 +315,13 @@ async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
         ranked = [(references[vid].id, score) for vid, score in hits if vid in references]
         repository = RecordRepository(session)
         await repository.replace_recommendations(record.id, ranked)
+        # Kept for "more like this" across the user's designs (no re-embedding later).
+        await repository.store_design_vectors(
+            record,
+            [design_id(record.id, position) for position in range(len(designs))],
+            l2_normalise(design_vectors),
+            embedder.model_id,
+        )
         await repository.update_fields(
             record.id,
             recommendation_status=StageStatus.ready,

@@ -82,6 +82,13 @@ async def _hits(
     ]
 
 
+async def search_by_vector(
+    runtime: Runtime, vector: Vectors, k: int, min_score: float
+) -> list[SearchHit]:
+    """The library entries nearest an embedding already made (a stored design's, say)."""
+    return await _hits(runtime, vector.reshape(1, -1), k, min_score)
+
+
 async def search_by_image(runtime: Runtime, data: bytes, k: int) -> list[SearchHit]:
     checked = await validate_upload(runtime, data)
     embedder = runtime.embedder

@@ -1,6 +1,7 @@
 """ORM models, one file per table; imported here so Alembic sees the whole metadata."""
 
 from layerminder.models.credit import CreditAccount, CreditReason, CreditTransaction
+from layerminder.models.design_vector import DesignVector
 from layerminder.models.favourite import Favourite
 from layerminder.models.image import Image, ImageKind
 from layerminder.models.invite import Invite
@@ -14,6 +15,7 @@ __all__ = [
     "CreditAccount",
     "CreditReason",
     "CreditTransaction",
+    "DesignVector",
     "Favourite",
     "Image",
     "ImageKind",

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+import numpy as np
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.models import (
+    DesignVector,
     Image,
     Record,
     RecordImage,
@@ -161,6 +163,29 @@ class RecordRepository:
             self.session.add(
                 RecordRecommendation(
                     record_id=record_id, rank=rank, reference_id=reference_id, score=score
+                )
+            )
+        await self.session.flush()
+
+    async def store_design_vectors(
+        self,
+        record: Record,
+        image_ids: Sequence[uuid.UUID],
+        vectors: Any,
+        model_id: str,
+    ) -> None:
+        """One row per design (replaced on a re-run): float32 bytes of the normalised vector."""
+        await self.session.execute(
+            delete(DesignVector).where(DesignVector.image_id.in_(list(image_ids)))
+        )
+        for image_id, vector in zip(image_ids, vectors, strict=True):
+            self.session.add(
+                DesignVector(
+                    image_id=image_id,
+                    owner_id=record.owner_id,
+                    record_id=record.id,
+                    model_id=model_id,
+                    vector=np.asarray(vector, dtype=np.float32).tobytes(),
                 )
             )
         await self.session.flush()

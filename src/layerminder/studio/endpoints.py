@@ -9,9 +9,11 @@ from fastapi import APIRouter, Query
 
 from layerminder.deps import CurrentUser, RuntimeDep, SessionDep
 from layerminder.errors import InvalidRequest, NotAuthenticated, NotFound, responses
+from layerminder.images.service import image_url
 from layerminder.studio import service
 from layerminder.studio.repository import RecordFilters, RecordState
-from layerminder.studio.schemas import FavouriteOut, RecordSearchOut
+from layerminder.studio.schemas import FavouriteOut, RecordSearchOut, SimilarHitOut, SimilarOut
+from layerminder.studio.similar import SimilarScope, similar
 
 router = APIRouter(prefix="/api/v1", tags=["studio"])
 
@@ -55,3 +57,34 @@ async def remove_favourite(
     image_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> FavouriteOut:
     return await service.set_favourite(session, user, image_id, favourite=False)
+
+
+@router.get("/images/{image_id}/similar", responses=responses(NotAuthenticated, NotFound))
+async def similar_images(
+    image_id: uuid.UUID,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    scope: SimilarScope = SimilarScope.all,
+    k: Annotated[int, Query(ge=1, le=50)] = 12,
+    min_score: Annotated[float, Query(ge=-1.0, le=1.0, description="Cosine floor")] = 0.5,
+) -> SimilarOut:
+    """More like this: the caller's designs (`mine`), library references (`library`) or both,
+    nearest the image by the embeddings the recommendation stage stored, best first."""
+    hits = await similar(runtime, user, image_id, scope, k, min_score)
+    return SimilarOut(
+        embedder=runtime.embedder.model_id,
+        scope=scope,
+        min_score=min_score,
+        hits=[
+            SimilarHitOut(
+                image_id=hit.image_id,
+                kind="reference" if hit.reference is not None else "design",
+                score=round(hit.score, 4),
+                url=image_url(hit.image_id, runtime.secret),
+                record_id=hit.record_id,
+                reference_id=hit.reference.id if hit.reference is not None else None,
+                title=hit.reference.title if hit.reference is not None else None,
+            )
+            for hit in hits
+        ],
+    )

@@ -21,3 +21,21 @@ class RecordSearchOut(BaseModel):
 class FavouriteOut(BaseModel):
     image_id: uuid.UUID
     favourite: bool
+
+
+class SimilarHitOut(BaseModel):
+    image_id: uuid.UUID
+    # design (one of the caller's) or reference (the library)
+    kind: str
+    score: float
+    url: str
+    record_id: uuid.UUID | None = None
+    reference_id: uuid.UUID | None = None
+    title: str | None = None
+
+
+class SimilarOut(BaseModel):
+    embedder: str
+    scope: str
+    min_score: float
+    hits: list[SimilarHitOut]

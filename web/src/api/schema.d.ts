@@ -490,6 +490,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/images/{image_id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Similar Images
+         * @description More like this: the caller's designs (`mine`), library references (`library`) or both,
+         *     nearest the image by the embeddings the recommendation stage stored, best first.
+         */
+        get: operations["similar_images_api_v1_images__image_id__similar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/library/search": {
         parameters: {
             query?: never;
@@ -1317,6 +1338,42 @@ export interface components {
             /** Invite Code */
             invite_code?: string | null;
         };
+        /** SimilarHitOut */
+        SimilarHitOut: {
+            /**
+             * Image Id
+             * Format: uuid
+             */
+            image_id: string;
+            /** Kind */
+            kind: string;
+            /** Score */
+            score: number;
+            /** Url */
+            url: string;
+            /** Record Id */
+            record_id?: string | null;
+            /** Reference Id */
+            reference_id?: string | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** SimilarOut */
+        SimilarOut: {
+            /** Embedder */
+            embedder: string;
+            /** Scope */
+            scope: string;
+            /** Min Score */
+            min_score: number;
+            /** Hits */
+            hits: components["schemas"]["SimilarHitOut"][];
+        };
+        /**
+         * SimilarScope
+         * @enum {string}
+         */
+        SimilarScope: "mine" | "library" | "all";
         /**
          * StageStatus
          * @enum {string}
@@ -2942,6 +2999,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FavouriteOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    similar_images_api_v1_images__image_id__similar_get: {
+        parameters: {
+            query?: {
+                scope?: components["schemas"]["SimilarScope"];
+                k?: number;
+                /** @description Cosine floor */
+                min_score?: number;
+            };
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarOut"];
                 };
             };
             /** @description NotAuthenticated */
