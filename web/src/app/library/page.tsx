@@ -18,7 +18,6 @@ import { useToast } from "@/components/Toast";
 
 type Reference = Schemas["ReferenceOut"];
 type SearchOut = Schemas["SearchOut"];
-/** What the grid shows: the whole library page by page, or the hits of one search. */
 // How the server found the hits (SearchOut.match): words work on every install.
 const MATCH: Record<string, MessageKey> = {
   words: "library.matchWords",
@@ -26,6 +25,7 @@ const MATCH: Record<string, MessageKey> = {
   image: "library.matchImage",
 };
 
+/** What the grid shows: the whole library page by page, or the hits of one search. */
 type View =
   | { kind: "browse"; items: Reference[]; total: number }
   | {
