@@ -3,8 +3,8 @@ spec sheet PDF; the room page downloads the whole room as a zip."""
 
 from __future__ import annotations
 
-import asyncio
 import io
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -32,31 +32,32 @@ def chair_studio(web_build: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     server.stop()
 
 
-async def _finished_record(base: str, email: str) -> tuple[str, str]:
-    """An account with a room and one finished record, made through the API."""
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        signup = await client.post(
+def _finished_record(base: str, email: str) -> tuple[str, str]:
+    """An account with a room and one finished record, made through the API (synchronously:
+    Playwright's sync API already runs an event loop on this thread)."""
+    with httpx.Client(base_url=base, timeout=60) as client:
+        signup = client.post(
             "/api/v1/auth/signup", json={"email": email, "password": PASSWORD}
         )
         headers = {"Authorization": f"Bearer {signup.json()['access_token']}"}
-        room = (await client.post("/api/v1/layerroom", json={"name": "Dining"}, headers=headers))
+        room = (client.post("/api/v1/layerroom", json={"name": "Dining"}, headers=headers))
         room_id = room.json()["id"]
-        upload = await client.post(
+        upload = client.post(
             f"/api/v1/layerroom/{room_id}/images",
             files={"file": ("oak.jpg", image_bytes("JPEG", (170, 120, 70), (400, 300)), "image/jpeg")},
             headers=headers,
         )
-        started = await client.post(
+        started = client.post(
             "/api/v1/generate",
             json={"session_id": room_id, "input_image_ids": [upload.json()["id"]], "keyword": "seat 60"},
             headers=headers,
         )
         record_id = started.json()["record_id"]
         for _ in range(600):
-            record = (await client.get(f"/api/v1/records/{record_id}", headers=headers)).json()
+            record = (client.get(f"/api/v1/records/{record_id}", headers=headers)).json()
             if record["done"]:
                 return room_id, record_id
-            await asyncio.sleep(0.1)
+            time.sleep(0.1)
     raise AssertionError("the record did not finish")
 
 
@@ -67,7 +68,7 @@ def test_record_page_shows_checks_and_downloads_the_spec_sheet(
 
     base = chair_studio.base_url
     email = f"maker-{uuid.uuid4().hex[:8]}@example.com"
-    room_id, record_id = asyncio.run(_finished_record(base, email))
+    room_id, record_id = _finished_record(base, email)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -101,5 +102,61 @@ def test_record_page_shows_checks_and_downloads_the_spec_sheet(
     archive = zipfile.ZipFile(io.BytesIO(Path(room_download.value.path()).read_bytes()))
     assert "room.json" in archive.namelist()
     assert any(name.endswith("/designs/design-1.jpg") for name in archive.namelist())
+    assert errors == []
+    context.close()
+
+
+def test_studio_page_searches_favourites_and_finds_more_like_this(
+    chair_studio: LiveServer, browser: Any, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    base = chair_studio.base_url
+    email = f"studio-{uuid.uuid4().hex[:8]}@example.com"
+    _finished_record(base, email)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{base}/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Studio").click()
+    page.wait_for_url(f"{base}/studio/")
+    designs = page.get_by_test_id("studio-design")
+    expect(designs).to_have_count(4)
+
+    # A word of the story finds the record; a word that is nowhere empties the gallery.
+    page.get_by_label("Search your work").fill("evenings")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(designs).to_have_count(4)
+    page.get_by_label("Search your work").fill("zeppelin")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(designs).to_have_count(0)
+    page.get_by_label("Search your work").fill("")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(designs).to_have_count(4)
+
+    # Favourite one design, then show favourites only: its record's designs remain.
+    heart = page.get_by_role("button", name="Add Design 2 of Halden Dining Chair to favourites")
+    heart.click()
+    expect(
+        page.get_by_role("button", name="Remove Design 2 of Halden Dining Chair from favourites")
+    ).to_have_attribute("aria-pressed", "true")
+    page.get_by_label("Favourites only").check()
+    expect(designs).to_have_count(4)
+    page.get_by_label("Favourites only").uncheck()
+
+    page.get_by_role("button", name="More like Design 1 of Halden Dining Chair").click()
+    similar = page.get_by_test_id("similar-hit")
+    expect(similar.first).to_be_visible()
+    # Its sibling designs are among the closest of the user's own work, with scores.
+    expect(page.locator("[data-testid=similar-hit][data-kind=design]").first).to_be_visible()
+    expect(page.get_by_test_id("similar").get_by_test_id("score").first).to_be_visible()
+    shot(page, screenshots, "studio")
     assert errors == []
     context.close()
