@@ -50,13 +50,13 @@ async def _user_from_token(token: str | None, runtime: Runtime) -> User:
         raise NotAuthenticated(
             "missing bearer token: log in and send Authorization: Bearer <token>"
         )
-    user_id = read_access_token(token, runtime.secret)
-    if user_id is None:
+    claims = read_access_token(token, runtime.secret)
+    if claims is None:
         raise NotAuthenticated("the access token is invalid or has expired: log in again")
-    return await _load_user(user_id, runtime)
+    return await _load_user(*claims, runtime)
 
 
-async def _load_user(user_id: uuid.UUID, runtime: Runtime) -> User:
+async def _load_user(user_id: uuid.UUID, version: int, runtime: Runtime) -> User:
     # A short session of its own: a route that never touches SessionDep (one that runs
     # runtime-level services opening their own units of work) then holds no transaction,
     # which SQLite's single writer would otherwise make those units of work wait on.
@@ -64,6 +64,8 @@ async def _load_user(user_id: uuid.UUID, runtime: Runtime) -> User:
         user = await session.get(User, user_id)
     if user is None:
         raise NotAuthenticated("the account for this token no longer exists")
+    if user.token_version != version:
+        raise NotAuthenticated("this session was ended (password change or log out): log in again")
     return user
 
 
@@ -102,10 +104,10 @@ async def get_stream_user(
         raise NotAuthenticated(
             "missing credentials: send Authorization: Bearer <token> or ?ticket=<stream ticket>"
         )
-    user_id = read_stream_ticket(ticket, record_id, runtime.secret)
-    if user_id is None:
+    claims = read_stream_ticket(ticket, record_id, runtime.secret)
+    if claims is None:
         raise NotAuthenticated("the stream ticket is invalid, expired or for another record")
-    return await _load_user(user_id, runtime)
+    return await _load_user(*claims, runtime)
 
 
 StreamUser = Annotated[User, Depends(get_stream_user)]

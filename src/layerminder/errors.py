@@ -50,6 +50,14 @@ class AdminRequired(LayerminderError):
     status_code = 403
 
 
+class WrongPassword(LayerminderError):
+    """The account's current password, asked again before a sensitive change, did not match.
+
+    403, not 401: the session itself is fine and must not be ended by a typo."""
+
+    status_code = 403
+
+
 class SignupClosed(LayerminderError):
     status_code = 403
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, status
 
 from layerminder.auth import service
-from layerminder.auth.schemas import AuthConfigOut, LoginIn, MeOut, MeUpdate, SignupIn, TokenOut
+from layerminder.auth.schemas import (
+    AccountDeleteIn,
+    AuthConfigOut,
+    LoginIn,
+    MeOut,
+    MeUpdate,
+    PasswordChangeIn,
+    SignupIn,
+    TokenOut,
+)
 from layerminder.credits import service as credits
 from layerminder.deps import (
     CurrentUser,
@@ -21,6 +30,7 @@ from layerminder.errors import (
     NotAuthenticated,
     RateLimited,
     SignupClosed,
+    WrongPassword,
     responses,
 )
 from layerminder.models import Locale, User
@@ -98,3 +108,48 @@ async def update_me(
         locale = Locale(body.locale) if body.locale is not None else None
         user = await service.set_locale(session, user, locale)
     return await _me(runtime, session, user)
+
+
+async def _password_attempt(runtime: Runtime, user: User) -> None:
+    # Asking for the password again must not become a way around the login limits.
+    await runtime.limiter.hit(
+        "password", str(user.id), runtime.settings.limits_for("login_account")
+    )
+
+
+@router.post("/password", responses=responses(NotAuthenticated, WrongPassword, RateLimited))
+async def change_password(
+    body: PasswordChangeIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> TokenOut:
+    """Change the password (the current one is required); every other session ends, and the
+    token returned here replaces this one."""
+    await _password_attempt(runtime, user)
+    account = await service.change_password(session, user, body.current_password, body.new_password)
+    return await _token_out(runtime, session, account)
+
+
+@router.post(
+    "/logout-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(NotAuthenticated),
+)
+async def log_out_everywhere(user: CurrentUser, session: SessionDep) -> None:
+    """End every session of this account, this one included."""
+    await service.end_all_sessions(session, user)
+
+
+@router.delete(
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(NotAuthenticated, WrongPassword, RateLimited),
+)
+async def delete_me(
+    body: AccountDeleteIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> None:
+    """Delete this account: rooms, images (and their bytes), records, pins and favourites.
+
+    The credit ledger keeps its rows, detached from the account. Every token stops working
+    at once. The password is asked again.
+    """
+    await _password_attempt(runtime, user)
+    await service.delete_account(session, runtime.storage, user, body.password)

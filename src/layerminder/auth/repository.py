@@ -28,3 +28,11 @@ class UserRepository:
         self.session.add(user)
         await self.session.flush()
         return user
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def delete(self, user: User) -> None:
+        # The database cascades to rooms, images, records, pins, favourites and the balance.
+        await self.session.delete(user)
+        await self.session.flush()

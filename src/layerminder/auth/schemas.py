@@ -58,6 +58,16 @@ class MeUpdate(BaseModel):
     locale: LocaleCode | None = None
 
 
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
+
+
+class AccountDeleteIn(BaseModel):
+    # Asked again: a borrowed laptop or a stolen token must not be enough to erase an account.
+    password: str = Field(max_length=256)
+
+
 class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"

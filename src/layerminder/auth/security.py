@@ -64,24 +64,32 @@ def _secret_from_file(path: Path) -> str:
     return secret
 
 
-def create_access_token(user_id: uuid.UUID, secret: str, expire_minutes: int) -> str:
+def create_access_token(
+    user_id: uuid.UUID, secret: str, expire_minutes: int, version: int = 0
+) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=expire_minutes)}
+    claims = {
+        "sub": str(user_id),
+        "ver": version,
+        "iat": now,
+        "exp": now + timedelta(minutes=expire_minutes),
+    }
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def read_access_token(token: str, secret: str) -> uuid.UUID | None:
+def read_access_token(token: str, secret: str) -> tuple[uuid.UUID, int] | None:
+    """(user id, token version) of a valid login token; None for anything else."""
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp"]})
         if claims.get("typ") is not None:
             return None  # a signed image URL or a stream ticket is not a login
-        return uuid.UUID(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError):
+        return uuid.UUID(claims["sub"]), int(claims.get("ver", 0))
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError):
         return None
 
 
 def create_stream_ticket(
-    user_id: uuid.UUID, record_id: uuid.UUID, secret: str, expires_seconds: int
+    user_id: uuid.UUID, record_id: uuid.UUID, secret: str, expires_seconds: int, version: int = 0
 ) -> str:
     """A short-lived credential for one record's stream, for URLs (EventSource sends no headers).
 
@@ -92,6 +100,7 @@ def create_stream_ticket(
     claims = {
         "sub": str(user_id),
         "rec": str(record_id),
+        "ver": version,
         "typ": "stream",
         "iat": now,
         "exp": now + timedelta(seconds=expires_seconds),
@@ -99,14 +108,16 @@ def create_stream_ticket(
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def read_stream_ticket(ticket: str, record_id: uuid.UUID, secret: str) -> uuid.UUID | None:
-    """The user a ticket was issued to, if it is valid for this record; otherwise None."""
+def read_stream_ticket(
+    ticket: str, record_id: uuid.UUID, secret: str
+) -> tuple[uuid.UUID, int] | None:
+    """(user id, token version) of a ticket valid for this record; otherwise None."""
     try:
         claims = jwt.decode(ticket, secret, algorithms=["HS256"], options={"require": ["exp"]})
         if claims.get("typ") != "stream" or claims.get("rec") != str(record_id):
             return None
-        return uuid.UUID(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError):
+        return uuid.UUID(claims["sub"]), int(claims.get("ver", 0))
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError):
         return None
 
 

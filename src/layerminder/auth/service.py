@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import uuid
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,9 +13,21 @@ from layerminder.auth.repository import UserRepository
 from layerminder.auth.security import create_access_token, hash_password, verify_password
 from layerminder.config import Settings, SignupMode
 from layerminder.credits import service as credits
-from layerminder.errors import EmailTaken, InvalidCredentials, NotAuthenticated, SignupClosed
+from layerminder.credits.repository import CreditRepository
+from layerminder.db.session import after_commit
+from layerminder.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    NotAuthenticated,
+    SignupClosed,
+    WrongPassword,
+)
+from layerminder.images.repository import ImageRepository
 from layerminder.invites import service as invites
-from layerminder.models import Locale, User, UserRole
+from layerminder.models import ImageKind, Locale, User, UserRole
+from layerminder.storage.base import ObjectStorage
+
+logger = logging.getLogger(__name__)
 
 # Verifying against a real hash when the email is unknown keeps login timing uniform.
 _DUMMY_HASH = hash_password("not-a-real-password")
@@ -73,4 +89,73 @@ async def set_locale(session: AsyncSession, user: User, locale: Locale | None) -
 
 
 def issue_token(user: User, secret: str, settings: Settings) -> str:
-    return create_access_token(user.id, secret, settings.jwt_expire_minutes)
+    return create_access_token(user.id, secret, settings.jwt_expire_minutes, user.token_version)
+
+
+async def _current(session: AsyncSession, user: User) -> User:
+    # The request's user came from a session of its own (deps._load_user): change the row
+    # through this one, which the request dependency commits.
+    fresh = await UserRepository(session).get(user.id)
+    if fresh is None:
+        raise NotAuthenticated("the account for this token no longer exists")
+    return fresh
+
+
+def _check_password(user: User, password: str) -> None:
+    if not verify_password(user.password_hash, password):
+        raise WrongPassword("the current password is not right")
+
+
+async def change_password(session: AsyncSession, user: User, current: str, new: str) -> User:
+    """Set a new password (the current one required) and end every other session."""
+    account = await _current(session, user)
+    _check_password(account, current)
+    account.password_hash = hash_password(new)
+    account.token_version += 1
+    await session.flush()
+    return account
+
+
+async def end_all_sessions(session: AsyncSession, user: User) -> None:
+    """Log out everywhere: every token issued so far stops working on its next request."""
+    account = await _current(session, user)
+    account.token_version += 1
+    await session.flush()
+
+
+async def delete_account(
+    session: AsyncSession, storage: ObjectStorage, user: User, password: str
+) -> None:
+    """Erase the account and what it made; keep only the ledger's sums, detached from it.
+
+    Rooms, images, records, pins and favourites go with the user row (database cascades);
+    the image bytes go after the commit (a rollback must not leave rows without bytes).
+    Library references the user added stay in the library, handed to its system owner.
+    """
+    # Late import: the library's owner lives with the library, which imports this domain.
+    from layerminder.library.importing import library_owner
+
+    account = await _current(session, user)
+    _check_password(account, password)
+    images = ImageRepository(session)
+    keys = await images.storage_keys_of(account.id)
+    await images.hand_over_references(account.id, (await library_owner(session)).id)
+    await CreditRepository(session).detach(account.id)
+    await UserRepository(session).delete(account)
+    after_commit(session, functools.partial(_delete_bytes, storage, account.id, keys))
+
+
+async def _delete_bytes(storage: ObjectStorage, user_id: uuid.UUID, keys: list[str]) -> None:
+    # Also sweep the user's key prefixes: a generation still running at deletion time may have
+    # written designs after the keys above were read.
+    prefixes = [f"{kind.value}/{user_id}/" for kind in ImageKind if kind is not ImageKind.reference]
+    for prefix in prefixes:
+        try:
+            keys.extend(await storage.list_keys(prefix))
+        except Exception:
+            logger.exception("could not list %s for a deleted account", prefix)
+    for key in sorted(set(keys)):
+        try:
+            await storage.delete(key)
+        except Exception:  # one missing or failing object must not keep the others
+            logger.exception("could not delete %s of a deleted account", key)

@@ -105,3 +105,12 @@ class CreditRepository:
             )
         )
         return {r for r in rows if r is not None}
+
+    async def detach(self, user_id: uuid.UUID) -> None:
+        """Keep a deleted account's ledger rows (the sums stay true) without the person:
+        no user, no free-text note, no idempotency key (some embed the user id)."""
+        await self.session.execute(
+            update(CreditTransaction)
+            .where(CreditTransaction.user_id == user_id)
+            .values(user_id=None, note="", idempotency_key=None)
+        )

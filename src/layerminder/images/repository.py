@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.models import Image
+from layerminder.models import Image, ImageKind
 
 
 class ImageRepository:
@@ -46,3 +46,20 @@ class ImageRepository:
             .offset(offset)
         )
         return list(rows), total
+
+    async def storage_keys_of(self, owner_id: uuid.UUID) -> list[str]:
+        """Every storage key of the owner's own images (not library references)."""
+        rows = await self.session.scalars(
+            select(Image.storage_key).where(
+                Image.owner_id == owner_id, Image.kind != ImageKind.reference
+            )
+        )
+        return list(rows)
+
+    async def hand_over_references(self, owner_id: uuid.UUID, to_owner_id: uuid.UUID) -> None:
+        """Library references belong to the library, not to the admin who added them."""
+        await self.session.execute(
+            update(Image)
+            .where(Image.owner_id == owner_id, Image.kind == ImageKind.reference)
+            .values(owner_id=to_owner_id)
+        )

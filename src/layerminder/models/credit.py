@@ -34,7 +34,8 @@ class CreditTransaction(UUIDPrimaryKey, CreatedAt, Base):
     __tablename__ = "credit_transactions"
     __table_args__ = (Index("ix_credit_transactions_user_created", "user_id", "created_at"),)
 
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Null once the account is deleted: the ledger keeps its sums, not the person.
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     delta: Mapped[int]
     reason: Mapped[str] = mapped_column(String(16))
     record_id: Mapped[uuid.UUID | None] = mapped_column(

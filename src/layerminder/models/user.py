@@ -30,3 +30,6 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     role: Mapped[str] = mapped_column(String(16), default=UserRole.user)
     # Null means "not chosen": the studio then follows the browser's languages.
     locale: Mapped[str | None] = mapped_column(String(8), default=None)
+    # In every access token; raising it ends every session at once (password change, "log out
+    # everywhere"): tokens carrying an older version are refused on their next request.
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -137,7 +137,7 @@ async def stream_ticket(
 ) -> StreamTicketOut:
     """A ticket for the owner to open this record's stream where no header can be sent."""
     record = await get_owned(session, record_id, user)
-    ticket = create_stream_ticket(user.id, record.id, secret, expires_seconds)
+    ticket = create_stream_ticket(user.id, record.id, secret, expires_seconds, user.token_version)
     return StreamTicketOut(
         ticket=ticket,
         expires_in=expires_seconds,
