@@ -1,7 +1,7 @@
 """account lifecycle: users.token_version; the ledger outlives a deleted account (user_id SET NULL)
 
 Revision ID: 7a2c9e4b5d18
-Revises: a7c3e9d2f5b1
+Revises: c4d8b2e6a913
 Create Date: 2026-11-30 01:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7a2c9e4b5d18"
-down_revision: str | None = "a7c3e9d2f5b1"
+down_revision: str | None = "c4d8b2e6a913"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
