@@ -48,12 +48,8 @@ async def _token_out(runtime: Runtime, session: SessionDep, user: User) -> Token
 
 
 async def _me(runtime: Runtime, session: SessionDep, user: User) -> MeOut:
-    return MeOut(
-        id=user.id,
-        email=user.email,
-        role=user.role,
-        created_at=user.created_at,
-        locale=user.locale,
+    return MeOut.from_model(
+        user,
         credits=await credits.balance(session, user.id),
         generation_cost=runtime.settings.generation_cost,
     )

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from layerminder.models import UserRole
+from layerminder.models import User, UserRole
 
 
 class SignupIn(BaseModel):
@@ -48,6 +48,16 @@ class MeOut(UserOut):
     credits: int
     # What one generation spends, so clients can show the price and a clear message at 0.
     generation_cost: int
+
+    @classmethod
+    def from_model(cls, user: User, *, credits: int, generation_cost: int) -> MeOut:
+        return cls.model_validate(
+            {
+                **UserOut.model_validate(user).model_dump(),
+                "credits": credits,
+                "generation_cost": generation_cost,
+            }
+        )
 
 
 class MeUpdate(BaseModel):

@@ -22,6 +22,12 @@ class CreditRepository:
         self.session.add(CreditAccount(user_id=user_id, balance=0))
         await self.session.flush()
 
+    async def has_account(self, user_id: uuid.UUID) -> bool:
+        found = await self.session.scalar(
+            select(CreditAccount.user_id).where(CreditAccount.user_id == user_id)
+        )
+        return found is not None
+
     async def balance(self, user_id: uuid.UUID) -> int:
         value = await self.session.scalar(
             select(CreditAccount.balance).where(CreditAccount.user_id == user_id)
@@ -72,6 +78,9 @@ class CreditRepository:
             .returning(CreditTransaction.id)
         )
         return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def get_transaction(self, transaction_id: uuid.UUID) -> CreditTransaction | None:
+        return await self.session.get(CreditTransaction, transaction_id)
 
     async def find_by_key(self, idempotency_key: str) -> CreditTransaction | None:
         return await self.session.scalar(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.credits.repository import CreditRepository
 from layerminder.errors import InsufficientCredits, InvalidRequest, NotFound
-from layerminder.models import CreditReason, CreditTransaction, User
+from layerminder.models import CreditReason, CreditTransaction
 
 
 @dataclass
@@ -42,9 +43,10 @@ async def grant(
 ) -> GrantResult:
     if amount <= 0:
         raise InvalidRequest("amount must be a positive number of credits")
-    if await session.get(User, user_id) is None:
-        raise NotFound(f"no user {user_id}")
     repository = CreditRepository(session)
+    # Every user gets an account at sign-up: no account means no such user.
+    if not await repository.has_account(user_id):
+        raise NotFound(f"no user {user_id}")
     key = f"grant:{user_id}:{idempotency_key}" if idempotency_key else None
     applied = await _change(
         repository,
@@ -119,11 +121,18 @@ async def _change(
     if transaction_id is None:
         return None
     await repository.apply_delta(user_id, delta)
-    return await repository.session.get(CreditTransaction, transaction_id)
+    return await repository.get_transaction(transaction_id)
 
 
 async def balance(session: AsyncSession, user_id: uuid.UUID) -> int:
     return await CreditRepository(session).balance(user_id)
+
+
+async def refunded_records(
+    session: AsyncSession, record_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these records had their credit given back."""
+    return await CreditRepository(session).refunded_records(record_ids)
 
 
 async def recent_transactions(

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
 from fastapi.responses import RedirectResponse, Response
 
-from layerminder.auth.security import read_image_signature
 from layerminder.deps import (
     CurrentUser,
     OptionalUser,
@@ -26,29 +25,12 @@ from layerminder.errors import (
     responses,
 )
 from layerminder.images import service
-from layerminder.images.repository import ImageRepository
 from layerminder.images.schemas import ImageOut
-from layerminder.models import Image, ImageKind
+from layerminder.models import ImageKind
 from layerminder.rooms import service as rooms
 from layerminder.schemas import PageOut
-from layerminder.storage.base import ObjectMissing
 
 router = APIRouter(prefix="/api/v1", tags=["images"])
-
-
-def to_image_out(image: Image, secret: str) -> ImageOut:
-    return ImageOut(
-        id=image.id,
-        kind=image.kind,
-        room_id=image.room_id,
-        content_type=image.content_type,
-        width=image.width,
-        height=image.height,
-        bytes=image.bytes,
-        sha256=image.sha256,
-        created_at=image.created_at,
-        url=service.image_url(image.id, secret),
-    )
 
 
 async def read_limited(file: UploadFile, limit: int) -> bytes:
@@ -77,7 +59,7 @@ async def upload_image(
     image = await service.upload(
         session, runtime.storage, runtime.settings, owner=user, room_id=room.id, data=data
     )
-    return to_image_out(image, runtime.secret)
+    return ImageOut.from_model(image, runtime.secret)
 
 
 @router.get("/layerroom/{room_id}/images", responses=responses(NotAuthenticated, NotFound))
@@ -90,11 +72,9 @@ async def list_room_images(
     kind: ImageKind = ImageKind.uploaded,
 ) -> PageOut[ImageOut]:
     room = await rooms.get_owned(session, room_id, user)
-    images, total = await ImageRepository(session).list_in_room(
-        room.id, kind, page.limit, page.offset
-    )
+    images, total = await service.list_in_room(session, room, kind, page.limit, page.offset)
     return PageOut(
-        items=[to_image_out(i, runtime.secret) for i in images],
+        items=[ImageOut.from_model(i, runtime.secret) for i in images],
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -117,18 +97,12 @@ async def get_image_bytes(
     user: OptionalUser,
     sig: Annotated[str | None, Query(description="Signature from an image `url`")] = None,
 ) -> Response:
-    image = await ImageRepository(session).get(image_id)
-    signed = sig is not None and read_image_signature(sig, image_id, runtime.secret)
-    if image is None or not (signed or service.can_read(image, user)):
-        raise NotFound(f"no image {image_id}")
+    image = await service.get_downloadable(session, image_id, user, sig, runtime.secret)
     if runtime.settings.presigned_image_urls:
         url = await runtime.storage.presigned_url(image.storage_key, 3600)
         if url is not None:
             return RedirectResponse(url, status_code=307)
-    try:
-        data = await runtime.storage.get(image.storage_key)
-    except ObjectMissing:
-        raise NotFound(f"the bytes of image {image_id} are missing from storage") from None
+    data = await service.read_bytes(runtime.storage, image)
     return Response(
         data,
         media_type=image.content_type,
@@ -141,4 +115,4 @@ async def get_image_metadata(
     image_id: uuid.UUID, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> ImageOut:
     image = await service.get_readable(session, image_id, user)
-    return to_image_out(image, runtime.secret)
+    return ImageOut.from_model(image, runtime.secret)

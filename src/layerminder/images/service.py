@@ -9,16 +9,14 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.auth.security import sign_image_url
+from layerminder.auth.security import read_image_signature
 from layerminder.config import Settings
 from layerminder.db.session import on_rollback
 from layerminder.errors import NotFound
 from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import ValidImage, validate_image
-from layerminder.models import Image, ImageKind, User
-from layerminder.storage.base import ObjectStorage, make_key
-
-SIGNED_URL_SECONDS = 6 * 3600
+from layerminder.models import Image, ImageKind, Room, User
+from layerminder.storage.base import ObjectMissing, ObjectStorage, make_key
 
 
 async def store_image(
@@ -130,7 +128,30 @@ async def get_readable(session: AsyncSession, image_id: uuid.UUID, user: User | 
     return image
 
 
-def image_url(image_id: uuid.UUID, secret: str) -> str:
-    """A URL an <img> tag can load: signed and expiring, because it cannot send headers."""
-    signature = sign_image_url(image_id, secret, SIGNED_URL_SECONDS)
-    return f"/api/v1/images/{image_id}?sig={signature}"
+async def get_downloadable(
+    session: AsyncSession,
+    image_id: uuid.UUID,
+    user: User | None,
+    signature: str | None,
+    secret: str,
+) -> Image:
+    """The image if the caller may fetch its bytes: a reader, or anyone with its signed URL."""
+    image = await ImageRepository(session).get(image_id)
+    signed = signature is not None and read_image_signature(signature, image_id, secret)
+    if image is None or not (signed or can_read(image, user)):
+        raise NotFound(f"no image {image_id}")
+    return image
+
+
+async def read_bytes(storage: ObjectStorage, image: Image) -> bytes:
+    try:
+        return await storage.get(image.storage_key)
+    except ObjectMissing:
+        raise NotFound(f"the bytes of image {image.id} are missing from storage") from None
+
+
+async def list_in_room(
+    session: AsyncSession, room: Room, kind: ImageKind, limit: int, offset: int
+) -> tuple[list[Image], int]:
+    """One page of a room's images of one kind, newest first, and how many there are."""
+    return await ImageRepository(session).list_in_room(room.id, kind, limit, offset)

@@ -17,48 +17,13 @@ from layerminder.errors import (
     responses,
 )
 from layerminder.images.endpoints import read_limited
-from layerminder.images.service import image_url
 from layerminder.library import importing, search, service
 from layerminder.library.repository import ReferenceRepository
-from layerminder.library.schemas import ImportOut, ReferenceOut, SearchHitOut, SearchOut
-from layerminder.models import Image, Reference
+from layerminder.library.schemas import ImportOut, ReferenceOut, SearchOut
 from layerminder.schemas import PageOut
 
 router = APIRouter(prefix="/api/v1/library", tags=["library"])
 TopK = Annotated[int, Query(ge=1, le=50, description="How many references to return")]
-
-
-def to_reference_out(reference: Reference, image: Image, secret: str) -> ReferenceOut:
-    return ReferenceOut(
-        id=reference.id,
-        image_id=image.id,
-        title=reference.title,
-        title_ko=reference.title_ko,
-        source=reference.source,
-        tags=list(reference.tags or []),
-        embedding_model=reference.embedding_model,
-        width=image.width,
-        height=image.height,
-        url=image_url(image.id, secret),
-        created_at=reference.created_at,
-    )
-
-
-def _search_out(
-    hits: list[search.SearchHit], embedder: str, secret: str, match: search.MatchKind
-) -> SearchOut:
-    return SearchOut(
-        embedder=embedder,
-        match=match,
-        hits=[
-            SearchHitOut(
-                score=round(hit.score, 4),
-                match=hit.match,
-                reference=to_reference_out(hit.reference, hit.image, secret),
-            )
-            for hit in hits
-        ],
-    )
 
 
 @router.get("/search", responses=responses(NotAuthenticated))
@@ -71,7 +36,7 @@ async def search_by_text(
     """Search the library with words: full text over titles, tags and sources on any install,
     ranked together with CLIP's text encoder where a CLIP model is present."""
     hits, match = await search.search_by_text(runtime, q, k)
-    return _search_out(hits, runtime.embedder.model_id, runtime.secret, match)
+    return SearchOut.from_hits(hits, runtime.embedder.model_id, match, runtime.secret)
 
 
 @router.post("/search", responses=responses(NotAuthenticated, ImageTooLarge, InvalidImage))
@@ -84,7 +49,9 @@ async def search_by_image(
     """Search the library with an image."""
     data = await read_limited(file, runtime.settings.max_upload_bytes)
     hits = await search.search_by_image(runtime, data, k)
-    return _search_out(hits, runtime.embedder.model_id, runtime.secret, search.MatchKind.image)
+    return SearchOut.from_hits(
+        hits, runtime.embedder.model_id, search.MatchKind.image, runtime.secret
+    )
 
 
 @router.get("/references", responses=responses(NotAuthenticated))
@@ -93,7 +60,7 @@ async def list_references(
 ) -> PageOut[ReferenceOut]:
     rows, total = await ReferenceRepository(session).page(page.limit, page.offset)
     return PageOut(
-        items=[to_reference_out(r, i, runtime.secret) for r, i in rows],
+        items=[ReferenceOut.from_model(r, i, runtime.secret) for r, i in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Protocol
 
 from pydantic import BaseModel, Field
+
+from layerminder.images.urls import image_url
+from layerminder.models import Image, Reference
 
 
 class ReferenceOut(BaseModel):
@@ -21,12 +26,52 @@ class ReferenceOut(BaseModel):
     url: str
     created_at: datetime
 
+    @classmethod
+    def from_model(cls, reference: Reference, image: Image, secret: str) -> ReferenceOut:
+        return cls(
+            id=reference.id,
+            image_id=image.id,
+            title=reference.title,
+            title_ko=reference.title_ko,
+            source=reference.source,
+            tags=list(reference.tags or []),
+            embedding_model=reference.embedding_model,
+            width=image.width,
+            height=image.height,
+            url=image_url(image.id, secret),
+            created_at=reference.created_at,
+        )
+
+
+class Hit(Protocol):
+    """A search result as the library's search returns it."""
+
+    @property
+    def reference(self) -> Reference: ...
+
+    @property
+    def image(self) -> Image: ...
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def match(self) -> str: ...
+
 
 class SearchHitOut(BaseModel):
     score: float
     # image, words, clip or clip+words: what found this hit.
     match: str
     reference: ReferenceOut
+
+    @classmethod
+    def from_hit(cls, hit: Hit, secret: str) -> SearchHitOut:
+        return cls(
+            score=round(hit.score, 4),
+            match=hit.match,
+            reference=ReferenceOut.from_model(hit.reference, hit.image, secret),
+        )
 
 
 class SearchOut(BaseModel):
@@ -35,6 +80,14 @@ class SearchOut(BaseModel):
     # the default install) or clip+words (CLIP's reading of the words ranked with the text).
     match: str
     hits: list[SearchHitOut]
+
+    @classmethod
+    def from_hits(cls, hits: Iterable[Hit], embedder: str, match: str, secret: str) -> SearchOut:
+        return cls(
+            embedder=embedder,
+            match=match,
+            hits=[SearchHitOut.from_hit(hit, secret) for hit in hits],
+        )
 
 
 class ImportOut(BaseModel):

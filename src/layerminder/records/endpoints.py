@@ -14,7 +14,6 @@ from layerminder.deps import CurrentUser, PageDep, RuntimeDep, SessionDep, Strea
 from layerminder.errors import NotAuthenticated, NotFound, responses
 from layerminder.records import service
 from layerminder.records.events import channel
-from layerminder.records.repository import RecordRepository
 from layerminder.records.schemas import RecordOut, StreamTicketOut
 from layerminder.rooms import service as rooms
 from layerminder.runtime import Runtime
@@ -40,9 +39,9 @@ async def list_room_records(
     page: PageDep,
 ) -> PageOut[RecordOut]:
     room = await rooms.get_owned(session, room_id, user)
-    records, total = await RecordRepository(session).list_for_room(room.id, page.limit, page.offset)
+    records, total = await service.list_for_room(session, room, page.limit, page.offset)
     return PageOut(
-        items=await service.to_out(session, records, runtime.secret),
+        items=await service.record_outs(session, records, runtime.secret),
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -51,10 +50,7 @@ async def list_room_records(
 
 async def _load_state(runtime: Runtime, record_id: uuid.UUID) -> RecordOut | None:
     async with runtime.sessionmaker() as session:
-        record = await RecordRepository(session).get(record_id)
-        if record is None:
-            return None
-        return await service.record_out(session, record, runtime.secret)
+        return await service.current_state(session, record_id, runtime.secret)
 
 
 def _event(name: str, state: dict[str, Any]) -> ServerSentEvent:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from layerminder.models import StageStatus
+from layerminder.images.urls import image_url
+from layerminder.models import Image, Record, RecordRecommendation, Reference, StageStatus
 from layerminder.providers.base import Language
-from layerminder.records.checks import CheckStatus
+from layerminder.records.checks import CheckStatus, dimension_checks
 
 
 class DimensionsOut(BaseModel):
@@ -18,6 +20,18 @@ class DimensionsOut(BaseModel):
     depth_cm: int
     height_cm: int
     seat_height_cm: int | None = None
+
+    @classmethod
+    def from_model(cls, record: Record) -> DimensionsOut | None:
+        """None until the story stage has given all three."""
+        if not (record.width_cm and record.depth_cm and record.height_cm):
+            return None
+        return cls(
+            width_cm=record.width_cm,
+            depth_cm=record.depth_cm,
+            height_cm=record.height_cm,
+            seat_height_cm=record.seat_height_cm,
+        )
 
 
 class CheckOut(BaseModel):
@@ -29,6 +43,22 @@ class CheckOut(BaseModel):
     max_cm: int
     status: CheckStatus
 
+    @classmethod
+    def for_record(cls, record: Record) -> list[CheckOut]:
+        """Empty until the story stage has named the type and the sizes."""
+        return [
+            cls(**vars(check))
+            for check in dimension_checks(
+                record.furniture_type,
+                {
+                    "seat_height_cm": record.seat_height_cm,
+                    "width_cm": record.width_cm,
+                    "depth_cm": record.depth_cm,
+                    "height_cm": record.height_cm,
+                },
+            )
+        ]
+
 
 class DesignOut(BaseModel):
     image_id: uuid.UUID
@@ -36,6 +66,16 @@ class DesignOut(BaseModel):
     width: int
     height: int
     url: str
+
+    @classmethod
+    def from_model(cls, image: Image, position: int, secret: str) -> DesignOut:
+        return cls(
+            image_id=image.id,
+            position=position,
+            width=image.width,
+            height=image.height,
+            url=image_url(image.id, secret),
+        )
 
 
 class RecommendationOut(BaseModel):
@@ -48,6 +88,22 @@ class RecommendationOut(BaseModel):
     source: str
     tags: list[str]
     url: str
+
+    @classmethod
+    def from_model(
+        cls, recommendation: RecordRecommendation, reference: Reference, image: Image, secret: str
+    ) -> RecommendationOut:
+        return cls(
+            rank=recommendation.rank,
+            score=round(recommendation.score, 4),
+            reference_id=reference.id,
+            image_id=image.id,
+            title=reference.title,
+            title_ko=reference.title_ko,
+            source=reference.source,
+            tags=list(reference.tags or []),
+            url=image_url(image.id, secret),
+        )
 
 
 class RecordOut(BaseModel):
@@ -95,6 +151,63 @@ class RecordOut(BaseModel):
     analysis: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def from_model(
+        cls,
+        record: Record,
+        *,
+        designs: Sequence[Image],
+        recommendations: Sequence[tuple[RecordRecommendation, Reference, Image]],
+        refunded: bool,
+        secret: str,
+    ) -> RecordOut:
+        """`designs` in position order, `recommendations` in rank order."""
+        design_outs = [
+            DesignOut.from_model(image, position, secret) for position, image in enumerate(designs)
+        ]
+        return cls(
+            id=record.id,
+            room_id=record.room_id,
+            keyword=record.keyword,
+            language="ko" if record.language == "ko" else "en",
+            input_image_ids=[uuid.UUID(i) for i in record.input_image_ids],
+            version=record.version,
+            image_status=record.image_status,
+            story_status=record.story_status,
+            keywords_status=record.keywords_status,
+            recommendation_status=record.recommendation_status,
+            image_error=record.image_error,
+            story_error=record.story_error,
+            keywords_error=record.keywords_error,
+            recommendation_error=record.recommendation_error,
+            done=record.done,
+            refunded=refunded,
+            designs=design_outs,
+            image_urls=[d.url for d in design_outs],
+            name=record.name,
+            dimensions=DimensionsOut.from_model(record),
+            furniture_type=record.furniture_type,
+            checks=CheckOut.for_record(record),
+            material=record.material,
+            title=record.title,
+            story=record.story,
+            keywords=list(record.keywords or []),
+            keywords_display=list(record.keywords_display or record.keywords or []),
+            recommendations=[
+                RecommendationOut.from_model(recommendation, reference, image, secret)
+                for recommendation, reference, image in recommendations
+            ],
+            image_provider=record.image_provider,
+            image_model=record.image_model,
+            story_provider=record.story_provider,
+            story_model=record.story_model,
+            embedder_model=record.embedder_model,
+            usage=dict(record.usage or {}),
+            analysis=dict(record.analysis or {}),
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
 
 
 class StreamTicketOut(BaseModel):

@@ -8,30 +8,12 @@ from fastapi import APIRouter, Response, status
 
 from layerminder.deps import CurrentUser, PageDep, RuntimeDep, SessionDep
 from layerminder.errors import Conflict, NotAuthenticated, NotFound, responses
-from layerminder.images.endpoints import to_image_out
-from layerminder.images.repository import ImageRepository
-from layerminder.models import Image, ImageKind, RoomPin
-from layerminder.records import service as records_service
-from layerminder.records.repository import RecordRepository
+from layerminder.records import service as records
 from layerminder.rooms import service
-from layerminder.rooms.repository import RoomRepository
 from layerminder.rooms.schemas import PinIn, PinOut, PublicRoomOut, RoomIn, RoomOut, RoomPatch
 from layerminder.schemas import PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["rooms"])
-PUBLIC_IMAGE_LIMIT = 100
-PUBLIC_RECORD_LIMIT = 50
-
-
-def to_pin_out(pin: RoomPin, image: Image, secret: str) -> PinOut:
-    return PinOut(
-        id=pin.id,
-        room_id=pin.room_id,
-        note=pin.note,
-        position=pin.position,
-        created_at=pin.created_at,
-        image=to_image_out(image, secret),
-    )
 
 
 @router.post(
@@ -44,7 +26,7 @@ async def create_room(body: RoomIn, user: CurrentUser, session: SessionDep) -> R
 
 @router.get("/layerroom", responses=responses(NotAuthenticated))
 async def list_rooms(user: CurrentUser, session: SessionDep, page: PageDep) -> PageOut[RoomOut]:
-    rooms, total = await RoomRepository(session).list_for_owner(user.id, page.limit, page.offset)
+    rooms, total = await service.list_owned(session, user, page.limit, page.offset)
     return PageOut(
         items=[RoomOut.model_validate(r) for r in rooms],
         total=total,
@@ -84,8 +66,8 @@ async def list_pins(
     room_id: uuid.UUID, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> list[PinOut]:
     room = await service.get_owned(session, room_id, user)
-    pins = await RoomRepository(session).pins_with_images(room.id)
-    return [to_pin_out(pin, image, runtime.secret) for pin, image in pins]
+    pins = await service.pins_with_images(session, room)
+    return [PinOut.from_model(pin, image, runtime.secret) for pin, image in pins]
 
 
 @router.post(
@@ -98,7 +80,7 @@ async def pin_image(
 ) -> PinOut:
     room = await service.get_owned(session, room_id, user)
     pin, image = await service.pin(session, room, user, body.image_id, body.note)
-    return to_pin_out(pin, image, runtime.secret)
+    return PinOut.from_model(pin, image, runtime.secret)
 
 
 @router.delete(
@@ -118,19 +100,11 @@ async def unpin_image(
 @router.get("/public/rooms/{slug}", responses=responses(NotFound))
 async def get_public_room(slug: str, session: SessionDep, runtime: RuntimeDep) -> PublicRoomOut:
     room = await service.get_public(session, slug)
-    uploads, _ = await ImageRepository(session).list_in_room(
-        room.id, ImageKind.uploaded, PUBLIC_IMAGE_LIMIT, 0
-    )
-    pins = await RoomRepository(session).pins_with_images(room.id)
-    records, _ = await RecordRepository(session).list_for_room(room.id, PUBLIC_RECORD_LIMIT, 0)
-    return PublicRoomOut(
-        name=room.name,
-        description=room.description,
-        slug=room.slug,
-        created_at=room.created_at,
-        images=[to_image_out(i, runtime.secret) for i in uploads],
-        pins=[to_pin_out(pin, image, runtime.secret) for pin, image in pins],
-        records=await records_service.to_out(
-            session, [r for r in records if r.image_status == "ready"], runtime.secret
-        ),
+    contents = await service.public_contents(session, room)
+    return PublicRoomOut.from_model(
+        room,
+        uploads=contents.uploads,
+        pins=contents.pins,
+        records=await records.record_outs(session, contents.records, runtime.secret),
+        secret=runtime.secret,
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from layerminder.images.schemas import ImageOut
+from layerminder.models import Image, Room, RoomPin
 from layerminder.records.schemas import RecordOut
 
 
@@ -48,6 +50,17 @@ class PinOut(BaseModel):
     created_at: datetime
     image: ImageOut
 
+    @classmethod
+    def from_model(cls, pin: RoomPin, image: Image, secret: str) -> PinOut:
+        return cls(
+            id=pin.id,
+            room_id=pin.room_id,
+            note=pin.note,
+            position=pin.position,
+            created_at=pin.created_at,
+            image=ImageOut.from_model(image, secret),
+        )
+
 
 class PublicRoomOut(BaseModel):
     name: str
@@ -58,3 +71,23 @@ class PublicRoomOut(BaseModel):
     pins: list[PinOut]
     # The room's finished generations, newest first.
     records: list[RecordOut]
+
+    @classmethod
+    def from_model(
+        cls,
+        room: Room,
+        *,
+        uploads: Sequence[Image],
+        pins: Sequence[tuple[RoomPin, Image]],
+        records: list[RecordOut],
+        secret: str,
+    ) -> PublicRoomOut:
+        return cls(
+            name=room.name,
+            description=room.description,
+            slug=room.slug,
+            created_at=room.created_at,
+            images=[ImageOut.from_model(image, secret) for image in uploads],
+            pins=[PinOut.from_model(pin, image, secret) for pin, image in pins],
+            records=records,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,8 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from layerminder.db.base import utcnow
 from layerminder.errors import Conflict, NotFound
 from layerminder.images import service as images
-from layerminder.models import Image, Room, RoomPin, User
+from layerminder.models import Image, ImageKind, Record, Room, RoomPin, StageStatus, User
+from layerminder.records import service as records
 from layerminder.rooms.repository import RoomRepository
+
+# What a public room shows at most: enough for a shared page, bounded for an anonymous reader.
+PUBLIC_IMAGE_LIMIT = 100
+PUBLIC_RECORD_LIMIT = 50
+
+
+@dataclass
+class PublicContents:
+    uploads: list[Image]
+    pins: list[tuple[RoomPin, Image]]
+    # The finished generations among the newest PUBLIC_RECORD_LIMIT, newest first.
+    records: list[Record]
 
 
 def _slug_for(name: str) -> str:
@@ -72,6 +86,27 @@ async def get_public(session: AsyncSession, slug: str) -> Room:
     if room is None:
         raise NotFound(f"no public room {slug!r}")
     return room
+
+
+async def list_owned(
+    session: AsyncSession, user: User, limit: int, offset: int
+) -> tuple[list[Room], int]:
+    """One page of the user's active rooms, newest first, and how many there are."""
+    return await RoomRepository(session).list_for_owner(user.id, limit, offset)
+
+
+async def public_contents(session: AsyncSession, room: Room) -> PublicContents:
+    uploads, _ = await images.list_in_room(session, room, ImageKind.uploaded, PUBLIC_IMAGE_LIMIT, 0)
+    recent, _ = await records.list_for_room(session, room, PUBLIC_RECORD_LIMIT, 0)
+    return PublicContents(
+        uploads=uploads,
+        pins=await pins_with_images(session, room),
+        records=[r for r in recent if r.image_status == StageStatus.ready],
+    )
+
+
+async def pins_with_images(session: AsyncSession, room: Room) -> list[tuple[RoomPin, Image]]:
+    return await RoomRepository(session).pins_with_images(room.id)
 
 
 async def pin(
