@@ -88,6 +88,23 @@ async def set_locale(session: AsyncSession, user: User, locale: Locale | None) -
     return updated
 
 
+async def system_account(session: AsyncSession, email: str) -> User:
+    """An account that only owns rows (the library's images): found, or made with no usable
+    password, so nobody can log in as it."""
+    repository = UserRepository(session)
+    account = await repository.by_email(email)
+    if account is None:
+        account = await repository.add(
+            User(
+                email=email,
+                # A hash of random bytes nobody knows.
+                password_hash=hash_password(uuid.uuid4().hex + uuid.uuid4().hex),
+                role=UserRole.admin,
+            )
+        )
+    return account
+
+
 def issue_token(user: User, secret: str, settings: Settings) -> str:
     return create_access_token(user.id, secret, settings.jwt_expire_minutes, user.token_version)
 

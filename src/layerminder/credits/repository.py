@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.db.base import utcnow
-from layerminder.models import CreditAccount, CreditReason, CreditTransaction
+from layerminder.models import CreditAccount, CreditReason, CreditTransaction, User
 
 
 class CreditRepository:
@@ -22,11 +22,8 @@ class CreditRepository:
         self.session.add(CreditAccount(user_id=user_id, balance=0))
         await self.session.flush()
 
-    async def has_account(self, user_id: uuid.UUID) -> bool:
-        found = await self.session.scalar(
-            select(CreditAccount.user_id).where(CreditAccount.user_id == user_id)
-        )
-        return found is not None
+    async def user_exists(self, user_id: uuid.UUID) -> bool:
+        return await self.session.scalar(select(User.id).where(User.id == user_id)) is not None
 
     async def balance(self, user_id: uuid.UUID) -> int:
         value = await self.session.scalar(

@@ -44,8 +44,7 @@ async def grant(
     if amount <= 0:
         raise InvalidRequest("amount must be a positive number of credits")
     repository = CreditRepository(session)
-    # Every user gets an account at sign-up: no account means no such user.
-    if not await repository.has_account(user_id):
+    if not await repository.user_exists(user_id):
         raise NotFound(f"no user {user_id}")
     key = f"grant:{user_id}:{idempotency_key}" if idempotency_key else None
     applied = await _change(

@@ -13,7 +13,7 @@ from layerminder.db.session import after_commit
 from layerminder.errors import InvalidRequest, NotFound
 from layerminder.generation.schemas import GenerateIn
 from layerminder.generation.tasks import GENERATE_DESIGNS
-from layerminder.images.repository import ImageRepository
+from layerminder.images import service as images
 from layerminder.jobs.queue import JobQueue
 from layerminder.models import ImageKind, Record, User
 from layerminder.providers.base import Language
@@ -45,7 +45,7 @@ async def start_generation(
             return existing
 
     room = await rooms.get_owned(session, request.room_id, user)
-    found = await ImageRepository(session).get_many(request.image_ids)
+    found = await images.get_many(session, request.image_ids)
     for image_id in request.image_ids:
         image = found.get(image_id)
         if image is None or image.owner_id != user.id:

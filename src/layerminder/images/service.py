@@ -128,6 +128,11 @@ async def get_readable(session: AsyncSession, image_id: uuid.UUID, user: User | 
     return image
 
 
+async def get_many(session: AsyncSession, image_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Image]:
+    """The images that exist among `image_ids`, by id; the caller checks who may use them."""
+    return await ImageRepository(session).get_many(image_ids)
+
+
 async def get_downloadable(
     session: AsyncSession,
     image_id: uuid.UUID,

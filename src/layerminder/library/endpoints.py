@@ -18,7 +18,6 @@ from layerminder.errors import (
 )
 from layerminder.images.endpoints import read_limited
 from layerminder.library import importing, search, service
-from layerminder.library.repository import ReferenceRepository
 from layerminder.library.schemas import ImportOut, ReferenceOut, SearchOut
 from layerminder.schemas import PageOut
 
@@ -58,7 +57,7 @@ async def search_by_image(
 async def list_references(
     user: CurrentUser, session: SessionDep, runtime: RuntimeDep, page: PageDep
 ) -> PageOut[ReferenceOut]:
-    rows, total = await ReferenceRepository(session).page(page.limit, page.offset)
+    rows, total = await service.list_references(session, page.limit, page.offset)
     return PageOut(
         items=[ReferenceOut.from_model(r, i, runtime.secret) for r, i in rows],
         total=total,

@@ -9,17 +9,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.auth.security import hash_password
+from layerminder.auth import service as accounts
 from layerminder.db.session import unit_of_work
 from layerminder.errors import InvalidImage
 from layerminder.images import service as images
 from layerminder.images.validation import ValidImage, validate_image
 from layerminder.library.repository import ReferenceRepository
 from layerminder.library.service import publish_index
-from layerminder.models import ImageKind, Reference, User, UserRole
+from layerminder.models import ImageKind, Reference, User
 from layerminder.models.reference import vector_id_for
 from layerminder.recommender.base import Embedder, Vectors
 from layerminder.recommender.index import IndexModelMismatch
@@ -50,17 +50,7 @@ class ImportReport:
 
 async def library_owner(session: AsyncSession) -> User:
     """The system account that owns library images (it cannot log in)."""
-    owner = await session.scalar(select(User).where(User.email == LIBRARY_OWNER_EMAIL))
-    if owner is None:
-        owner = User(
-            email=LIBRARY_OWNER_EMAIL,
-            # A hash of random bytes nobody knows: the account exists only to own rows.
-            password_hash=hash_password(uuid.uuid4().hex + uuid.uuid4().hex),
-            role=UserRole.admin,
-        )
-        session.add(owner)
-        await session.flush()
-    return owner
+    return await accounts.system_account(session, LIBRARY_OWNER_EMAIL)
 
 
 async def validate_upload(runtime: Runtime, data: bytes) -> ValidImage:

@@ -81,6 +81,17 @@ class ReferenceRepository:
     async def get(self, reference_id: uuid.UUID) -> Reference | None:
         return await self.session.get(Reference, reference_id)
 
+    async def delete(self, reference: Reference) -> Image | None:
+        """Delete the reference and its image row; the image is returned for its storage key."""
+        image = await self.session.get(Image, reference.image_id)
+        await self.session.delete(reference)
+        await (
+            self.session.flush()
+        )  # the reference row first: the image's delete would cascade to it
+        if image is not None:
+            await self.session.delete(image)
+        return image
+
     async def images(self, image_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Image]:
         if not image_ids:
             return {}

@@ -9,11 +9,12 @@ import uuid
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.db.session import after_commit, unit_of_work
 from layerminder.errors import NotFound
 from layerminder.library.repository import ReferenceRepository
-from layerminder.models import Image
+from layerminder.models import Image, Reference
 from layerminder.recommender.index import VectorIndex
 from layerminder.runtime import Runtime
 
@@ -36,19 +37,22 @@ async def publish_index(runtime: Runtime) -> int:
     return len(index)
 
 
+async def list_references(
+    session: AsyncSession, limit: int, offset: int
+) -> tuple[list[tuple[Reference, Image]], int]:
+    """One page of the library, newest first, and how many references there are."""
+    return await ReferenceRepository(session).page(limit, offset)
+
+
 async def remove_reference(runtime: Runtime, reference_id: uuid.UUID) -> None:
     async with unit_of_work(runtime.sessionmaker) as session:
         repository = ReferenceRepository(session)
         reference = await repository.get(reference_id)
         if reference is None:
             raise NotFound(f"no reference {reference_id}")
-        image = await session.get(Image, reference.image_id)
-        await session.delete(reference)
-        await session.flush()  # the reference row first: the image's delete would cascade to it
+        image = await repository.delete(reference)
         if image is not None:
-            await session.delete(image)
-            key = image.storage_key
-            after_commit(session, functools.partial(runtime.storage.delete, key))
+            after_commit(session, functools.partial(runtime.storage.delete, image.storage_key))
     await publish_index(runtime)
 
 
