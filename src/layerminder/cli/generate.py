@@ -200,7 +200,7 @@ async def _generate(
                 queue,
                 user,
                 GenerateIn(
-                    session_id=room.id,
+                    room_id=room.id,
                     input_image_ids=[i.id for i in uploaded],
                     keyword=keyword,
                     language=language,
