@@ -19,7 +19,7 @@ from layerminder.exports.jsonld import product_jsonld
 from layerminder.exports.pdf import render_pdf
 from layerminder.exports.sheet import SpecSheet, load_sheet
 from layerminder.models import Record, Room, StageStatus
-from layerminder.records.repository import RecordRepository
+from layerminder.records import service as records
 from layerminder.storage.base import ObjectStorage
 
 # A room export holds at most this many records (newest first), so one zip stays a download.
@@ -112,8 +112,8 @@ async def export_room(
     session: AsyncSession, storage: ObjectStorage, room: Room, *, secret: str, base_url: str
 ) -> Export:
     """Every record of the room with designs, one folder each, newest first, and room.json."""
-    records, _ = await RecordRepository(session).list_for_room(room.id, ROOM_EXPORT_LIMIT, 0)
-    ready = [r for r in records if r.image_status == StageStatus.ready]
+    recent, _ = await records.list_for_room(session, room, ROOM_EXPORT_LIMIT, 0)
+    ready = [r for r in recent if r.image_status == StageStatus.ready]
     if not ready:
         raise Conflict("the room has no records with designs to export")
     sheets = [await load_sheet(session, storage, record, secret) for record in ready]
@@ -136,7 +136,7 @@ def _zip_room(room: Room, sheets: list[SpecSheet], base_url: str) -> bytes:
 
 
 async def record_in_public_room(session: AsyncSession, room: Room, record_id: uuid.UUID) -> Record:
-    record = await RecordRepository(session).get(record_id)
+    record = await records.get(session, record_id)
     if record is None or record.room_id != room.id or record.image_status != StageStatus.ready:
         raise NotFound(f"no record {record_id} in this room")
     return record

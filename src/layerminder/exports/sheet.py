@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.errors import Conflict
-from layerminder.images.repository import ImageRepository
+from layerminder.images import service as images
 from layerminder.models import Image, Record
 from layerminder.records import service as records
 from layerminder.records.schemas import RecordOut
@@ -65,7 +65,7 @@ async def load_sheet(
     wanted = [d.image_id for d in out.designs]
     wanted += out.input_image_ids
     wanted += [r.image_id for r in out.recommendations]
-    found = await ImageRepository(session).get_many(wanted)
+    found = await images.get_many(session, wanted)
 
     async def read_all(ids: list[uuid.UUID]) -> list[SheetImage]:
         return [await _read(storage, found[i]) for i in ids if i in found]

@@ -15,6 +15,11 @@ from layerminder.records.repository import RecordRepository
 from layerminder.records.schemas import RecordOut, StreamTicketOut
 
 
+async def get(session: AsyncSession, record_id: uuid.UUID) -> Record | None:
+    """Any user's record, read fresh; callers check who may see it."""
+    return await RecordRepository(session).get(record_id)
+
+
 async def get_owned(session: AsyncSession, record_id: uuid.UUID, user: User) -> Record:
     record = await RecordRepository(session).get(record_id)
     if record is None or record.owner_id != user.id:

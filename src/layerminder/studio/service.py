@@ -46,7 +46,7 @@ async def search(
     # One more than asked tells whether another page exists.
     found = await StudioRepository(session).search(user.id, filters, after, limit + 1)
     page = found[:limit]
-    items = await records.to_out(session, page, secret)
+    items = await records.record_outs(session, page, secret)
     design_ids = [d.image_id for item in items for d in item.designs]
     favourites = await StudioRepository(session).favourite_ids(user.id, design_ids)
     last = page[-1] if page else None
