@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from layerminder.deps import CurrentUser, RuntimeDep, SessionDep
 from layerminder.errors import InvalidRequest, NotAuthenticated, NotFound, responses
-from layerminder.images.service import image_url
+from layerminder.images.urls import image_url
 from layerminder.studio import service
 from layerminder.studio.repository import RecordFilters, RecordState
 from layerminder.studio.schemas import FavouriteOut, RecordSearchOut, SimilarHitOut, SimilarOut
