@@ -33,9 +33,11 @@ browser:
 run: setup web
 	$(UV) run layerminder serve --host $(HOST) --port $(PORT)
 
+# lint-imports: the import contracts in pyproject.toml (infrastructure imports no domain; no cycles).
 lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports
 
 # ESLint with Next's config (web/eslint.config.mjs) on the web sources; `web` ran npm ci.
 web-lint: web
@@ -57,4 +59,4 @@ bench: setup
 	$(UV) run python bench/pipeline.py
 
 clean:
-	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache web/out web/.next
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .import_linter_cache web/out web/.next

@@ -12,7 +12,7 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
-from layerminder.cli.main import console, fail, migrate_database, run
+from layerminder.cli.common import console, fail, migrate_database, run
 from layerminder.config import Settings
 from layerminder.jobs.queue import DirectQueue
 from layerminder.providers.base import Language

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from layerminder.cli.main import _with_session, console, fail, migrate_database, run
+from layerminder.cli.common import console, fail, migrate_database, run, with_session
 from layerminder.config import Settings
 
 invites_app = typer.Typer(help="Invite codes for invite-only sign-up.", no_args_is_help=True)
@@ -35,7 +35,7 @@ def invites_create(
         return await service.create(session, max_uses=uses, expires_in=expires, note=note)
 
     try:
-        created = run(_with_session(settings, _create))
+        created = run(with_session(settings, _create))
     except LayerminderError as exc:
         raise fail(exc.message) from None
     expiry = created.invite.expires_at.isoformat() if created.invite.expires_at else "never"
@@ -49,7 +49,7 @@ def invites_list() -> None:
 
     settings = Settings()
     migrate_database(settings)
-    invites = run(_with_session(settings, lambda s: service.list_recent(s, 100, 0)))
+    invites = run(with_session(settings, lambda s: service.list_recent(s, 100, 0)))
     table = Table(title="Invites")
     for column in ("id", "code", "uses", "expires", "note"):
         table.add_column(column)
@@ -72,7 +72,7 @@ def invites_revoke(invite_id: Annotated[uuid.UUID, typer.Argument(help="The invi
 
     settings = Settings()
     try:
-        run(_with_session(settings, lambda s: service.revoke(s, invite_id)))
+        run(with_session(settings, lambda s: service.revoke(s, invite_id)))
     except LayerminderError as exc:
         raise fail(exc.message) from None
     console.print(f"revoked invite {invite_id}")

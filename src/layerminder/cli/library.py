@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from layerminder.cli.main import console, fail, migrate_database, run
+from layerminder.cli.common import console, fail, migrate_database, run
 from layerminder.config import Settings
 
 library_app = typer.Typer(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from layerminder.cli.common import console, fail, migrate_database, run, setup_logging, with_session
+from layerminder.cli.generate import generate
+from layerminder.cli.invites import invites_app
+from layerminder.cli.library import library_app
+from layerminder.cli.models import models_app
+from layerminder.cli.worker import worker
 from layerminder.config import Settings
 
 app = typer.Typer(
@@ -22,41 +25,6 @@ users_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
 credits_app = typer.Typer(help="Manage credits.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(credits_app, name="credits")
-
-console = Console()
-err_console = Console(stderr=True)
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    # One logical line however narrow the terminal: scripts and tests read it whole.
-    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    return typer.Exit(code)
-
-
-def setup_logging(level: str = "INFO") -> None:
-    from layerminder.logs import configure_logging
-
-    configure_logging(level)
-
-
-async def _migrate(settings: Settings) -> None:
-    from layerminder.db.migrate import upgrade_to_head
-    from layerminder.db.session import create_engine
-
-    engine = create_engine(settings)
-    try:
-        await upgrade_to_head(engine)
-    finally:
-        await engine.dispose()
-
-
-def migrate_database(settings: Settings) -> None:
-    run(_migrate(settings))
 
 
 @app.command()
@@ -83,7 +51,7 @@ def serve(
     setup_logging(log_level.upper())
     settings = Settings()
     if migrate_first:
-        run(_migrate(settings))
+        migrate_database(settings)
     if workers > 1 and not settings.redis_url:
         raise fail("--workers > 1 needs LAYERMINDER_REDIS_URL (jobs and events must be shared)")
     console.print(
@@ -103,17 +71,6 @@ def serve(
     )
 
 
-async def _with_session(settings: Settings, action: Callable[[Any], Awaitable[T]]) -> T:
-    from layerminder.db.session import create_engine, create_sessionmaker, unit_of_work
-
-    engine = create_engine(settings)
-    try:
-        async with unit_of_work(create_sessionmaker(engine)) as session:
-            return await action(session)
-    finally:
-        await engine.dispose()
-
-
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Argument(help="The account's email")],
@@ -130,10 +87,10 @@ def users_create(
     if len(password) < 8:
         raise fail("the password must have at least 8 characters")
     settings = Settings()
-    run(_migrate(settings))
+    migrate_database(settings)
     try:
         user = run(
-            _with_session(
+            with_session(
                 settings,
                 lambda s: service.create_user(s, settings, email, password, admin=admin),
             )
@@ -163,7 +120,7 @@ def credits_grant(
         return (await service.grant(session, user.id, amount, note=reason)).balance
 
     try:
-        balance = run(_with_session(settings, _grant))
+        balance = run(with_session(settings, _grant))
     except LayerminderError as exc:
         raise fail(exc.message) from None
     console.print(f"granted {amount} to {email}: balance is now [bold]{balance}[/]")
@@ -193,21 +150,11 @@ def _safe_url(settings: Settings) -> str:
     return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
 
 
-def _register_commands() -> None:
-    from layerminder.cli.generate import generate
-    from layerminder.cli.invites import invites_app
-    from layerminder.cli.library import library_app
-    from layerminder.cli.models import models_app
-    from layerminder.cli.worker import worker
-
-    app.add_typer(library_app, name="library")
-    app.add_typer(models_app, name="models")
-    app.add_typer(invites_app, name="invites")
-    app.command()(generate)
-    app.command()(worker)
-
-
-_register_commands()
+app.add_typer(library_app, name="library")
+app.add_typer(models_app, name="models")
+app.add_typer(invites_app, name="invites")
+app.command()(generate)
+app.command()(worker)
 
 if __name__ == "__main__":
     app()

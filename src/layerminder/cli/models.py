@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from layerminder.cli.main import console, fail
+from layerminder.cli.common import console, fail
 from layerminder.config import Settings
 from layerminder.recommender.export import DEFAULT_SOURCE, MANIFEST_NAME
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from layerminder.cli.main import console, fail, run, setup_logging
+from layerminder.cli.common import console, fail, run, setup_logging
 from layerminder.config import Settings
 
 logger = logging.getLogger(__name__)

@@ -8,8 +8,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
-from layerminder.config import Settings
-
 logger = logging.getLogger(__name__)
 
 # A task's handler: the job for one record id (it opens its own session; safe to run twice).
@@ -106,11 +104,3 @@ class DirectQueue:
 
     async def enqueue(self, task: str, record_id: uuid.UUID) -> None:
         self.jobs.append((task, record_id))
-
-
-def build_job_queue(settings: Settings) -> JobQueue:
-    if settings.redis_url:
-        from layerminder.jobs.redis_queue import RedisJobQueue
-
-        return RedisJobQueue(settings)
-    return InProcessQueue(settings.worker_concurrency)
