@@ -29,10 +29,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CATALOGUES = Path(__file__).resolve().parents[2] / "web" / "src" / "i18n" / "messages"
 BROWSER_LOCALE = {"ko": "ko-KR", "en": "en-US"}
 KOREAN_FONT = "Pretendard Variable"
-# Latin words a Korean page may show: the brand, units and file formats (keywords, names and
-# other user or generated content are marked in the page and skipped).
+# Latin words a Korean page may show: the brand, units, file formats and the CLIP model's name
+# (keywords, names and other user or generated content are marked in the page and skipped).
 HANGUL = r"[\uac00-\ud7a3]"
-LATIN_ALLOWED = {"LayerMinder", "cm", "MB", "JPEG", "PNG", "WebP", "CLIP"}
+LATIN_ALLOWED = {
+    "LayerMinder",
+    "cm",
+    "MB",
+    "JPEG",
+    "PNG",
+    "WebP",
+    "CLIP",
+    "PDF",
+    "zip",
+    "JSON",
+    "LD",
+}
 
 # Words of the page's visible text, placeholders and accessible names in the given script,
 # outside content the user or the pipeline wrote ([data-content]) and what is never translated
