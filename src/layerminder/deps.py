@@ -10,13 +10,13 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.auth.security import read_access_token, read_stream_ticket
 from layerminder.config import Settings
 from layerminder.db.session import unit_of_work
 from layerminder.errors import AdminRequired, NotAuthenticated
 from layerminder.models import User, UserRole
 from layerminder.runtime import Runtime
 from layerminder.security.addresses import client_address
+from layerminder.security.crypto import read_access_token, read_stream_ticket
 
 
 def get_runtime(request: Request) -> Runtime:

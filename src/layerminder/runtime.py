@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from layerminder.auth.security import load_signing_secret
 from layerminder.config import Settings
 from layerminder.db.session import create_engine, create_sessionmaker
 from layerminder.jobs.events import EventBus, build_event_bus
 from layerminder.jobs.factory import build_job_queue
 from layerminder.jobs.queue import JobQueue
+from layerminder.security.crypto import load_signing_secret
 from layerminder.security.ratelimit import RateLimiter, build_rate_limiter
 from layerminder.storage.base import ObjectStorage
 from layerminder.storage.factory import build_storage

@@ -8,8 +8,8 @@ import httpx
 import jwt
 import pytest
 
-from layerminder.auth.security import WeakSecret, load_signing_secret
 from layerminder.config import Settings
+from layerminder.security.crypto import WeakSecret, load_signing_secret
 from tests.helpers import signup
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.auth.repository import UserRepository
-from layerminder.auth.security import create_access_token, hash_password, verify_password
 from layerminder.config import Settings, SignupMode
 from layerminder.credits import service as credits
 from layerminder.credits.repository import CreditRepository
@@ -25,9 +24,13 @@ from layerminder.errors import (
 from layerminder.images.repository import ImageRepository
 from layerminder.invites import service as invites
 from layerminder.models import ImageKind, Locale, User, UserRole
+from layerminder.security.crypto import create_access_token, hash_password, verify_password
 from layerminder.storage.base import ObjectStorage
 
 logger = logging.getLogger(__name__)
+
+# The system account that owns the reference library's images (see `library_owner`).
+LIBRARY_OWNER_EMAIL = "library@layerminder.local"
 
 # Verifying against a real hash when the email is unknown keeps login timing uniform.
 _DUMMY_HASH = hash_password("not-a-real-password")
@@ -105,6 +108,11 @@ async def system_account(session: AsyncSession, email: str) -> User:
     return account
 
 
+async def library_owner(session: AsyncSession) -> User:
+    """The system account that owns library images (it cannot log in)."""
+    return await system_account(session, LIBRARY_OWNER_EMAIL)
+
+
 def issue_token(user: User, secret: str, settings: Settings) -> str:
     return create_access_token(user.id, secret, settings.jwt_expire_minutes, user.token_version)
 
@@ -149,9 +157,6 @@ async def delete_account(
     the image bytes go after the commit (a rollback must not leave rows without bytes).
     Library references the user added stay in the library, handed to its system owner.
     """
-    # Late import: the library's owner lives with the library, which imports this domain.
-    from layerminder.library.importing import library_owner
-
     account = await _current(session, user)
     _check_password(account, password)
     images = ImageRepository(session)

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.auth.security import read_image_signature
 from layerminder.config import Settings
 from layerminder.db.session import on_rollback
 from layerminder.errors import NotFound
 from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import ValidImage, validate_image
 from layerminder.models import Image, ImageKind, Room, User
+from layerminder.security.crypto import read_image_signature
 from layerminder.storage.base import ObjectMissing, ObjectStorage, make_key
 
 

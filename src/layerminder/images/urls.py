@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from layerminder.auth.security import sign_image_url
+from layerminder.security.crypto import sign_image_url
 
 SIGNED_URL_SECONDS = 6 * 3600
 

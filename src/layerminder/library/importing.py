@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.auth import service as accounts
 from layerminder.db.session import unit_of_work
@@ -19,7 +18,7 @@ from layerminder.images import service as images
 from layerminder.images.validation import ValidImage, validate_image
 from layerminder.library.repository import ReferenceRepository
 from layerminder.library.service import publish_index
-from layerminder.models import ImageKind, Reference, User
+from layerminder.models import ImageKind, Reference
 from layerminder.models.reference import vector_id_for
 from layerminder.recommender.base import Embedder, Vectors
 from layerminder.recommender.index import IndexModelMismatch
@@ -27,7 +26,6 @@ from layerminder.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
-LIBRARY_OWNER_EMAIL = "library@layerminder.local"
 # ONNX Runtime's throughput levels off from 8-16 images a batch (bench/embed.py).
 EMBED_BATCH = 32
 
@@ -46,11 +44,6 @@ class ImportReport:
     added: int = 0
     duplicates: int = 0
     failed: list[str] = field(default_factory=list)
-
-
-async def library_owner(session: AsyncSession) -> User:
-    """The system account that owns library images (it cannot log in)."""
-    return await accounts.system_account(session, LIBRARY_OWNER_EMAIL)
 
 
 async def validate_upload(runtime: Runtime, data: bytes) -> ValidImage:
@@ -185,7 +178,7 @@ async def _store_references(
         known = await repository.existing_sha256([checked.sha256 for _, checked in fresh])
         keep = [i for i, (_, checked) in enumerate(fresh) if checked.sha256 not in known]
         report.duplicates += len(fresh) - len(keep)
-        owner = await library_owner(session)
+        owner = await accounts.library_owner(session)
         stored = await images.store_images(
             session,
             runtime.storage,

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.auth.security import create_stream_ticket
 from layerminder.credits import service as credits
 from layerminder.errors import NotFound
 from layerminder.models import Record, Room, User
 from layerminder.records.repository import RecordRepository
 from layerminder.records.schemas import RecordOut, StreamTicketOut
+from layerminder.security.crypto import create_stream_ticket
 
 
 async def get(session: AsyncSession, record_id: uuid.UUID) -> Record | None:

@@ -1,1 +1,1 @@
-"""Protection for a server on the internet: client addresses, rate limits, response headers."""
+"""Protection for a server on the internet: secrets, tokens, addresses, rate limits, headers."""
