@@ -70,7 +70,7 @@ class LiveServer:
                 self.process.wait()
 
 
-def start_server(env: dict[str, str], log_path: Path, timeout: float = 60) -> LiveServer:
+def start_server(env: dict[str, str], log_path: Path, timeout: float = 180) -> LiveServer:
     port = free_port()
     log = log_path.open("ab")
     process = subprocess.Popen(

@@ -40,7 +40,7 @@ def start_worker(
     *,
     concurrency: int = 2,
     shutdown_timeout: float = 5,
-    timeout: float = 60,
+    timeout: float = 180,
 ) -> LiveWorker:
     """Start a worker and wait until it listens on the queue."""
     log = log_path.open("ab")
