@@ -143,6 +143,8 @@ def main() -> None:
         if args.out.exists():
             shutil.rmtree(args.out)
         export_clip(source, args.out, quantize_int8=True, name="tiny-clip-random")
+        # The Hugging Face source too (safetensors): `models export-clip` tests export from it.
+        shutil.copytree(source, args.out / "hf")
 
     # The manifest would otherwise record the scratch directory's random name.
     manifest_path = args.out / "manifest.json"

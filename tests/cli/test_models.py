@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,6 +25,7 @@ def cli(tmp_path: Path, *args: str, **env_extra: str) -> subprocess.CompletedPro
             "HF_HOME": str(tmp_path / "hf"),
             # Narrow, so an error that wrapped would show as several lines.
             "COLUMNS": "60",
+            "NO_COLOR": "1",
             **env_extra,
         }
     )
@@ -121,3 +123,96 @@ def test_a_bad_weights_file_is_one_line(tmp_path: Path) -> None:
     (source / "model.safetensors").write_bytes(b"\x00" * 64)
     result = cli(tmp_path, "models", "export-clip", "--source", str(source))
     assert_one_clear_line(result, f"cannot load CLIP weights from {source}")
+
+
+# -- exporting the tiny fixture (tests/fixtures/tiny_clip/hf, made by scripts/make_tiny_clip.py)
+
+TINY_CLIP = Path(__file__).resolve().parents[1] / "fixtures" / "tiny_clip"
+# Wide enough that a path is never wrapped.
+WIDE = {"COLUMNS": "400"}
+
+
+def pickle_copy(source: Path, target: Path) -> Path:
+    """The same weights as `pytorch_model.bin` only: the hub's openai/clip-vit-base-patch32 main
+    branch ships its weights that way."""
+    import torch
+    from safetensors.torch import load_file
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.safetensors"))
+    torch.save(load_file(source / "model.safetensors"), target / "pytorch_model.bin")
+    return target
+
+
+def assert_exported(result: subprocess.CompletedProcess[str], target: Path) -> dict:
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The path once, and no warnings from torch's exporter or the quantiser.
+    assert result.stdout.count(str(target)) == 1, result.stdout
+    assert "Warning" not in result.stderr, result.stderr
+    manifest = json.loads((target / "manifest.json").read_text())
+    # The same graphs as the fixture's own export: both weight formats give identical ONNX.
+    fixture = json.loads((TINY_CLIP / "manifest.json").read_text())
+    assert manifest["fingerprint"] == fixture["fingerprint"]
+    return manifest
+
+
+def test_export_from_a_safetensors_folder_into_the_default_location(tmp_path: Path) -> None:
+    need_export_extra()
+    result = cli(tmp_path, "models", "export-clip", "--source", str(TINY_CLIP / "hf"), **WIDE)
+    target = tmp_path / "data" / "models" / "clip"
+    manifest = assert_exported(result, target)
+    assert (target / "vision.int8.onnx").is_file() and "vision_int8" in manifest["files"]
+    assert "layerminder library reindex" in result.stdout
+    # With no setting at all, the next process finds it there and embeds with it.
+    stats = cli(tmp_path, "library", "stats", COLUMNS="200")
+    assert stats.returncode == 0, stats.stderr
+    assert f"embedder in use: {manifest['name']}:{manifest['fingerprint'][:12]}" in stats.stdout
+
+
+def test_export_from_a_pytorch_model_bin_folder(tmp_path: Path) -> None:
+    need_export_extra()
+    source = pickle_copy(TINY_CLIP / "hf", tmp_path / "tiny-clip-bin")
+    target = tmp_path / "elsewhere"
+    result = cli(
+        tmp_path,
+        "models",
+        "export-clip",
+        "--source",
+        str(source),
+        "--out",
+        str(target),
+        "--no-int8",
+        **WIDE,
+    )
+    manifest = assert_exported(result, target)
+    assert "vision_int8" not in manifest["files"]
+    assert "LAYERMINDER_CLIP_MODEL_DIR" in result.stdout
+
+
+def fake_hub_repo(hf_home: Path, repo_id: str, files: Path) -> None:
+    """A repository as huggingface_hub caches it (refs/main → snapshots/<commit>/files): with
+    HF_HUB_OFFLINE=1 the export's snapshot_download calls are answered from it. No network here,
+    so this is the hub path as far as it can run: the download itself is not exercised."""
+    repo = hf_home / "hub" / f"models--{repo_id.replace('/', '--')}"
+    commit = "0" * 40
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text(commit)
+    shutil.copytree(files, repo / "snapshots" / commit)
+
+
+def test_export_from_a_hub_id_whose_repository_has_only_pytorch_model_bin(tmp_path: Path) -> None:
+    need_export_extra()
+    weights = pickle_copy(TINY_CLIP / "hf", tmp_path / "bin")
+    fake_hub_repo(tmp_path / "hf", "layerminder-test/tiny-clip", weights)
+    result = cli(
+        tmp_path,
+        "models",
+        "export-clip",
+        "--source",
+        "layerminder-test/tiny-clip",
+        "--no-int8",
+        HF_HUB_OFFLINE="1",
+        **WIDE,
+    )
+    manifest = assert_exported(result, tmp_path / "data" / "models" / "clip")
+    assert manifest["source"] == "layerminder-test/tiny-clip"
+    assert manifest["name"] == "tiny-clip"

@@ -42,6 +42,7 @@ def export_clip(
     default_dir = Settings().resolved_clip_model_dir
     target = out or default_dir
     try:
+        _quiet_transformers()
         run_export(source, target, quantize_int8=int8)
     except ClipSourceError as exc:
         raise fail(exc.message) from None
@@ -58,3 +59,10 @@ def export_clip(
         )
     else:
         console.print("the server uses it when LAYERMINDER_CLIP_MODEL_DIR names that folder")
+
+
+def _quiet_transformers() -> None:
+    """No per-tensor progress bar while the weights load (needs transformers: inside the try)."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()

@@ -8,6 +8,9 @@ import logging
 import re
 import shutil
 import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +66,7 @@ def quantize_vision_int8(fp32_path: Path, int8_path: Path) -> None:
 
     int8_path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target first so that a concurrent reader never sees half a file.
-    with tempfile.TemporaryDirectory(dir=int8_path.parent) as scratch:
+    with tempfile.TemporaryDirectory(dir=int8_path.parent) as scratch, _quiet():
         partial = Path(scratch) / int8_path.name
         quantize_dynamic(
             fp32_path,
@@ -112,7 +115,8 @@ def export_clip(
         def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
             pooled = self.clip.vision_model(pixel_values=pixel_values).pooler_output
             embeds = self.clip.visual_projection(pooled)
-            return embeds / embeds.norm(p=2, dim=-1, keepdim=True)
+            normalised: torch.Tensor = embeds / embeds.norm(p=2, dim=-1, keepdim=True)
+            return normalised
 
     class TextEncoder(torch.nn.Module):
         def __init__(self, clip: Any) -> None:
@@ -124,11 +128,12 @@ def export_clip(
                 input_ids=input_ids, attention_mask=attention_mask
             ).pooler_output
             embeds = self.clip.text_projection(pooled)
-            return embeds / embeds.norm(p=2, dim=-1, keepdim=True)
+            normalised: torch.Tensor = embeds / embeds.norm(p=2, dim=-1, keepdim=True)
+            return normalised
 
     image_size = int(config.vision_config.image_size)
     context_length = int(config.text_config.max_position_embeddings)
-    with torch.no_grad():
+    with torch.no_grad(), _quiet():
         torch.onnx.export(
             VisionEncoder(model),
             (torch.zeros(2, 3, image_size, image_size),),
@@ -190,8 +195,23 @@ def export_clip(
         "exported_with": {"torch": torch.__version__, "transformers": _transformers_version()},
     }
     (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n")
-    logger.info("exported CLIP %s to %s", manifest["name"], out_dir)
+    # The caller says where it went (the CLI prints it once); a log line here would say it twice.
+    logger.debug("exported CLIP %s to %s", manifest["name"], out_dir)
     return out_dir
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence what torch's tracer and ONNX Runtime's quantiser say about graphs that export
+    correctly (TracerWarning on shape checks, "consider pre-processing" through the root
+    logger): a user would read each as a problem with their model."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.WARNING)
+        try:
+            yield
+        finally:
+            logging.disable(logging.NOTSET)
 
 
 def resolve_source(source: str | Path) -> Path:
