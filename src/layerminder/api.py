@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from layerminder import health
+from layerminder.apikeys.endpoints import router as apikeys_router
 from layerminder.auth.endpoints import router as auth_router
 from layerminder.credits.endpoints import router as credits_router
 from layerminder.exports.endpoints import router as exports_router
@@ -16,8 +17,7 @@ from layerminder.records.endpoints import router as records_router
 from layerminder.rooms.endpoints import router as rooms_router
 from layerminder.studio.endpoints import router as studio_router
 
-router = APIRouter()
-for domain_router in (
+DOMAIN_ROUTERS = (
     health.router,
     auth_router,
     rooms_router,
@@ -29,5 +29,9 @@ for domain_router in (
     studio_router,
     library_router,
     invites_router,
-):
+    apikeys_router,
+)
+
+router = APIRouter()
+for domain_router in DOMAIN_ROUTERS:
     router.include_router(domain_router)

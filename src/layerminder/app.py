@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
 
 from layerminder import __version__
-from layerminder.api import router
+from layerminder.api import DOMAIN_ROUTERS, router
 from layerminder.config import Settings
+from layerminder.deps import writes
 from layerminder.errors import install_error_handlers
 from layerminder.generation.tasks import job_handlers
 from layerminder.logs import redact_access_log
@@ -20,6 +23,41 @@ from layerminder.security.headers import SecurityHeaders, StudioFiles, StudioPol
 from layerminder.startup import background_duties
 
 logger = logging.getLogger(__name__)
+
+
+def _document_key_scopes(app: FastAPI) -> None:
+    """List 403 InsufficientScope on every route a `read` API key may not use.
+
+    The scope check follows the HTTP method (deps.get_current_user), so it is documented here
+    in one place rather than in each route's `responses=`."""
+    build = app.openapi
+    scoped = {
+        (route.path_format, method.lower())
+        for domain_router in DOMAIN_ROUTERS
+        for route in domain_router.routes
+        if isinstance(route, APIRoute) and writes(route)
+        for method in route.methods or ()
+    }
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = build()
+        for path, method in scoped:
+            answers = spec["paths"][path][method]["responses"]
+            refused = answers.get("403", {})
+            described = refused.get("description", "")
+            answers["403"] = {
+                **refused,
+                "description": " | ".join(filter(None, [described, "InsufficientScope"])),
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                },
+            }
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(router)
+    _document_key_scopes(app)
     web_dir = settings.web_dir
     if (web_dir / "index.html").is_file():
         # The web studio's static export; API routes above take precedence.

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.config import Settings
+from layerminder.db.base import utcnow
 from layerminder.db.session import unit_of_work
-from layerminder.errors import AdminRequired, NotAuthenticated
-from layerminder.models import User, UserRole
+from layerminder.errors import AdminRequired, InsufficientScope, LoginRequired, NotAuthenticated
+from layerminder.models import ApiKey, User, UserRole
 from layerminder.runtime import Runtime
 from layerminder.security.addresses import client_address
+from layerminder.security.apikeys import Scope, is_api_key, parse_key, secret_matches
 from layerminder.security.crypto import read_access_token, read_stream_ticket
 
 
@@ -42,18 +48,44 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
-_bearer = HTTPBearer(auto_error=False)
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A login token (POST /api/v1/auth/login) or an API key `lm_…` "
+    "(POST /api/v1/api-keys). A key with only the `read` scope may only read (GET); writing "
+    "(uploads, generation, any change) needs `generate` (403 InsufficientScope). Account "
+    "management (password, sessions, deletion, API keys, webhooks) needs a login token "
+    "(403 LoginRequired).",
+)
+
+# The methods a `read` key may use.
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# last_used_at is written at most this often per key, not on every request.
+_KEY_USE_RESOLUTION = timedelta(seconds=60)
 
 
-async def _user_from_token(token: str | None, runtime: Runtime) -> User:
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the user, and the scopes of the API key used (None: a login token)."""
+
+    user: User
+    scopes: frozenset[Scope] | None
+
+    @property
+    def is_api_key(self) -> bool:
+        return self.scopes is not None
+
+
+async def _authenticate(token: str | None, runtime: Runtime) -> Principal:
     if not token:
         raise NotAuthenticated(
             "missing bearer token: log in and send Authorization: Bearer <token>"
         )
+    if is_api_key(token):
+        return await _load_key(token, runtime)
     claims = read_access_token(token, runtime.secret)
     if claims is None:
         raise NotAuthenticated("the access token is invalid or has expired: log in again")
-    return await _load_user(*claims, runtime)
+    return Principal(await _load_user(*claims, runtime), None)
 
 
 async def _load_user(user_id: uuid.UUID, version: int, runtime: Runtime) -> User:
@@ -69,14 +101,85 @@ async def _load_user(user_id: uuid.UUID, version: int, runtime: Runtime) -> User
     return user
 
 
-async def get_current_user(
+async def _load_key(token: str, runtime: Runtime) -> Principal:
+    parsed = parse_key(token)
+    if parsed is None:
+        raise NotAuthenticated("this API key is malformed: copy the whole `lm_…` key")
+    async with runtime.sessionmaker() as session:
+        key = await session.get(ApiKey, parsed.key_id)
+        if key is None or not secret_matches(parsed.secret, key.secret_hash):
+            raise NotAuthenticated("this API key is unknown or has been revoked")
+        # The key row cascades away with its user, so a found key has a live user.
+        user = await session.get(User, key.user_id)
+        if user is None:
+            raise NotAuthenticated("the account for this API key no longer exists")
+        now = utcnow()
+        if key.last_used_at is None or now - key.last_used_at >= _KEY_USE_RESOLUTION:
+            key.last_used_at = now
+            await session.commit()
+        scopes = frozenset(Scope(s) for s in key.scopes if s in Scope.__members__)
+    return Principal(user, scopes)
+
+
+def writes(route: APIRoute) -> bool:
+    """Whether a `read` API key is refused on this route (for /openapi.json)."""
+    if not route.methods or route.methods <= _READ_METHODS:
+        return False
+
+    def _uses(dependant: Dependant) -> bool:
+        return dependant.call is get_current_user or any(map(_uses, dependant.dependencies))
+
+    return _uses(route.dependant)
+
+
+def _check_scopes(principal: Principal, method: str) -> User:
+    if principal.scopes is None or Scope.generate in principal.scopes:
+        return principal.user
+    if method in _READ_METHODS and Scope.read in principal.scopes:
+        return principal.user
+    raise InsufficientScope(
+        "this API key may only read: writing (uploads, generation, any change) needs a key "
+        "with the `generate` scope"
+    )
+
+
+async def get_principal(
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    return await _authenticate(credentials.credentials if credentials else None, runtime)
+
+
+async def get_current_user(
+    request: Request, principal: Annotated[Principal, Depends(get_principal)]
 ) -> User:
-    return await _user_from_token(credentials.credentials if credentials else None, runtime)
+    # Scopes follow the HTTP method, so every route (present and future) is covered: a
+    # `read` key can never spend credits or change anything.
+    return _check_scopes(principal, request.method)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_reading_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
+    return _check_scopes(principal, "GET")
+
+
+# For a POST that only reads (a search by image, a stream ticket): `read` keys may use it.
+ReadingUser = Annotated[User, Depends(get_reading_user)]
+
+
+async def get_session_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
+    if principal.is_api_key:
+        raise LoginRequired(
+            "managing the account (password, sessions, deletion, API keys, webhooks) needs a "
+            "login token, not an API key"
+        )
+    return principal.user
+
+
+# A user logged in with a login token (API keys refused): for account management.
+SessionUser = Annotated[User, Depends(get_session_user)]
 
 
 async def get_stream_user(
@@ -93,7 +196,7 @@ async def get_stream_user(
     ] = None,
 ) -> User:
     if credentials is not None:
-        return await _user_from_token(credentials.credentials, runtime)
+        return _check_scopes(await _authenticate(credentials.credentials, runtime), "GET")
     if "access_token" in request.query_params:
         # A login token in a URL ends up in access logs, proxies and browser history.
         raise NotAuthenticated(
@@ -114,12 +217,13 @@ StreamUser = Annotated[User, Depends(get_stream_user)]
 
 
 async def get_optional_user(
+    request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User | None:
     if credentials is None:
         return None
-    return await _user_from_token(credentials.credentials, runtime)
+    return _check_scopes(await _authenticate(credentials.credentials, runtime), request.method)
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]

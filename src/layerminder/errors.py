@@ -58,6 +58,19 @@ class WrongPassword(LayerminderError):
     status_code = 403
 
 
+class InsufficientScope(LayerminderError):
+    """An API key used for something its scopes do not cover (a `read` key writing)."""
+
+    status_code = 403
+
+
+class LoginRequired(LayerminderError):
+    """Account management (password, sessions, deletion, API keys, webhooks) takes a login
+    token: a leaked API key must not be able to mint more keys or take the account over."""
+
+    status_code = 403
+
+
 class SignupClosed(LayerminderError):
     status_code = 403
 

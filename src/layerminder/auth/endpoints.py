@@ -20,6 +20,7 @@ from layerminder.deps import (
     CurrentUser,
     RuntimeDep,
     SessionDep,
+    SessionUser,
     limit_login_address,
     limit_signup,
 )
@@ -27,6 +28,7 @@ from layerminder.errors import (
     EmailTaken,
     InvalidCredentials,
     InviteRequired,
+    LoginRequired,
     NotAuthenticated,
     RateLimited,
     SignupClosed,
@@ -113,9 +115,11 @@ async def _password_attempt(runtime: Runtime, user: User) -> None:
     )
 
 
-@router.post("/password", responses=responses(NotAuthenticated, WrongPassword, RateLimited))
+@router.post(
+    "/password", responses=responses(NotAuthenticated, LoginRequired, WrongPassword, RateLimited)
+)
 async def change_password(
-    body: PasswordChangeIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+    body: PasswordChangeIn, user: SessionUser, session: SessionDep, runtime: RuntimeDep
 ) -> TokenOut:
     """Change the password (the current one is required); every other session ends, and the
     token returned here replaces this one."""
@@ -127,9 +131,9 @@ async def change_password(
 @router.post(
     "/logout-all",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=responses(NotAuthenticated),
+    responses=responses(NotAuthenticated, LoginRequired),
 )
-async def log_out_everywhere(user: CurrentUser, session: SessionDep) -> None:
+async def log_out_everywhere(user: SessionUser, session: SessionDep) -> None:
     """End every session of this account, this one included."""
     await service.end_all_sessions(session, user)
 
@@ -137,10 +141,10 @@ async def log_out_everywhere(user: CurrentUser, session: SessionDep) -> None:
 @router.delete(
     "/me",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=responses(NotAuthenticated, WrongPassword, RateLimited),
+    responses=responses(NotAuthenticated, LoginRequired, WrongPassword, RateLimited),
 )
 async def delete_me(
-    body: AccountDeleteIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+    body: AccountDeleteIn, user: SessionUser, session: SessionDep, runtime: RuntimeDep
 ) -> None:
     """Delete this account: rooms, images (and their bytes), records, pins and favourites.
 

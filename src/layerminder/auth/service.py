@@ -83,7 +83,7 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
 
 async def set_locale(session: AsyncSession, user: User, locale: Locale | None) -> User:
     """Save the studio language the user chose (None: back to following the browser)."""
-    # The request's user came from a session of its own (deps._user_from_token): write
+    # The request's user came from a session of its own (deps._authenticate): write
     # through this one, which the request dependency commits.
     updated = await UserRepository(session).set_locale(user.id, locale)
     if updated is None:  # deleted between the token check and now

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
-from layerminder.deps import AdminUser, CurrentUser, PageDep, RuntimeDep, SessionDep
+from layerminder.deps import AdminUser, CurrentUser, PageDep, ReadingUser, RuntimeDep, SessionDep
 from layerminder.errors import (
     AdminRequired,
     ImageTooLarge,
@@ -41,7 +41,7 @@ async def search_by_text(
 @router.post("/search", responses=responses(NotAuthenticated, ImageTooLarge, InvalidImage))
 async def search_by_image(
     file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")],
-    user: CurrentUser,
+    user: ReadingUser,
     runtime: RuntimeDep,
     k: TopK = 10,
 ) -> SearchOut:

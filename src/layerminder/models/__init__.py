@@ -1,5 +1,6 @@
 """ORM models, one file per table; imported here so Alembic sees the whole metadata."""
 
+from layerminder.models.api_key import ApiKey
 from layerminder.models.credit import CreditAccount, CreditReason, CreditTransaction
 from layerminder.models.design_vector import DesignVector
 from layerminder.models.favourite import Favourite
@@ -12,6 +13,7 @@ from layerminder.models.room import Room
 from layerminder.models.user import Locale, User, UserRole
 
 __all__ = [
+    "ApiKey",
     "CreditAccount",
     "CreditReason",
     "CreditTransaction",

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from layerminder.deps import CurrentUser, PageDep, RuntimeDep, SessionDep, StreamUser
+from layerminder.deps import CurrentUser, PageDep, ReadingUser, RuntimeDep, SessionDep, StreamUser
 from layerminder.errors import NotAuthenticated, NotFound, responses
 from layerminder.records import service
 from layerminder.records.events import channel
@@ -80,7 +80,7 @@ async def _stream(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[Serve
 
 @router.post("/records/{record_id}/stream-ticket", responses=responses(NotAuthenticated, NotFound))
 async def create_stream_ticket(
-    record_id: uuid.UUID, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+    record_id: uuid.UUID, user: ReadingUser, session: SessionDep, runtime: RuntimeDep
 ) -> StreamTicketOut:
     """A short-lived (at most 60 s) ticket that opens this record's stream and nothing else.
 

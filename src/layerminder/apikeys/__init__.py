@@ -1,0 +1,1 @@
+"""API keys: a user's programmatic credentials, shown once, stored hashed, limited by scope."""
