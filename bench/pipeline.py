@@ -61,6 +61,16 @@ class TimedImages:
         finally:
             self.timer.add(started)
 
+    async def edit_region(
+        self, image: InputImage, mask: bytes, prompt: str, keyword: str | None, count: int = 4
+    ) -> DesignBatch:
+        started = time.perf_counter()
+        try:
+            batch: DesignBatch = await self.inner.edit_region(image, mask, prompt, keyword, count)
+            return batch
+        finally:
+            self.timer.add(started)
+
 
 class TimedStory:
     def __init__(self, inner: Any, timer: Timer) -> None:
@@ -146,6 +156,7 @@ async def pipeline(
                 GenerateIn(
                     session_id=room.id, input_image_ids=[u.id for u in uploaded], keyword=keyword
                 ),
+                storage=runtime.storage,
                 cost=1,
             )
             record_ids.append(record.id)

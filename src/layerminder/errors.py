@@ -105,6 +105,12 @@ class InvalidRequest(LayerminderError):
     status_code = 422
 
 
+class InvalidMask(LayerminderError):
+    """A region-edit mask that is not a PNG the image's size, or marks no pixel."""
+
+    status_code = 422
+
+
 class RateLimited(LayerminderError):
     status_code = 429
 

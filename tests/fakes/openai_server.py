@@ -393,6 +393,28 @@ def _check_size(model: str, size: str) -> None:
         )
 
 
+def _check_mask(mask: RecordedFile, first_image: RecordedFile) -> None:
+    """As OpenAI documents: a PNG with an alpha channel, the first image's size."""
+    try:
+        with (
+            Image.open(io.BytesIO(mask.data)) as probe,
+            Image.open(io.BytesIO(first_image.data)) as image,
+        ):
+            mask_format, mask_size, bands = probe.format, probe.size, probe.getbands()
+            image_size = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise _Rejected(400, "Invalid mask image file.", "mask", "invalid_image") from None
+    if mask_format != "PNG" or "A" not in bands:
+        raise _Rejected(400, "Invalid mask: must be a PNG with an alpha channel.", "mask")
+    if mask_size != image_size:
+        raise _Rejected(
+            400,
+            "Invalid mask: must have the same dimensions as the image.",
+            "mask",
+            "invalid_value",
+        )
+
+
 def _validate_image_edit(form: dict[str, str], files: list[RecordedFile]) -> dict[str, Any]:
     for name in form:
         if name not in IMAGE_EDIT_FIELDS:
@@ -432,6 +454,9 @@ def _validate_image_edit(form: dict[str, str], files: list[RecordedFile]) -> dic
             raise _Rejected(
                 400, "Invalid image file or mode for image.", item.field, "invalid_image"
             ) from None
+    masks = [item for item in files if item.field == "mask"]
+    if masks:
+        _check_mask(masks[0], images[0])
     n = _int_field(form, "n", 1, 10) or 1
     size = form.get("size", "auto" if not dall_e_2 else "1024x1024")
     _check_size(model, size)

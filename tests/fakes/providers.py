@@ -31,6 +31,11 @@ class FailingImageProvider:
     ) -> DesignBatch:
         raise ProviderError("the image service rejected the request: content policy")
 
+    async def edit_region(
+        self, image: InputImage, mask: bytes, prompt: str, keyword: str | None, count: int = 4
+    ) -> DesignBatch:
+        raise ProviderError("the image service rejected the request: content policy")
+
 
 class FailingStoryProvider:
     name = "failing"

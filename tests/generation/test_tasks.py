@@ -40,6 +40,7 @@ async def _record(runtime: Runtime) -> tuple[uuid.UUID, uuid.UUID]:
             DirectQueue(),
             user,
             GenerateIn(session_id=room.id, input_image_ids=[image.id], keyword="oak"),
+            storage=runtime.storage,
             cost=1,
         )
     return record.id, user.id

@@ -205,6 +205,7 @@ async def _generate(
                     keyword=keyword,
                     language=language,
                 ),
+                storage=runtime.storage,
                 cost=settings.generation_cost,
             )
         console.print(f"record [bold]{record.id}[/]")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, status
 from layerminder.deps import CurrentUser, RuntimeDep, SessionDep, limit_generate
 from layerminder.errors import (
     InsufficientCredits,
+    InvalidMask,
     InvalidRequest,
     NotAuthenticated,
     NotFound,
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["generation"])
     "/generate",
     status_code=status.HTTP_202_ACCEPTED,
     responses=responses(
-        NotAuthenticated, InsufficientCredits, NotFound, InvalidRequest, RateLimited
+        NotAuthenticated, InsufficientCredits, NotFound, InvalidRequest, InvalidMask, RateLimited
     ),
     dependencies=[Depends(limit_generate)],
 )
@@ -49,6 +50,7 @@ async def generate(
         runtime.queue,
         user,
         body,
+        storage=runtime.storage,
         cost=runtime.settings.generation_cost,
         idempotency_key=idempotency_key,
     )

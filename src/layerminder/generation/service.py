@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.credits import service as credits
 from layerminder.db.session import after_commit
-from layerminder.errors import InvalidRequest, NotFound
+from layerminder.errors import InvalidMask, InvalidRequest, NotFound
 from layerminder.generation.schemas import GenerateIn
 from layerminder.generation.tasks import GENERATE_DESIGNS
 from layerminder.images import service as images
 from layerminder.jobs.queue import JobQueue
-from layerminder.models import ImageKind, Record, User
+from layerminder.models import ImageKind, Record, Room, User
 from layerminder.providers.base import Language
+from layerminder.providers.masks import read_mask
+from layerminder.records import service as records
 from layerminder.records.repository import RecordRepository
 from layerminder.rooms import service as rooms
+from layerminder.storage.base import ObjectStorage
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a request resolves to before anything is spent: every check has passed."""
+
+    room: Room
+    image_ids: list[uuid.UUID]
+    # (record id, design position) of the design this record starts from.
+    parent: tuple[uuid.UUID, int] | None = None
+    edit: dict[str, str] | None = None
 
 
 def story_language(request: GenerateIn, user: User) -> Language:
@@ -34,6 +50,7 @@ async def start_generation(
     user: User,
     request: GenerateIn,
     *,
+    storage: ObjectStorage,
     cost: int,
     idempotency_key: str | None = None,
 ) -> Record:
@@ -44,24 +61,21 @@ async def start_generation(
         if existing is not None:
             return existing
 
-    room = await rooms.get_owned(session, request.room_id, user)
-    found = await images.get_many(session, request.image_ids)
-    for image_id in request.image_ids:
-        image = found.get(image_id)
-        if image is None or image.owner_id != user.id:
-            raise NotFound(f"no image {image_id}")
-        if image.kind != ImageKind.uploaded:
-            raise InvalidRequest(f"image {image_id} is a {image.kind} image: use uploaded images")
-        if image.room_id != room.id:
-            raise InvalidRequest(f"image {image_id} was uploaded to another room")
-
+    plan = (
+        await _plan_edit(session, storage, user, request)
+        if request.edit is not None
+        else await _plan_generation(session, user, request)
+    )
     record = Record(
         id=uuid.uuid4(),
-        room_id=room.id,
+        room_id=plan.room.id,
         owner_id=user.id,
         keyword=request.keyword,
         language=story_language(request, user),
-        input_image_ids=[str(i) for i in request.image_ids],
+        input_image_ids=[str(i) for i in plan.image_ids],
+        parent_record_id=plan.parent[0] if plan.parent else None,
+        parent_position=plan.parent[1] if plan.parent else None,
+        edit=plan.edit,
         idempotency_key=idempotency_key,
     )
     try:
@@ -80,3 +94,73 @@ async def start_generation(
         return existing
     after_commit(session, functools.partial(queue.enqueue, GENERATE_DESIGNS, record.id))
     return record
+
+
+async def _target_room(
+    session: AsyncSession, user: User, requested: uuid.UUID | None, *fallbacks: uuid.UUID | None
+) -> Room:
+    """The room named in the request, else the first fallback (the parent's room, the image's)."""
+    for room_id in (requested, *fallbacks):
+        if room_id is not None:
+            return await rooms.get_owned(session, room_id, user)
+    raise InvalidRequest("say which room the record goes to: session_id")
+
+
+async def _check_uploads(
+    session: AsyncSession, user: User, room: Room, image_ids: list[uuid.UUID]
+) -> None:
+    found = await images.get_many(session, image_ids)
+    for image_id in image_ids:
+        image = found.get(image_id)
+        if image is None or image.owner_id != user.id:
+            raise NotFound(f"no image {image_id}")
+        if image.kind != ImageKind.uploaded:
+            raise InvalidRequest(f"image {image_id} is a {image.kind} image: use uploaded images")
+        if image.room_id != room.id:
+            raise InvalidRequest(f"image {image_id} was uploaded to another room")
+
+
+async def _plan_generation(session: AsyncSession, user: User, request: GenerateIn) -> Plan:
+    if request.parent is None:
+        room = await _target_room(session, user, request.room_id)
+        await _check_uploads(session, user, room, request.image_ids)
+        return Plan(room, request.image_ids)
+    parent = await records.get_owned(session, request.parent.record_id, user)
+    design = await records.design_at(session, parent, request.parent.position)
+    room = await _target_room(session, user, request.room_id, parent.room_id)
+    await _check_uploads(session, user, room, request.image_ids)
+    if design.id in request.image_ids:
+        raise InvalidRequest("the parent design is already the first input: list it once")
+    return Plan(room, [design.id, *request.image_ids], parent=(parent.id, request.parent.position))
+
+
+async def _plan_edit(
+    session: AsyncSession, storage: ObjectStorage, user: User, request: GenerateIn
+) -> Plan:
+    edit = request.edit
+    assert edit is not None
+    found = await images.get_many(session, [edit.image_id, edit.mask_image_id])
+    image, mask = found.get(edit.image_id), found.get(edit.mask_image_id)
+    if image is None or image.owner_id != user.id or image.kind == ImageKind.mask:
+        raise NotFound(f"no image {edit.image_id}")
+    if mask is None or mask.owner_id != user.id:
+        raise NotFound(f"no mask image {edit.mask_image_id}")
+    if mask.kind not in (ImageKind.mask, ImageKind.uploaded):
+        raise InvalidMask(f"image {mask.id} is a {mask.kind} image: upload the mask as a PNG")
+    mask_bytes = await images.read_bytes(storage, mask)
+    await asyncio.to_thread(read_mask, mask_bytes, (image.width, image.height))
+    origin = await records.design_origin(session, image.id)
+    parent = (origin[0].id, origin[1]) if origin is not None else None
+    room = await _target_room(
+        session, user, request.room_id, origin[0].room_id if origin else None, image.room_id
+    )
+    return Plan(
+        room,
+        [image.id],
+        parent=parent,
+        edit={
+            "image_id": str(image.id),
+            "mask_image_id": str(mask.id),
+            "prompt": edit.prompt,
+        },
+    )

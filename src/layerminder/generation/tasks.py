@@ -27,10 +27,12 @@ from layerminder.library.repository import ReferenceRepository
 from layerminder.models import ImageKind, Record, Stage, StageStatus
 from layerminder.providers.base import (
     DESIGN_COUNT,
+    DesignBatch,
     InputImage,
     Language,
     ProviderError,
 )
+from layerminder.providers.masks import keep_outside
 from layerminder.recommender.base import l2_normalise, mean_direction
 from layerminder.records.events import publish
 from layerminder.records.repository import RecordRepository
@@ -192,7 +194,10 @@ def design_id(record_id: uuid.UUID, position: int) -> uuid.UUID:
 async def _stage_images(runtime: Runtime, record: Record) -> None:
     provider = runtime.image_provider
     inputs = await _load_inputs(runtime, record)
-    batch = await provider.generate_designs(inputs, record.keyword, DESIGN_COUNT)
+    if record.edit:
+        batch = await _edit_region(runtime, record, inputs[0])
+    else:
+        batch = await provider.generate_designs(inputs, record.keyword, DESIGN_COUNT)
     if len(batch.images) != DESIGN_COUNT:
         raise StageFailed(f"the image provider returned {len(batch.images)} designs, not 4")
     checked = [
@@ -230,6 +235,25 @@ async def _stage_images(runtime: Runtime, record: Record) -> None:
             usage=usage,
         )
     await publish(runtime, record.id, Stage.images)
+
+
+async def _edit_region(runtime: Runtime, record: Record, image: InputImage) -> DesignBatch:
+    """The provider repaints; then, whatever it did elsewhere, every pixel outside the mask is
+    put back from the original, so an edit never drifts the rest of the piece."""
+    mask_id = uuid.UUID(record.edit["mask_image_id"]) if record.edit else None
+    async with runtime.sessionmaker() as session:
+        mask_image = await ImageRepository(session).get(mask_id) if mask_id else None
+    if mask_image is None:
+        raise StageFailed("the edit's mask image no longer exists")
+    mask = await runtime.storage.get(mask_image.storage_key)
+    prompt = str(record.edit["prompt"]) if record.edit else ""
+    batch = await runtime.image_provider.edit_region(
+        image, mask, prompt, record.keyword, DESIGN_COUNT
+    )
+    batch.images = [
+        await asyncio.to_thread(keep_outside, image.data, edited, mask) for edited in batch.images
+    ]
+    return batch
 
 
 async def _designs(runtime: Runtime, record: Record) -> list[bytes]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import RedirectResponse, Response
 
 from layerminder.deps import (
@@ -32,6 +32,8 @@ from layerminder.schemas import PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["images"])
 
+UploadPurpose = Literal["reference", "mask"]
+
 
 async def read_limited(file: UploadFile, limit: int) -> bytes:
     # Read at most limit+1 bytes: enough to know it is too large, never the whole stream.
@@ -53,11 +55,24 @@ async def upload_image(
     user: CurrentUser,
     session: SessionDep,
     runtime: RuntimeDep,
+    purpose: Annotated[
+        UploadPurpose,
+        Form(
+            description="`mask`: a region-edit mask (a PNG, transparent where to repaint), kept "
+            "out of the room's references"
+        ),
+    ] = "reference",
 ) -> ImageOut:
     room = await rooms.get_owned(session, room_id, user)
     data = await read_limited(file, runtime.settings.max_upload_bytes)
     image = await service.upload(
-        session, runtime.storage, runtime.settings, owner=user, room_id=room.id, data=data
+        session,
+        runtime.storage,
+        runtime.settings,
+        owner=user,
+        room_id=room.id,
+        data=data,
+        kind=ImageKind.mask if purpose == "mask" else ImageKind.uploaded,
     )
     return ImageOut.from_model(image, runtime.secret)
 

@@ -102,6 +102,7 @@ async def upload(
     owner: User,
     room_id: uuid.UUID,
     data: bytes,
+    kind: ImageKind = ImageKind.uploaded,
 ) -> Image:
     valid = await asyncio.to_thread(
         validate_image,
@@ -110,7 +111,7 @@ async def upload(
         max_pixels=settings.max_upload_pixels,
     )
     return await store_image(
-        session, storage, valid=valid, owner_id=owner.id, kind=ImageKind.uploaded, room_id=room_id
+        session, storage, valid=valid, owner_id=owner.id, kind=kind, room_id=room_id
     )
 
 

@@ -15,6 +15,8 @@ class ImageKind(StrEnum):
     uploaded = "uploaded"
     generated = "generated"
     reference = "reference"
+    # A region-edit mask (transparent = repaint): kept out of a room's reference uploads.
+    mask = "mask"
 
 
 class Image(UUIDPrimaryKey, CreatedAt, Base):

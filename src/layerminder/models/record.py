@@ -59,6 +59,14 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     # The story's language (providers.base.Language); keywords stay English whatever it is.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     idempotency_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Refine and region edits start from one design of an earlier record: its lineage. The
+    # child outlives a deleted parent (the link just goes), so the tree never blocks a delete.
+    parent_record_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("records.id", ondelete="SET NULL"), default=None, index=True
+    )
+    parent_position: Mapped[int | None] = mapped_column(default=None)
+    # A region edit: {"image_id", "mask_image_id", "prompt"}; null for every other record.
+    edit: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     image_status: Mapped[str] = mapped_column(String(16), default=StageStatus.pending)
     story_status: Mapped[str] = mapped_column(String(16), default=StageStatus.pending)

@@ -39,7 +39,8 @@ class InputImage:
 
 @dataclass
 class DesignBatch:
-    """The designs one provider call produced: JPEG bytes, DESIGN_SIZE square each."""
+    """The designs one provider call produced: DESIGN_SIZE square JPEGs, or for a region edit
+    images of the edited image's size in any accepted format (the pipeline stores them as PNG)."""
 
     images: list[bytes]
     provider: str
@@ -153,6 +154,18 @@ class ImageProvider(Protocol):
     async def generate_designs(
         self, inputs: Sequence[InputImage], keyword: str | None, count: int = DESIGN_COUNT
     ) -> DesignBatch: ...
+
+    async def edit_region(
+        self,
+        image: InputImage,
+        mask: bytes,
+        prompt: str,
+        keyword: str | None,
+        count: int = DESIGN_COUNT,
+    ) -> DesignBatch:
+        """`count` variants of `image` repainted where `mask` (a PNG of the same size) is fully
+        transparent, as `prompt` says; the pipeline keeps every other pixel of the original."""
+        ...
 
 
 class StoryProvider(Protocol):

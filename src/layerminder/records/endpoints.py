@@ -14,7 +14,7 @@ from layerminder.deps import CurrentUser, PageDep, ReadingUser, RuntimeDep, Sess
 from layerminder.errors import NotAuthenticated, NotFound, responses
 from layerminder.records import service
 from layerminder.records.events import channel
-from layerminder.records.schemas import RecordOut, StreamTicketOut
+from layerminder.records.schemas import LineageOut, RecordOut, StreamTicketOut
 from layerminder.rooms import service as rooms
 from layerminder.runtime import Runtime
 from layerminder.schemas import PageOut
@@ -28,6 +28,16 @@ async def get_record(
 ) -> RecordOut:
     record = await service.get_owned(session, record_id, user)
     return await service.record_out(session, record, runtime.secret)
+
+
+@router.get("/records/{record_id}/lineage", responses=responses(NotAuthenticated, NotFound))
+async def get_lineage(
+    record_id: uuid.UUID, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> LineageOut:
+    """The record's family tree: the designs it was refined or edited from (root first), and
+    every record made from its designs since, each with its title and first design."""
+    record = await service.get_owned(session, record_id, user)
+    return await service.lineage(session, record, runtime.secret)
 
 
 @router.get("/sessions/{room_id}/records", responses=responses(NotAuthenticated, NotFound))

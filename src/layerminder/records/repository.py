@@ -69,6 +69,28 @@ class RecordRepository:
             result[record_id].append(image)
         return result
 
+    async def design_origin(self, image_id: uuid.UUID) -> tuple[Record, int] | None:
+        """The record that made this design, and the design's position in it."""
+        row = (
+            await self.session.execute(
+                select(Record, RecordImage.position)
+                .join(RecordImage, RecordImage.record_id == Record.id)
+                .where(RecordImage.image_id == image_id)
+            )
+        ).first()
+        return (row[0], int(row[1])) if row is not None else None
+
+    async def children(self, owner_id: uuid.UUID, parent_ids: Sequence[uuid.UUID]) -> list[Record]:
+        """The owner's records made from any of `parent_ids`' designs, oldest first."""
+        if not parent_ids:
+            return []
+        rows = await self.session.scalars(
+            select(Record)
+            .where(Record.owner_id == owner_id, Record.parent_record_id.in_(parent_ids))
+            .order_by(Record.created_at, Record.id)
+        )
+        return list(rows)
+
     async def recommendations(
         self, record_ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[tuple[RecordRecommendation, Reference, Image]]]:

@@ -106,12 +106,71 @@ class RecommendationOut(BaseModel):
         )
 
 
+class ParentOut(BaseModel):
+    """The design a record was refined or edited from."""
+
+    record_id: uuid.UUID
+    position: int
+
+
+class EditOut(BaseModel):
+    """The region edit that made a record."""
+
+    image_id: uuid.UUID
+    mask_image_id: uuid.UUID
+    prompt: str
+
+
+def _parent(record: Record) -> ParentOut | None:
+    if record.parent_record_id is None or record.parent_position is None:
+        return None
+    return ParentOut(record_id=record.parent_record_id, position=record.parent_position)
+
+
+class LineageNodeOut(BaseModel):
+    """One record in a family tree: enough to draw it and link to it."""
+
+    record_id: uuid.UUID
+    room_id: uuid.UUID
+    parent: ParentOut | None
+    kind: str = Field(description="generate, refine or edit")
+    title: str | None
+    keyword: str | None
+    first_design_url: str | None = Field(description="Null until the designs are made")
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, record: Record, designs: Sequence[Image], secret: str) -> LineageNodeOut:
+        return cls(
+            record_id=record.id,
+            room_id=record.room_id,
+            parent=_parent(record),
+            kind="edit" if record.edit else ("refine" if record.parent_record_id else "generate"),
+            title=record.title,
+            keyword=record.keyword,
+            first_design_url=image_url(designs[0].id, secret) if designs else None,
+            created_at=record.created_at,
+        )
+
+
+class LineageOut(BaseModel):
+    """A record's family: ancestors root first, then the record, then its descendants breadth
+    first (each names its parent, so the tree can be drawn)."""
+
+    record_id: uuid.UUID
+    ancestors: list[LineageNodeOut]
+    record: LineageNodeOut
+    descendants: list[LineageNodeOut]
+
+
 class RecordOut(BaseModel):
     id: uuid.UUID
     room_id: uuid.UUID
     keyword: str | None
     language: Language = Field(description="The language of the story fields")
     input_image_ids: list[uuid.UUID]
+    parent: ParentOut | None = Field(description="The design this record was refined from")
+    edit: EditOut | None = Field(description="The region edit that made this record")
     # Increases with every change; the SSE event id.
     version: int
     image_status: StageStatus
@@ -172,6 +231,8 @@ class RecordOut(BaseModel):
             keyword=record.keyword,
             language="ko" if record.language == "ko" else "en",
             input_image_ids=[uuid.UUID(i) for i in record.input_image_ids],
+            parent=_parent(record),
+            edit=EditOut.model_validate(record.edit) if record.edit else None,
             version=record.version,
             image_status=record.image_status,
             story_status=record.story_status,

@@ -8,11 +8,14 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.credits import service as credits
-from layerminder.errors import NotFound
-from layerminder.models import Record, Room, User
+from layerminder.errors import InvalidRequest, NotFound
+from layerminder.models import Image, Record, Room, User
 from layerminder.records.repository import RecordRepository
-from layerminder.records.schemas import RecordOut, StreamTicketOut
+from layerminder.records.schemas import LineageNodeOut, LineageOut, RecordOut, StreamTicketOut
 from layerminder.security.crypto import create_stream_ticket
+
+# A family tree larger than this is cut short (each side); the page draws a compact tree.
+MAX_LINEAGE = 200
 
 
 async def get(session: AsyncSession, record_id: uuid.UUID) -> Record | None:
@@ -25,6 +28,60 @@ async def get_owned(session: AsyncSession, record_id: uuid.UUID, user: User) -> 
     if record is None or record.owner_id != user.id:
         raise NotFound(f"no record {record_id}")
     return record
+
+
+async def design_at(session: AsyncSession, record: Record, position: int) -> Image:
+    """The record's design at `position`; InvalidRequest while the designs are not there."""
+    designs = (await RecordRepository(session).designs([record.id]))[record.id]
+    if position >= len(designs):
+        raise InvalidRequest(
+            f"record {record.id} has no design {position} (its images are {record.image_status})"
+        )
+    return designs[position]
+
+
+async def design_origin(session: AsyncSession, image_id: uuid.UUID) -> tuple[Record, int] | None:
+    """The record and position that produced this image, if it is a design."""
+    return await RecordRepository(session).design_origin(image_id)
+
+
+async def lineage(session: AsyncSession, record: Record, secret: str) -> LineageOut:
+    """Where the record came from (root first) and everything made from it (breadth first).
+
+    Only the owner's records are ever followed; a loop cannot form (a parent exists before its
+    child), and the walk stops at MAX_LINEAGE records either way.
+    """
+    repository = RecordRepository(session)
+    ancestors: list[Record] = []
+    seen = {record.id}
+    current = record
+    while current.parent_record_id is not None and len(ancestors) < MAX_LINEAGE:
+        parent = await repository.get(current.parent_record_id)
+        if parent is None or parent.owner_id != record.owner_id or parent.id in seen:
+            break
+        ancestors.append(parent)
+        seen.add(parent.id)
+        current = parent
+    ancestors.reverse()
+    descendants: list[Record] = []
+    frontier = [record.id]
+    while frontier and len(descendants) < MAX_LINEAGE:
+        children = [
+            child
+            for child in await repository.children(record.owner_id, frontier)
+            if child.id not in seen
+        ][: MAX_LINEAGE - len(descendants)]
+        seen.update(child.id for child in children)
+        descendants.extend(children)
+        frontier = [child.id for child in children]
+    everyone = [*ancestors, record, *descendants]
+    designs = await repository.designs([r.id for r in everyone])
+    return LineageOut(
+        record_id=record.id,
+        ancestors=[LineageNodeOut.from_model(r, designs[r.id], secret) for r in ancestors],
+        record=LineageNodeOut.from_model(record, designs[record.id], secret),
+        descendants=[LineageNodeOut.from_model(r, designs[r.id], secret) for r in descendants],
+    )
 
 
 async def list_for_room(

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -354,3 +355,70 @@ async def test_a_korean_story_is_asked_for_and_kept_with_its_display_keywords(
     schema = chat.json["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["language"]["enum"] == ["ko"]
     assert "keywords_display" in schema["required"]
+
+
+async def test_a_region_edit_sends_the_image_and_its_mask_to_images_edit(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=1)
+        _assert_ready(record, server)
+        design = record["designs"][2]
+        original_bytes = (await client.get(design["url"])).content
+        mask = Image.new("RGBA", (1024, 1024), (0, 0, 0, 255))
+        mask.paste((0, 0, 0, 0), (300, 300, 700, 700))
+        buffer = io.BytesIO()
+        mask.save(buffer, format="PNG")
+        uploaded = await client.post(
+            f"/api/v1/layerroom/{record['room_id']}/images",
+            files={"file": ("mask.png", buffer.getvalue(), "image/png")},
+            data={"purpose": "mask"},
+            headers=account.headers,
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        with fake._lock:
+            fake.requests.clear()
+
+        response = await client.post(
+            "/api/v1/generate",
+            json={
+                "edit": {
+                    "image_id": design["image_id"],
+                    "mask_image_id": uploaded.json()["id"],
+                    "prompt": "a cane back panel",
+                }
+            },
+            headers=account.headers,
+        )
+        assert response.status_code == 202, response.text
+        record_id = response.json()["record_id"]
+        await events_until_end(client, record_id, account.token)
+        edited = (await client.get(f"/api/v1/records/{record_id}", headers=account.headers)).json()
+        assert edited["image_status"] == "ready", edited["image_error"]
+        assert edited["parent"] == {"record_id": record["id"], "position": 2}
+
+        [request] = fake.requests_to(EDITS)
+        assert request.status == 200
+        images = [f for f in request.files if f.field == "image[]"]
+        [sent_mask] = [f for f in request.files if f.field == "mask"]
+        assert [f.data for f in images] == [original_bytes]  # the design itself, once
+        assert sent_mask.data == buffer.getvalue()
+        assert sent_mask.content_type == "image/png"
+        assert "a cane back panel" in request.form["prompt"]
+        assert "transparent area" in request.form["prompt"]
+        assert request.form["n"] == "4"
+
+        # The fake paints whole new chairs (its answer 2 happens to be this very design): outside
+        # the mask the original survives exactly, inside the others show through.
+        with Image.open(io.BytesIO(original_bytes)) as image:
+            before = np.asarray(image.convert("RGB"))
+        outside = np.ones(before.shape[:2], dtype=bool)
+        outside[300:700, 300:700] = False
+        changed = []
+        for result in edited["designs"]:
+            with Image.open(io.BytesIO((await client.get(result["url"])).content)) as image:
+                after = np.asarray(image.convert("RGB"))
+            assert np.array_equal(after[outside], before[outside])
+            changed.append(not np.array_equal(after[~outside], before[~outside]))
+        assert changed == [True, True, False, True]

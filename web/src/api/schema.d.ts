@@ -369,6 +369,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/records/{record_id}/lineage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lineage
+         * @description The record's family tree: the designs it was refined or edited from (root first), and
+         *     every record made from its designs since, each with its title and first design.
+         */
+        get: operations["get_lineage_api_v1_records__record_id__lineage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions/{room_id}/records": {
         parameters: {
             query?: never;
@@ -797,6 +818,13 @@ export interface components {
              * @description A JPEG, PNG or WebP image
              */
             file: string;
+            /**
+             * Purpose
+             * @description `mask`: a region-edit mask (a PNG, transparent where to repaint), kept out of the room's references
+             * @default reference
+             * @enum {string}
+             */
+            purpose: "reference" | "mask";
         };
         /**
          * CheckOut
@@ -904,6 +932,47 @@ export interface components {
             /** Seat Height Cm */
             seat_height_cm?: number | null;
         };
+        /**
+         * EditIn
+         * @description Repaint part of one image: where the mask is transparent (OpenAI images.edit's format).
+         */
+        EditIn: {
+            /**
+             * Image Id
+             * Format: uuid
+             * @description The image to edit: a design or an upload of yours
+             */
+            image_id: string;
+            /**
+             * Mask Image Id
+             * Format: uuid
+             * @description An uploaded PNG the image's size; its fully transparent pixels mark the area
+             */
+            mask_image_id: string;
+            /**
+             * Prompt
+             * @description What to paint there
+             */
+            prompt: string;
+        };
+        /**
+         * EditOut
+         * @description The region edit that made a record.
+         */
+        EditOut: {
+            /**
+             * Image Id
+             * Format: uuid
+             */
+            image_id: string;
+            /**
+             * Mask Image Id
+             * Format: uuid
+             */
+            mask_image_id: string;
+            /** Prompt */
+            prompt: string;
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Error */
@@ -928,11 +997,8 @@ export interface components {
         };
         /** GenerateIn */
         GenerateIn: {
-            /**
-             * Session Id
-             * Format: uuid
-             */
-            session_id: string;
+            /** Session Id */
+            session_id?: string | null;
             /**
              * Input Image Ids
              * @description 1-4 images uploaded to this room
@@ -950,6 +1016,10 @@ export interface components {
              * @description The story's language (keywords stay English); default: the user's locale, else English
              */
             language?: ("ko" | "en") | null;
+            /** @description Refine this design: it becomes the first input (role form, strength 0.8) */
+            parent?: components["schemas"]["ParentIn"] | null;
+            /** @description Repaint the masked region of one image instead of merging inputs */
+            edit?: components["schemas"]["EditIn"] | null;
         };
         /** GenerateOut */
         GenerateOut: {
@@ -969,7 +1039,7 @@ export interface components {
          * ImageKind
          * @enum {string}
          */
-        ImageKind: "uploaded" | "generated" | "reference";
+        ImageKind: "uploaded" | "generated" | "reference" | "mask";
         /** ImageOut */
         ImageOut: {
             /**
@@ -1047,6 +1117,59 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * LineageNodeOut
+         * @description One record in a family tree: enough to draw it and link to it.
+         */
+        LineageNodeOut: {
+            /**
+             * Record Id
+             * Format: uuid
+             */
+            record_id: string;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            parent: components["schemas"]["ParentOut"] | null;
+            /**
+             * Kind
+             * @description generate, refine or edit
+             */
+            kind: string;
+            /** Title */
+            title: string | null;
+            /** Keyword */
+            keyword: string | null;
+            /**
+             * First Design Url
+             * @description Null until the designs are made
+             */
+            first_design_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * LineageOut
+         * @description A record's family: ancestors root first, then the record, then its descendants breadth
+         *     first (each names its parent, so the tree can be drawn).
+         */
+        LineageOut: {
+            /**
+             * Record Id
+             * Format: uuid
+             */
+            record_id: string;
+            /** Ancestors */
+            ancestors: components["schemas"]["LineageNodeOut"][];
+            record: components["schemas"]["LineageNodeOut"];
+            /** Descendants */
+            descendants: components["schemas"]["LineageNodeOut"][];
         };
         /** LoginIn */
         LoginIn: {
@@ -1183,6 +1306,35 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /**
+         * ParentIn
+         * @description One design of an earlier record of the caller's: the starting point of a refine.
+         */
+        ParentIn: {
+            /**
+             * Record Id
+             * Format: uuid
+             */
+            record_id: string;
+            /**
+             * Position
+             * @description The design's position, 0-3
+             */
+            position: number;
+        };
+        /**
+         * ParentOut
+         * @description The design a record was refined or edited from.
+         */
+        ParentOut: {
+            /**
+             * Record Id
+             * Format: uuid
+             */
+            record_id: string;
+            /** Position */
+            position: number;
+        };
         /** PasswordChangeIn */
         PasswordChangeIn: {
             /** Current Password */
@@ -1298,6 +1450,10 @@ export interface components {
             language: "ko" | "en";
             /** Input Image Ids */
             input_image_ids: string[];
+            /** @description The design this record was refined from */
+            parent: components["schemas"]["ParentOut"] | null;
+            /** @description The region edit that made this record */
+            edit: components["schemas"]["EditOut"] | null;
             /** Version */
             version: number;
             image_status: components["schemas"]["StageStatus"];
@@ -2881,7 +3037,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description InvalidRequest */
+            /** @description InvalidRequest | InvalidMask */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2919,6 +3075,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecordOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_lineage_api_v1_records__record_id__lineage_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineageOut"];
                 };
             };
             /** @description NotAuthenticated */

@@ -68,7 +68,7 @@ export function Uploader({
   async function upload(slot: Slot, file: File) {
     const { data, error } = await api.POST("/api/v1/layerroom/{room_id}/images", {
       params: { path: { room_id: roomId } },
-      ...multipart(file),
+      ...multipart(file, { purpose: "reference" as const }),
     });
     if (!data) {
       setProblems((p) => [...p, t("upload.failed", { name: file.name, reason: errorText(error, "upload.failedReason") })]);

@@ -11,6 +11,7 @@ import numpy as np
 
 from layerminder.providers.base import DESIGN_COUNT, DESIGN_SIZE, DesignBatch, InputImage
 from layerminder.providers.local.arrays import FloatArray
+from layerminder.providers.local.editing import edit_region
 from layerminder.providers.local.forms import FORM_BUILDERS, SEAT_FORMS
 from layerminder.providers.local.inputs import InputLook, design_seed, read_inputs
 from layerminder.providers.local.painting import Material, paint
@@ -161,3 +162,17 @@ class LocalImageProvider:
         images = [item.data for item in inputs]
         designs = await asyncio.to_thread(render_designs, images, keyword, count)
         return DesignBatch(images=designs, provider=self.name, model=self.model)
+
+    async def edit_region(
+        self,
+        image: InputImage,
+        mask: bytes,
+        prompt: str,
+        keyword: str | None,
+        count: int = DESIGN_COUNT,
+    ) -> DesignBatch:
+        # The prompt says what goes in the region; the keyword (the room's style) comes after
+        # it, so a named finish in the prompt wins.
+        brief = f"{prompt} {keyword}" if keyword else prompt
+        edits = await asyncio.to_thread(edit_region, image.data, mask, brief, count)
+        return DesignBatch(images=edits, provider=self.name, model=f"{self.model}-edit")

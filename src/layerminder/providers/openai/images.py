@@ -124,6 +124,15 @@ def _square_png(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _decoded(b64_json: str | None) -> bytes:
+    if not b64_json:
+        raise ProviderError("OpenAI returned an image without b64_json data")
+    try:
+        return base64.b64decode(b64_json, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ProviderError("OpenAI returned invalid base64 image data") from error
+
+
 def to_design_jpeg(data: bytes) -> bytes:
     """Verify a returned image; keep a DESIGN_SIZE square JPEG as is, re-encode anything else."""
     try:
@@ -145,6 +154,20 @@ def to_design_jpeg(data: bytes) -> bytes:
     out = io.BytesIO()
     rgb.save(out, format="JPEG", quality=STORED_JPEG_QUALITY, optimize=True)
     return out.getvalue()
+
+
+def build_edit_prompt(prompt: str, keyword: str | None) -> str:
+    """A region edit's prompt: what to paint in the transparent area, in the piece's style."""
+    style = re.sub(r"\s+", " ", keyword or "").strip()[:100]
+    lines = [
+        f"Edit only the transparent area of the mask: {prompt.strip()}.",
+        "Keep everything outside it exactly as it is; match the piece's perspective, lighting "
+        "and materials so the change looks built in.",
+    ]
+    if style:
+        lines.append(f"Style: {style}.")
+    lines.append("No people, no text, no logos.")
+    return "\n".join(lines)
 
 
 class OpenAIImageProvider(OpenAIProvider):
@@ -182,19 +205,51 @@ class OpenAIImageProvider(OpenAIProvider):
             )
             add_usage(usage, response.usage)
             for item in (response.data or [])[:wanted]:
-                if not item.b64_json:
-                    raise ProviderError("OpenAI returned an image without b64_json data")
-                try:
-                    raw = base64.b64decode(item.b64_json, validate=True)
-                except (binascii.Error, ValueError) as error:
-                    raise ProviderError("OpenAI returned invalid base64 image data") from error
-                designs.append(to_design_jpeg(raw))
+                designs.append(to_design_jpeg(_decoded(item.b64_json)))
             if len(designs) >= count or not response.data:
                 break
         if not designs:
             raise ProviderError("OpenAI returned no images")
         usage["images"] = len(designs)
         return DesignBatch(images=designs, provider=self.name, model=self.model, usage=usage)
+
+    async def edit_region(
+        self,
+        image: InputImage,
+        mask: bytes,
+        prompt: str,
+        keyword: str | None,
+        count: int = DESIGN_COUNT,
+    ) -> DesignBatch:
+        """images.edit with the image and its mask (transparent = repaint), as OpenAI documents:
+        the mask applies to the first image and must be a PNG of the same size."""
+        caps = self.capabilities
+        files = _upload_files([image], caps)
+        with Image.open(io.BytesIO(image.data)) as probe:
+            square = probe.size == (DESIGN_SIZE, DESIGN_SIZE)
+        edit_prompt = build_edit_prompt(prompt, keyword)
+        results: list[bytes] = []
+        usage: dict[str, int] = {}
+        for _ in range(count):
+            wanted = min(count - len(results), caps.max_n)
+            params = self._edit_params(files, edit_prompt, wanted)
+            params["mask"] = ("mask.png", mask, "image/png")
+            if not square and not caps.png_square_input:
+                # Any other size: let the model keep the image's aspect; the pipeline resizes
+                # its answer back onto the original before keeping the unmasked pixels.
+                params["size"] = "auto"
+            response = await call_with_retries(
+                self.settings, "image edit", functools.partial(self._edit, params)
+            )
+            add_usage(usage, response.usage)
+            for item in (response.data or [])[:wanted]:
+                results.append(_decoded(item.b64_json))
+            if len(results) >= count or not response.data:
+                break
+        if not results:
+            raise ProviderError("OpenAI returned no images")
+        usage["images"] = len(results)
+        return DesignBatch(images=results, provider=self.name, model=self.model, usage=usage)
 
     async def _edit(self, params: dict[str, Any]) -> ImagesResponse:
         # Unpacked params hide which overload (streamed or not) applies; ours never streams.
