@@ -1,7 +1,7 @@
 """records: parent design (refine, region edit) and the edit that made a record
 
 Revision ID: d5e1a7c3b902
-Revises: 7a2c9e4b5d18
+Revises: 06e86b2c8ec1
 Create Date: 2026-12-03 07:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d5e1a7c3b902"
-down_revision: str | None = "7a2c9e4b5d18"
+down_revision: str | None = "06e86b2c8ec1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
