@@ -16,6 +16,7 @@ from layerminder.library.endpoints import router as library_router
 from layerminder.records.endpoints import router as records_router
 from layerminder.rooms.endpoints import router as rooms_router
 from layerminder.studio.endpoints import router as studio_router
+from layerminder.webhooks.endpoints import router as webhooks_router
 
 DOMAIN_ROUTERS = (
     health.router,
@@ -30,6 +31,7 @@ DOMAIN_ROUTERS = (
     library_router,
     invites_router,
     apikeys_router,
+    webhooks_router,
 )
 
 router = APIRouter()

@@ -16,11 +16,11 @@ from layerminder.api import DOMAIN_ROUTERS, router
 from layerminder.config import Settings
 from layerminder.deps import writes
 from layerminder.errors import install_error_handlers
-from layerminder.generation.tasks import job_handlers
 from layerminder.logs import redact_access_log
 from layerminder.runtime import open_runtime
 from layerminder.security.headers import SecurityHeaders, StudioFiles, StudioPolicy
 from layerminder.startup import background_duties
+from layerminder.tasks import job_handlers
 
 logger = logging.getLogger(__name__)
 

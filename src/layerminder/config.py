@@ -84,6 +84,18 @@ class Settings(BaseSettings):
     # Strict-Transport-Security is sent in production with this max-age (0: never).
     hsts_max_age_seconds: int = 31_536_000
 
+    # Webhooks. Deliveries to private, loopback and link-local addresses are refused (a
+    # webhook must not become a way into the servers' own network) unless this allows them.
+    webhook_allow_private_addresses: bool = False
+    webhook_timeout_seconds: float = 10.0
+    # Retries: the wait doubles from the base up to the cap, for at most the window (a day).
+    webhook_retry_base_seconds: float = 30.0
+    webhook_retry_max_delay_seconds: float = 3600.0
+    webhook_retry_window_seconds: float = 86_400.0
+    # How often due retries are handed to the queue.
+    webhook_sweep_interval_seconds: float = 10.0
+    webhook_max_endpoints: int = 10
+
     # Uploads.
     max_upload_bytes: int = 20 * 1024 * 1024
     max_upload_pixels: int = 40_000_000

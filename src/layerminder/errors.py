@@ -111,6 +111,10 @@ class InvalidMask(LayerminderError):
     status_code = 422
 
 
+class AddressNotAllowed(InvalidRequest):
+    """A webhook URL whose host is (or resolves to) a private, loopback or link-local address."""
+
+
 class RateLimited(LayerminderError):
     status_code = 429
 

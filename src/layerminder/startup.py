@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 
 from layerminder.runtime import Runtime
 
@@ -14,26 +15,44 @@ logger = logging.getLogger(__name__)
 
 @contextlib.asynccontextmanager
 async def recovery_sweeps(runtime: Runtime, *, at_startup: bool) -> AsyncIterator[None]:
-    """Resume unfinished records now, then keep sweeping for ones whose job died."""
+    """Resume unfinished records now, then keep sweeping for ones whose job died; hand webhook
+    deliveries whose next attempt is due to the queue."""
     from layerminder.generation.tasks import recover_unfinished
+    from layerminder.webhooks.tasks import enqueue_due
 
     await recover_unfinished(runtime, at_startup=at_startup)
 
-    async def _sweep() -> None:
+    async def _sweep(name: str, every: float, sweep: Callable[[], Awaitable[int]]) -> None:
         while True:
-            await asyncio.sleep(runtime.settings.recovery_interval_seconds)
+            await asyncio.sleep(every)
             try:
-                await recover_unfinished(runtime)
+                await sweep()
             except Exception:
-                logger.exception("recovery sweep failed")
+                logger.exception("%s sweep failed", name)
 
-    sweeper = asyncio.create_task(_sweep(), name="recovery-sweep")
+    settings = runtime.settings
+    sweepers = [
+        asyncio.create_task(
+            _sweep(
+                "recovery", settings.recovery_interval_seconds, partial(recover_unfinished, runtime)
+            ),
+            name="recovery-sweep",
+        ),
+        asyncio.create_task(
+            _sweep(
+                "webhook retry",
+                settings.webhook_sweep_interval_seconds,
+                partial(enqueue_due, runtime),
+            ),
+            name="webhook-sweep",
+        ),
+    ]
     try:
         yield
     finally:
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
+        for sweeper in sweepers:
+            sweeper.cancel()
+        await asyncio.gather(*sweepers, return_exceptions=True)
 
 
 @contextlib.asynccontextmanager

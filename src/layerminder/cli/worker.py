@@ -18,10 +18,10 @@ logger = logging.getLogger(__name__)
 
 async def run_worker(settings: Settings, concurrency: int, shutdown_timeout: float) -> None:
     """Open this process's own runtime, sweep for orphaned records, run jobs until told to stop."""
-    from layerminder.generation.tasks import job_handlers
     from layerminder.jobs.redis_queue import RedisJobQueue
     from layerminder.runtime import open_runtime
     from layerminder.startup import recovery_sweeps
+    from layerminder.tasks import job_handlers
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -37,6 +37,7 @@ from layerminder.recommender.base import l2_normalise, mean_direction
 from layerminder.records.events import publish
 from layerminder.records.repository import RecordRepository
 from layerminder.runtime import Runtime
+from layerminder.webhooks import service as webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +135,18 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
                 reason = _reason(exc)
                 logger.warning("stage %s failed: %s", stage, reason, extra={**log, "stage": stage})
                 await _fail_from(runtime, record, stage, reason)
+                await _notify_ended(runtime, record_id)
                 return
         logger.info("generation finished", extra=log)
+        await _notify_ended(runtime, record_id)
+
+
+async def _notify_ended(runtime: Runtime, record_id: uuid.UUID) -> None:
+    # Webhooks only queue rows and jobs here; a failure to do so must not fail the record.
+    try:
+        await webhooks.record_ended(runtime, record_id)
+    except Exception:
+        logger.exception("could not queue webhook deliveries", extra={"record_id": str(record_id)})
 
 
 def _reason(exc: BaseException) -> str:

@@ -11,12 +11,19 @@ from layerminder.models.record import Record, RecordImage, RecordRecommendation,
 from layerminder.models.reference import Reference
 from layerminder.models.room import Room
 from layerminder.models.user import Locale, User, UserRole
+from layerminder.models.webhook import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "ApiKey",
     "CreditAccount",
     "CreditReason",
     "CreditTransaction",
+    "DeliveryStatus",
     "DesignVector",
     "Favourite",
     "Image",
@@ -33,4 +40,7 @@ __all__ = [
     "StageStatus",
     "User",
     "UserRole",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

@@ -1,0 +1,286 @@
+"""Webhooks through HTTP (SQLite and PostgreSQL) to a real local receiver: signed deliveries
+of a record's end, retries after a 500 that stop after success, private addresses refused."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from layerminder.app import create_app
+from tests.conftest import Database, make_settings
+from tests.helpers import Account, create_room, signup, upload_image
+
+# Short waits so retries happen within a test; deliveries to 127.0.0.1 allowed.
+FAST = {
+    "webhook_allow_private_addresses": True,
+    "webhook_retry_base_seconds": 0.2,
+    "webhook_retry_max_delay_seconds": 0.4,
+    "webhook_sweep_interval_seconds": 0.1,
+}
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    """A tiny HTTP server answering each POST with the next scripted status (then 200)."""
+
+    statuses: list[int] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+    url: str = ""
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            state.received.append(Received(dict(self.headers.items()), body))
+            status = state.statuses.pop(0) if state.statuses else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+async def _client(
+    tmp_path: Path, database: Database, **settings: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(make_settings(tmp_path, database, **settings))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield http
+
+
+def verify(secret: str, received: Received, tolerance: int = 300) -> dict[str, Any]:
+    """What a receiver does: check the Stripe-style signature over "t.body", and t's age."""
+    header = received.headers["LayerMinder-Signature"]
+    parts = dict(item.split("=", 1) for item in header.split(","))
+    expected = hmac.new(
+        secret.encode(), parts["t"].encode() + b"." + received.body, hashlib.sha256
+    ).hexdigest()
+    assert hmac.compare_digest(expected, parts["v1"]), "signature does not verify"
+    assert abs(time.time() - int(parts["t"])) < tolerance
+    payload: dict[str, Any] = json.loads(received.body)
+    return payload
+
+
+async def _register(
+    client: httpx.AsyncClient, account: Account, url: str, events: list[str]
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/webhooks", json={"url": url, "events": events}, headers=account.headers
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def _deliveries_when(
+    client: httpx.AsyncClient, account: Account, webhook_id: str, ended: int = 1
+) -> list[dict[str, Any]]:
+    """The delivery log once `ended` deliveries have succeeded or failed."""
+    for _ in range(300):
+        log = await client.get(f"/api/v1/webhooks/{webhook_id}/deliveries", headers=account.headers)
+        assert log.status_code == 200, log.text
+        items: list[dict[str, Any]] = log.json()
+        if sum(d["status"] != "pending" for d in items) >= ended:
+            return items
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"deliveries did not end: {items}")
+
+
+async def test_a_failed_record_is_delivered_signed(
+    tmp_path: Path, database: Database, receiver: Receiver
+) -> None:
+    async for client in _client(tmp_path, database, **FAST):
+        account = await signup(client)
+        hook = await _register(
+            client, account, receiver.url, ["record.finished", "record.failed", "record.cancelled"]
+        )
+        assert hook["secret"].startswith("whsec_")
+        listed = (await client.get("/api/v1/webhooks", headers=account.headers)).json()
+        assert [h["url"] for h in listed] == [receiver.url] and "secret" not in listed[0]
+
+        # No reference library in this app: the recommendation stage fails, so the record ends
+        # as record.failed (designs delivered, no refund).
+        room = await create_room(client, account)
+        image = await upload_image(client, account, room)
+        started = await client.post(
+            "/api/v1/generate",
+            json={"session_id": room, "input_image_ids": [image["id"]]},
+            headers=account.headers,
+        )
+        record_id = started.json()["record_id"]
+        [delivery] = await _deliveries_when(client, account, hook["id"])
+        assert delivery["status"] == "succeeded" and delivery["attempts"] == 1
+        assert delivery["event"] == "record.failed" and delivery["record_id"] == record_id
+
+        [received] = receiver.received
+        payload = verify(hook["secret"], received)
+        assert received.headers["LayerMinder-Event"] == "record.failed"
+        assert received.headers["LayerMinder-Delivery"] == delivery["id"]
+        assert payload["type"] == "record.failed" and payload["id"] == delivery["id"]
+        record = (await client.get(f"/api/v1/records/{record_id}", headers=account.headers)).json()
+        assert payload["record"]["id"] == record_id and payload["record"]["done"]
+        assert payload["record"]["recommendation_status"] == record["recommendation_status"]
+        assert len(payload["record"]["designs"]) == 4
+        # A forged body does not verify with the same header.
+        forged = Received(received.headers, received.body.replace(b"failed", b"finished"))
+        with pytest.raises(AssertionError):
+            verify(hook["secret"], forged)
+
+
+async def test_a_500_is_retried_and_delivery_stops_after_success(
+    tmp_path: Path, database: Database, receiver: Receiver
+) -> None:
+    receiver.statuses = [500, 503]
+    async for client in _client(tmp_path, database, **FAST):
+        account = await signup(client)
+        hook = await _register(client, account, receiver.url, ["record.finished"])
+        sent = await client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=account.headers)
+        assert sent.status_code == 202 and sent.json()["status"] == "pending"
+        [delivery] = await _deliveries_when(client, account, hook["id"])
+        assert delivery["status"] == "succeeded" and delivery["attempts"] == 3
+        assert delivery["last_status_code"] == 200 and delivery["delivered_at"]
+        await asyncio.sleep(1.0)  # several sweep periods: nothing more is sent
+        assert len(receiver.received) == 3
+        bodies = {r.body for r in receiver.received}
+        assert len(bodies) == 1  # every attempt sends the same delivery
+        for received in receiver.received:
+            assert verify(hook["secret"], received)["type"] == "webhook.test"
+
+
+async def test_private_addresses_are_refused_at_registration(
+    tmp_path: Path, database: Database
+) -> None:
+    async for client in _client(tmp_path, database):
+        account = await signup(client)
+        for url in (
+            "http://127.0.0.1:8000/hook",
+            "http://localhost/hook",
+            "http://10.1.2.3/hook",
+            "http://192.168.0.10/hook",
+            "http://169.254.169.254/latest/meta-data",
+            "http://[::1]/hook",
+            "http://[::ffff:127.0.0.1]/hook",
+        ):
+            response = await client.post(
+                "/api/v1/webhooks",
+                json={"url": url, "events": ["record.finished"]},
+                headers=account.headers,
+            )
+            assert response.status_code == 422, url
+            assert response.json()["error"] == "AddressNotAllowed", url
+        for url in ("ftp://example.com/x", "http://user:pw@example.com/", "not a url"):
+            response = await client.post(
+                "/api/v1/webhooks",
+                json={"url": url, "events": ["record.finished"]},
+                headers=account.headers,
+            )
+            assert response.status_code == 422, url
+        unknown_event = await client.post(
+            "/api/v1/webhooks",
+            json={"url": "http://127.0.0.1/", "events": ["record.deleted"]},
+            headers=account.headers,
+        )
+        assert unknown_event.status_code == 422
+        assert (await client.get("/api/v1/webhooks", headers=account.headers)).json() == []
+
+
+async def test_a_private_address_is_refused_at_delivery(
+    tmp_path: Path, database: Database, receiver: Receiver
+) -> None:
+    async for client in _client(tmp_path, database, **FAST):
+        account = await signup(client)
+        hook = await _register(client, account, receiver.url, ["record.failed"])
+    # The same database, now with private addresses refused (the default).
+    strict = {**FAST, "webhook_allow_private_addresses": False}
+    async for client in _client(tmp_path, database, **strict):
+        sent = await client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=account.headers)
+        assert sent.status_code == 202
+        [delivery] = await _deliveries_when(client, account, hook["id"])
+        assert delivery["status"] == "failed" and delivery["attempts"] == 1
+        assert "refused" in delivery["last_error"] and delivery["last_status_code"] is None
+        await asyncio.sleep(0.5)
+    assert receiver.received == []
+
+
+async def test_webhooks_are_the_owners_and_need_a_login(
+    tmp_path: Path, database: Database, receiver: Receiver
+) -> None:
+    async for client in _client(tmp_path, database, **FAST):
+        account = await signup(client)
+        other = await signup(client)
+        hook = await _register(client, account, receiver.url, ["record.finished"])
+        for method, path in (
+            ("GET", f"/api/v1/webhooks/{hook['id']}/deliveries"),
+            ("POST", f"/api/v1/webhooks/{hook['id']}/test"),
+            ("DELETE", f"/api/v1/webhooks/{hook['id']}"),
+        ):
+            response = await client.request(method, path, headers=other.headers)
+            assert response.status_code == 404, path
+        key = (
+            await client.post(
+                "/api/v1/api-keys",
+                json={"name": "k", "scopes": ["generate"]},
+                headers=account.headers,
+            )
+        ).json()["key"]
+        by_key = await client.get("/api/v1/webhooks", headers={"Authorization": f"Bearer {key}"})
+        assert by_key.status_code == 403 and by_key.json()["error"] == "LoginRequired"
+
+        deleted = await client.delete(f"/api/v1/webhooks/{hook['id']}", headers=account.headers)
+        assert deleted.status_code == 204
+        assert (await client.get("/api/v1/webhooks", headers=account.headers)).json() == []
+        gone = await client.get(
+            f"/api/v1/webhooks/{hook['id']}/deliveries", headers=account.headers
+        )
+        assert gone.status_code == 404
+
+
+async def test_delivery_gives_up_when_the_retry_window_ends(
+    tmp_path: Path, database: Database, receiver: Receiver
+) -> None:
+    receiver.statuses = [500] * 100
+    async for client in _client(tmp_path, database, **FAST, webhook_retry_window_seconds=1.0):
+        account = await signup(client)
+        hook = await _register(client, account, receiver.url, ["record.finished"])
+        await client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=account.headers)
+        [delivery] = await _deliveries_when(client, account, hook["id"])
+        assert delivery["status"] == "failed" and delivery["last_status_code"] == 500
+        assert 2 <= delivery["attempts"] <= 6 and delivery["next_attempt_at"] is None
+        sent = len(receiver.received)
+        await asyncio.sleep(0.6)
+        assert len(receiver.received) == sent == delivery["attempts"]
