@@ -32,7 +32,7 @@ from layerminder.generation.tasks import run_generation
 from layerminder.images import service as images
 from layerminder.jobs.queue import DirectQueue
 from layerminder.library.importing import seed_starter_library
-from layerminder.providers.base import DesignBatch, InputImage, Language, StoryResult
+from layerminder.providers.base import Brief, DesignBatch, InputImage, Language, StoryResult
 from layerminder.recommender.base import mean_direction
 from layerminder.rooms import service as rooms
 from layerminder.runtime import Runtime, open_runtime
@@ -51,22 +51,18 @@ class TimedImages:
         self.inner, self.timer = inner, timer
         self.name, self.model = inner.name, inner.model
 
-    async def generate_designs(
-        self, inputs: Sequence[InputImage], keyword: str | None, count: int = 4
-    ) -> DesignBatch:
+    async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
         started = time.perf_counter()
         try:
-            batch: DesignBatch = await self.inner.generate_designs(inputs, keyword, count)
+            batch: DesignBatch = await self.inner.generate_designs(brief, count)
             return batch
         finally:
             self.timer.add(started)
 
-    async def edit_region(
-        self, image: InputImage, mask: bytes, prompt: str, keyword: str | None, count: int = 4
-    ) -> DesignBatch:
+    async def edit_region(self, brief: Brief, count: int = 4) -> DesignBatch:
         started = time.perf_counter()
         try:
-            batch: DesignBatch = await self.inner.edit_region(image, mask, prompt, keyword, count)
+            batch: DesignBatch = await self.inner.edit_region(brief, count)
             return batch
         finally:
             self.timer.add(started)
@@ -78,11 +74,11 @@ class TimedStory:
         self.name, self.model = inner.name, inner.model
 
     async def write_story(
-        self, design: bytes, keyword: str | None, language: Language = "en"
+        self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult:
         started = time.perf_counter()
         try:
-            result: StoryResult = await self.inner.write_story(design, keyword, language)
+            result: StoryResult = await self.inner.write_story(design, brief, language)
             return result
         finally:
             self.timer.add(started)
@@ -121,8 +117,9 @@ async def baseline(runtime: Runtime, inputs: list[list[bytes]], keyword: str) ->
     started = time.perf_counter()
     for data in inputs:
         wrapped = [InputImage(d, "image/jpeg", f"r{i}.jpg") for i, d in enumerate(data)]
-        batch = await images_p.generate_designs(wrapped, keyword)
-        await story_p.write_story(batch.images[0], keyword)
+        brief = Brief.from_images(wrapped, keyword)
+        batch = await images_p.generate_designs(brief)
+        await story_p.write_story(batch.images[0], brief)
         vectors = await asyncio.to_thread(embedder.embed_images, batch.images + data)
         await asyncio.to_thread(
             index.search, mean_direction(vectors[:4]), 3, model_id=embedder.model_id

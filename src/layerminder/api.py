@@ -16,6 +16,7 @@ from layerminder.library.endpoints import router as library_router
 from layerminder.records.endpoints import router as records_router
 from layerminder.rooms.endpoints import router as rooms_router
 from layerminder.studio.endpoints import router as studio_router
+from layerminder.styles.endpoints import router as styles_router
 from layerminder.webhooks.endpoints import router as webhooks_router
 
 DOMAIN_ROUTERS = (
@@ -28,6 +29,7 @@ DOMAIN_ROUTERS = (
     records_router,
     exports_router,
     studio_router,
+    styles_router,
     library_router,
     invites_router,
     apikeys_router,

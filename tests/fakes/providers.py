@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 
 from layerminder.config import Settings
 from layerminder.providers.base import (
+    Brief,
     DesignBatch,
     Dimensions,
     FurnitureType,
-    InputImage,
     Language,
     ProviderError,
     Story,
@@ -26,14 +25,10 @@ class FailingImageProvider:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    async def generate_designs(
-        self, inputs: Sequence[InputImage], keyword: str | None, count: int = 4
-    ) -> DesignBatch:
+    async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
         raise ProviderError("the image service rejected the request: content policy")
 
-    async def edit_region(
-        self, image: InputImage, mask: bytes, prompt: str, keyword: str | None, count: int = 4
-    ) -> DesignBatch:
+    async def edit_region(self, brief: Brief, count: int = 4) -> DesignBatch:
         raise ProviderError("the image service rejected the request: content policy")
 
 
@@ -45,7 +40,7 @@ class FailingStoryProvider:
         self.settings = settings
 
     async def write_story(
-        self, design: bytes, keyword: str | None, language: Language = "en"
+        self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult:
         raise ProviderError("the story model is unavailable")
 
@@ -56,11 +51,9 @@ class SlowImageProvider(LocalImageProvider):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
 
-    async def generate_designs(
-        self, inputs: Sequence[InputImage], keyword: str | None, count: int = 4
-    ) -> DesignBatch:
+    async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
         await asyncio.sleep(600)
-        return await super().generate_designs(inputs, keyword, count)
+        return await super().generate_designs(brief, count)
 
 
 KEYWORDS = [
@@ -84,9 +77,9 @@ class DiningChairStoryProvider:
         self.settings = settings
 
     async def write_story(
-        self, design: bytes, keyword: str | None, language: Language = "en"
+        self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult:
-        seat = int("".join(ch for ch in keyword or "" if ch.isdigit()) or 45)
+        seat = int("".join(ch for ch in brief.keyword or "" if ch.isdigit()) or 45)
         dimensions = Dimensions(width_cm=46, depth_cm=52, height_cm=80, seat_height_cm=seat)
         if language == "ko":
             story = Story(

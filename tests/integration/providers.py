@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Sequence
 
 from layerminder.config import Settings
-from layerminder.providers.base import DesignBatch, InputImage
+from layerminder.providers.base import Brief, DesignBatch
 from layerminder.providers.local import LocalImageProvider
 
 
@@ -18,8 +17,6 @@ class PacedImageProvider(LocalImageProvider):
         super().__init__()
         self.delay = float(os.environ.get("LAYERMINDER_TEST_IMAGE_DELAY", "1"))
 
-    async def generate_designs(
-        self, inputs: Sequence[InputImage], keyword: str | None, count: int = 4
-    ) -> DesignBatch:
+    async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
         await asyncio.sleep(self.delay)
-        return await super().generate_designs(inputs, keyword, count)
+        return await super().generate_designs(brief, count)

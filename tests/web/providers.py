@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Sequence
 
 from layerminder.config import Settings
-from layerminder.providers.base import DesignBatch, InputImage, Language, StoryResult
+from layerminder.providers.base import DesignBatch, Brief, Language, StoryResult
 from layerminder.providers.local import LocalImageProvider, LocalStoryProvider
 
 PACE_SECONDS = float(os.environ.get("LAYERMINDER_TEST_PACE_SECONDS", "1.0"))
@@ -21,11 +20,9 @@ class PacedImageProvider(LocalImageProvider):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
 
-    async def generate_designs(
-        self, inputs: Sequence[InputImage], keyword: str | None, count: int = 4
-    ) -> DesignBatch:
+    async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
         await asyncio.sleep(PACE_SECONDS)
-        return await super().generate_designs(inputs, keyword, count)
+        return await super().generate_designs(brief, count)
 
 
 class PacedStoryProvider(LocalStoryProvider):
@@ -33,7 +30,7 @@ class PacedStoryProvider(LocalStoryProvider):
         super().__init__()
 
     async def write_story(
-        self, design: bytes, keyword: str | None, language: Language = "en"
+        self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult:
         await asyncio.sleep(PACE_SECONDS)
-        return await super().write_story(design, keyword, language)
+        return await super().write_story(design, brief, language)

@@ -42,6 +42,9 @@ async def generate(
 ) -> GenerateOut:
     """Start a generation: 4 designs, their story and keywords, then recommendations.
 
+    The brief is 1-4 references (`inputs`, each with a role and a strength; or the plain
+    `input_image_ids`), an optional free `keyword` and an optional curated `style`.
+
     Costs one credit, spent atomically with the record; follow it at
     `GET /api/v1/records/{record_id}/stream`.
     """

@@ -7,7 +7,26 @@ import uuid
 from pydantic import AliasChoices, BaseModel, Field, model_validator
 
 from layerminder.models import StageStatus
-from layerminder.providers.base import DESIGN_COUNT, Language
+from layerminder.providers.base import DEFAULT_STRENGTH, DESIGN_COUNT, InputRole, Language
+
+MAX_INPUTS = 4
+
+
+class InputIn(BaseModel):
+    """One reference of the brief: which image, what to take from it, and how much."""
+
+    image_id: uuid.UUID = Field(
+        description="Any image the caller can use: an upload, a generated design or a library "
+        "reference"
+    )
+    role: InputRole = Field(
+        default="any",
+        description="What to take from it: `form` (shape, proportions), `material`, `colour`, "
+        "`mood`, or `any` (whatever reads best)",
+    )
+    strength: float = Field(
+        default=DEFAULT_STRENGTH, ge=0.0, le=1.0, description="How much of it to take, 0.0-1.0"
+    )
 
 
 class ParentIn(BaseModel):
@@ -40,13 +59,25 @@ class GenerateIn(BaseModel):
     room_id: uuid.UUID | None = Field(
         default=None, validation_alias=AliasChoices("session_id", "room_id")
     )
+    inputs: list[InputIn] | None = Field(
+        default=None,
+        description="1-4 references with a role and a strength each, in the order the brief "
+        "names them; instead of input_image_ids, not with it",
+    )
     input_image_ids: list[uuid.UUID] | None = Field(
-        default=None, description="1-4 images uploaded to this room"
+        default=None,
+        description="1-4 reference image ids: the same as `inputs` with role `any` and "
+        "strength 0.5",
     )
     input_image_keys: list[uuid.UUID] | None = Field(
         default=None, description="The seed's name for input_image_ids"
     )
     keyword: str | None = Field(default=None, max_length=100)
+    style: str | None = Field(
+        default=None,
+        max_length=40,
+        description="A style id from GET /api/v1/styles; combines with `keyword`",
+    )
     language: Language | None = Field(
         default=None,
         description="The story's language (keywords stay English); default: the user's locale, "
@@ -62,9 +93,12 @@ class GenerateIn(BaseModel):
 
     @model_validator(mode="after")
     def _one_list(self) -> GenerateIn:
-        if self.input_image_ids is None:
-            self.input_image_ids = self.input_image_keys
-        given = self.input_image_ids
+        ids = self.input_image_ids if self.input_image_ids is not None else self.input_image_keys
+        if self.inputs is not None and ids is not None:
+            raise ValueError("send either inputs or input_image_ids, not both")
+        if self.inputs is None and ids is not None:
+            self.inputs = [InputIn(image_id=image_id) for image_id in ids]
+        given = self.inputs
         if self.edit is not None:
             if given is not None or self.parent is not None:
                 raise ValueError("an edit takes no input images and no parent: only its image")
@@ -73,20 +107,25 @@ class GenerateIn(BaseModel):
             if given is not None and len(given) > 3:
                 raise ValueError(f"a refine takes at most 3 more input images, got {len(given)}")
         elif given is None:
-            raise ValueError("input_image_ids is required (1 to 4 uploaded image ids)")
-        elif not 1 <= len(given) <= 4:
-            raise ValueError(f"give 1 to 4 input images, got {len(given)}")
+            raise ValueError("inputs is required (1 to 4 references)")
+        elif not 1 <= len(given) <= MAX_INPUTS:
+            raise ValueError(f"give 1 to {MAX_INPUTS} input images, got {len(given)}")
         if self.room_id is None and self.parent is None and self.edit is None:
             raise ValueError("session_id is required")
-        if given and len(set(given)) != len(given):
+        if given and len({item.image_id for item in given}) != len(given):
             raise ValueError("input images must be distinct")
+        # One list from here on: `inputs`; input_image_ids mirrors its ids.
+        self.input_image_ids = [item.image_id for item in given] if given is not None else None
+        self.input_image_keys = None
         if self.keyword is not None:
             self.keyword = self.keyword.strip() or None
+        if self.style is not None:
+            self.style = self.style.strip().lower() or None
         return self
 
     @property
     def image_ids(self) -> list[uuid.UUID]:
-        return list(self.input_image_ids or [])
+        return [item.image_id for item in self.inputs or []]
 
 
 class GenerateOut(BaseModel):

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from layerminder.credits import service as credits
 from layerminder.db.session import after_commit
 from layerminder.errors import InvalidMask, InvalidRequest, NotFound
-from layerminder.generation.schemas import GenerateIn
+from layerminder.generation.schemas import GenerateIn, InputIn
 from layerminder.generation.tasks import GENERATE_DESIGNS
 from layerminder.images import service as images
 from layerminder.jobs.queue import JobQueue
@@ -24,6 +24,11 @@ from layerminder.records import service as records
 from layerminder.records.repository import RecordRepository
 from layerminder.rooms import service as rooms
 from layerminder.storage.base import ObjectStorage
+from layerminder.styles import service as styles
+
+# A refine's parent design: what its shape is taken as, unless the caller says otherwise.
+PARENT_ROLE = "form"
+PARENT_STRENGTH = 0.8
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,8 @@ class Plan:
     """What a request resolves to before anything is spent: every check has passed."""
 
     room: Room
-    image_ids: list[uuid.UUID]
+    # The brief's references in order, each with its role and strength.
+    inputs: list[InputIn]
     # (record id, design position) of the design this record starts from.
     parent: tuple[uuid.UUID, int] | None = None
     edit: dict[str, str] | None = None
@@ -61,6 +67,7 @@ async def start_generation(
         if existing is not None:
             return existing
 
+    style = styles.style_for_brief(request.style)
     plan = (
         await _plan_edit(session, storage, user, request)
         if request.edit is not None
@@ -72,7 +79,12 @@ async def start_generation(
         owner_id=user.id,
         keyword=request.keyword,
         language=story_language(request, user),
-        input_image_ids=[str(i) for i in plan.image_ids],
+        input_image_ids=[str(item.image_id) for item in plan.inputs],
+        inputs=[
+            {"image_id": str(item.image_id), "role": item.role, "strength": item.strength}
+            for item in plan.inputs
+        ],
+        style=style.id if style else None,
         parent_record_id=plan.parent[0] if plan.parent else None,
         parent_position=plan.parent[1] if plan.parent else None,
         edit=plan.edit,
@@ -106,32 +118,31 @@ async def _target_room(
     raise InvalidRequest("say which room the record goes to: session_id")
 
 
-async def _check_uploads(
-    session: AsyncSession, user: User, room: Room, image_ids: list[uuid.UUID]
-) -> None:
+async def _check_references(session: AsyncSession, user: User, image_ids: list[uuid.UUID]) -> None:
     found = await images.get_many(session, image_ids)
     for image_id in image_ids:
         image = found.get(image_id)
-        if image is None or image.owner_id != user.id:
+        # Any image the caller may read is a reference: their uploads and designs in any of
+        # their rooms, and the shared library; another user's image does not exist for them.
+        if image is None or not images.can_read(image, user):
             raise NotFound(f"no image {image_id}")
-        if image.kind != ImageKind.uploaded:
-            raise InvalidRequest(f"image {image_id} is a {image.kind} image: use uploaded images")
-        if image.room_id != room.id:
-            raise InvalidRequest(f"image {image_id} was uploaded to another room")
+        if image.kind == ImageKind.mask:
+            raise InvalidRequest(f"image {image_id} is an edit mask, not a reference")
 
 
 async def _plan_generation(session: AsyncSession, user: User, request: GenerateIn) -> Plan:
     if request.parent is None:
         room = await _target_room(session, user, request.room_id)
-        await _check_uploads(session, user, room, request.image_ids)
-        return Plan(room, request.image_ids)
+        await _check_references(session, user, request.image_ids)
+        return Plan(room, list(request.inputs or []))
     parent = await records.get_owned(session, request.parent.record_id, user)
     design = await records.design_at(session, parent, request.parent.position)
     room = await _target_room(session, user, request.room_id, parent.room_id)
-    await _check_uploads(session, user, room, request.image_ids)
+    await _check_references(session, user, request.image_ids)
     if design.id in request.image_ids:
         raise InvalidRequest("the parent design is already the first input: list it once")
-    return Plan(room, [design.id, *request.image_ids], parent=(parent.id, request.parent.position))
+    first = InputIn(image_id=design.id, role=PARENT_ROLE, strength=PARENT_STRENGTH)
+    return Plan(room, [first, *(request.inputs or [])], parent=(parent.id, request.parent.position))
 
 
 async def _plan_edit(
@@ -156,7 +167,8 @@ async def _plan_edit(
     )
     return Plan(
         room,
-        [image.id],
+        # The edited image is the whole brief: every pixel outside the mask is kept.
+        [InputIn(image_id=image.id, role="any", strength=1.0)],
         parent=parent,
         edit={
             "image_id": str(image.id),

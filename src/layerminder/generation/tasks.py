@@ -14,7 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from layerminder.credits import service as credits
 from layerminder.db.base import utcnow
@@ -27,16 +27,21 @@ from layerminder.library.repository import ReferenceRepository
 from layerminder.models import ImageKind, Record, Stage, StageStatus
 from layerminder.providers.base import (
     DESIGN_COUNT,
+    Brief,
+    BriefInput,
     DesignBatch,
     InputImage,
+    InputRole,
     Language,
     ProviderError,
+    edit_parts,
 )
 from layerminder.providers.masks import keep_outside
 from layerminder.recommender.base import l2_normalise, mean_direction
 from layerminder.records.events import publish
 from layerminder.records.repository import RecordRepository
 from layerminder.runtime import Runtime
+from layerminder.styles import catalogue as styles
 from layerminder.webhooks import service as webhooks
 
 logger = logging.getLogger(__name__)
@@ -197,6 +202,36 @@ async def _load_inputs(runtime: Runtime, record: Record) -> list[InputImage]:
     return inputs
 
 
+async def load_brief(runtime: Runtime, record: Record) -> Brief:
+    """The brief the record was started with: its references (roles, strengths), keyword, style."""
+    images = await _load_inputs(runtime, record)
+    roles = record.brief_inputs
+    style = styles.STYLES_BY_ID.get(record.style) if record.style else None
+    mask, edit_prompt = await _load_edit(runtime, record)
+    return Brief(
+        inputs=tuple(
+            BriefInput(image, role=cast(InputRole, role), strength=strength)
+            for image, (_, role, strength) in zip(images, roles, strict=True)
+        ),
+        keyword=record.keyword,
+        style=style.cue if style else None,
+        mask=mask,
+        edit_prompt=edit_prompt,
+    )
+
+
+async def _load_edit(runtime: Runtime, record: Record) -> tuple[InputImage | None, str | None]:
+    """A region edit's mask and prompt; (None, None) for a record that is not an edit."""
+    if not record.edit:
+        return None, None
+    async with runtime.sessionmaker() as session:
+        mask_image = await ImageRepository(session).get(uuid.UUID(record.edit["mask_image_id"]))
+    if mask_image is None:
+        raise StageFailed("the edit's mask image no longer exists")
+    data = await runtime.storage.get(mask_image.storage_key)
+    return InputImage(data, mask_image.content_type, "mask.png"), str(record.edit["prompt"])
+
+
 def design_id(record_id: uuid.UUID, position: int) -> uuid.UUID:
     """Deterministic, so a re-run job overwrites the same objects instead of orphaning them."""
     return uuid.uuid5(record_id, f"design-{position}")
@@ -204,11 +239,11 @@ def design_id(record_id: uuid.UUID, position: int) -> uuid.UUID:
 
 async def _stage_images(runtime: Runtime, record: Record) -> None:
     provider = runtime.image_provider
-    inputs = await _load_inputs(runtime, record)
-    if record.edit:
-        batch = await _edit_region(runtime, record, inputs[0])
+    brief = await load_brief(runtime, record)
+    if brief.is_edit:
+        batch = await _edit_region(runtime, brief)
     else:
-        batch = await provider.generate_designs(inputs, record.keyword, DESIGN_COUNT)
+        batch = await provider.generate_designs(brief, DESIGN_COUNT)
     if len(batch.images) != DESIGN_COUNT:
         raise StageFailed(f"the image provider returned {len(batch.images)} designs, not 4")
     checked = [
@@ -248,21 +283,14 @@ async def _stage_images(runtime: Runtime, record: Record) -> None:
     await publish(runtime, record.id, Stage.images)
 
 
-async def _edit_region(runtime: Runtime, record: Record, image: InputImage) -> DesignBatch:
+async def _edit_region(runtime: Runtime, brief: Brief) -> DesignBatch:
     """The provider repaints; then, whatever it did elsewhere, every pixel outside the mask is
     put back from the original, so an edit never drifts the rest of the piece."""
-    mask_id = uuid.UUID(record.edit["mask_image_id"]) if record.edit else None
-    async with runtime.sessionmaker() as session:
-        mask_image = await ImageRepository(session).get(mask_id) if mask_id else None
-    if mask_image is None:
-        raise StageFailed("the edit's mask image no longer exists")
-    mask = await runtime.storage.get(mask_image.storage_key)
-    prompt = str(record.edit["prompt"]) if record.edit else ""
-    batch = await runtime.image_provider.edit_region(
-        image, mask, prompt, record.keyword, DESIGN_COUNT
-    )
+    image, mask = edit_parts(brief)
+    batch = await runtime.image_provider.edit_region(brief, DESIGN_COUNT)
     batch.images = [
-        await asyncio.to_thread(keep_outside, image.data, edited, mask) for edited in batch.images
+        await asyncio.to_thread(keep_outside, image.data, edited, mask.data)
+        for edited in batch.images
     ]
     return batch
 
@@ -278,7 +306,9 @@ async def _designs(runtime: Runtime, record: Record) -> list[bytes]:
 async def _stage_story(runtime: Runtime, record: Record) -> None:
     designs = await _designs(runtime, record)
     language: Language = "ko" if record.language == "ko" else "en"
-    result = await runtime.story_provider.write_story(designs[0], record.keyword, language)
+    # The story reads the brief too: materials named in the keyword or style are its materials.
+    brief = await load_brief(runtime, record)
+    result = await runtime.story_provider.write_story(designs[0], brief, language)
     story = result.story
     async with unit_of_work(runtime.sessionmaker) as session:
         current = await RecordRepository(session).get(record.id)

@@ -56,6 +56,11 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     keyword: Mapped[str | None] = mapped_column(String(100), default=None)
     input_image_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The brief's references in order, `[{image_id, role, strength}]` (same ids as
+    # input_image_ids); null on records from before roles: role `any`, default strength.
+    inputs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    # The curated style (styles.catalogue id) the brief started from.
+    style: Mapped[str | None] = mapped_column(String(40), default=None)
     # The story's language (providers.base.Language); keywords stay English whatever it is.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     idempotency_key: Mapped[str | None] = mapped_column(String(200), default=None)
@@ -108,6 +113,13 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
 
     STAGE_FIELDS: ClassVar[tuple[str, ...]] = tuple(stage.status_field for stage in Stage)
+
+    @property
+    def brief_inputs(self) -> list[tuple[str, str, float]]:
+        """(image id, role, strength) per reference, in the brief's order."""
+        if self.inputs is None:
+            return [(image_id, "any", 0.5) for image_id in self.input_image_ids]
+        return [(i["image_id"], i["role"], float(i["strength"])) for i in self.inputs]
 
     @property
     def done(self) -> bool:

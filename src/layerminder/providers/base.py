@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -35,6 +35,94 @@ class InputImage:
     data: bytes
     content_type: str
     filename: str
+
+
+# What a reference is for: `any` lets the provider take whatever it reads best.
+InputRole = Literal["any", "form", "material", "colour", "mood"]
+INPUT_ROLES: tuple[InputRole, ...] = ("any", "form", "material", "colour", "mood")
+DEFAULT_STRENGTH = 0.5
+
+
+@dataclass(frozen=True)
+class BriefInput:
+    """One reference of a brief: the image, what to take from it, and how much (0.0-1.0)."""
+
+    image: InputImage
+    role: InputRole = "any"
+    strength: float = DEFAULT_STRENGTH
+
+    def __post_init__(self) -> None:
+        if self.role not in INPUT_ROLES:
+            raise ValueError(f"unknown input role {self.role!r}; expected one of {INPUT_ROLES}")
+        if not 0.0 <= self.strength <= 1.0:
+            raise ValueError(f"strength must be within 0.0-1.0, got {self.strength}")
+
+
+@dataclass(frozen=True)
+class StyleCue:
+    """A curated furniture style as a provider needs it (the catalogue is the styles domain's).
+
+    `materials` are material words both story writers know (walnut, boucle, steel …), `palette`
+    sRGB colours the style is drawn in, `form` the archetype it leans to (chair, stool, bench,
+    lounge) or None, `proportion_words` words the local renderer's proportions understand.
+    """
+
+    id: str
+    name: str
+    prompt: str
+    materials: tuple[str, ...] = ()
+    palette: tuple[tuple[int, int, int], ...] = ()
+    form: str | None = None
+    proportion_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything a provider is asked to honour, in one typed value.
+
+    `inputs` keep the caller's order (OpenAI sees them in it; the prompt names them by
+    position). For a region edit, `mask` is set (a PNG whose transparent pixels mark the area to
+    repaint), `inputs[0]` is the image being edited and `edit_prompt` says what to paint there.
+    """
+
+    inputs: tuple[BriefInput, ...]
+    keyword: str | None = None
+    style: StyleCue | None = None
+    mask: InputImage | None = None
+    edit_prompt: str | None = None
+
+    @classmethod
+    def from_images(
+        cls, images: Sequence[InputImage], keyword: str | None = None, **fields: Any
+    ) -> Brief:
+        """A brief of plain references (role `any`, default strength), as the seed sent them."""
+        return cls(inputs=tuple(BriefInput(image) for image in images), keyword=keyword, **fields)
+
+    @property
+    def images(self) -> list[InputImage]:
+        return [item.image for item in self.inputs]
+
+    @property
+    def is_edit(self) -> bool:
+        return self.mask is not None
+
+    def with_role(self, *roles: InputRole) -> list[BriefInput]:
+        """The inputs given one of `roles`, strongest first (ties keep the caller's order)."""
+        chosen = [item for item in self.inputs if item.role in roles]
+        return sorted(chosen, key=lambda item: -item.strength)
+
+    @property
+    def words(self) -> str:
+        """The keyword and the style's name together: what the free-text readers look at."""
+        parts = [self.keyword or "", self.style.name if self.style else ""]
+        return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+def edit_parts(brief: Brief) -> tuple[InputImage, InputImage]:
+    """The image a region edit repaints and its mask; a brief without them is a caller's bug."""
+    if brief.mask is None or not brief.inputs:
+        raise ProviderError("a region edit needs an image and a mask", retryable=False)
+    return brief.inputs[0].image, brief.mask
 
 
 @dataclass
@@ -146,35 +234,29 @@ class StoryResult:
 
 
 class ImageProvider(Protocol):
-    """Merges 1-4 reference images into `count` new seat designs."""
+    """Turns a brief (1-4 references with roles, keyword, style; or a region edit) into `count`
+    new seat designs."""
 
     name: str
     model: str
 
-    async def generate_designs(
-        self, inputs: Sequence[InputImage], keyword: str | None, count: int = DESIGN_COUNT
-    ) -> DesignBatch: ...
+    async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch: ...
 
-    async def edit_region(
-        self,
-        image: InputImage,
-        mask: bytes,
-        prompt: str,
-        keyword: str | None,
-        count: int = DESIGN_COUNT,
-    ) -> DesignBatch:
-        """`count` variants of `image` repainted where `mask` (a PNG of the same size) is fully
-        transparent, as `prompt` says; the pipeline keeps every other pixel of the original."""
+    async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
+        """`count` variants of the brief's first image repainted where `brief.mask` (a PNG of
+        the same size) is fully transparent, as `brief.edit_prompt` says; the pipeline keeps
+        every other pixel of the original."""
         ...
 
 
 class StoryProvider(Protocol):
-    """Writes the Story (name, dimensions, material, title, story, 12 keywords) for one design,
-    in `language`; the keywords stay English, `keywords_display` is in the language."""
+    """Writes the Story (name, dimensions, material, title, story, 12 keywords) for one design
+    made from `brief`, in `language`; the keywords stay English, `keywords_display` is in the
+    language."""
 
     name: str
     model: str
 
     async def write_story(
-        self, design: bytes, keyword: str | None, language: Language = "en"
+        self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult: ...

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
 from layerminder.images.urls import image_url
 from layerminder.models import Image, Record, RecordRecommendation, Reference, StageStatus
-from layerminder.providers.base import Language
+from layerminder.providers.base import InputRole, Language
 from layerminder.records.checks import CheckStatus, dimension_checks
 
 
@@ -57,6 +57,21 @@ class CheckOut(BaseModel):
                     "height_cm": record.height_cm,
                 },
             )
+        ]
+
+
+class InputOut(BaseModel):
+    """One reference of the record's brief, in the brief's order."""
+
+    image_id: uuid.UUID
+    role: InputRole
+    strength: float
+
+    @classmethod
+    def for_record(cls, record: Record) -> list[InputOut]:
+        return [
+            cls(image_id=uuid.UUID(image_id), role=cast(InputRole, role), strength=strength)
+            for image_id, role, strength in record.brief_inputs
         ]
 
 
@@ -171,6 +186,10 @@ class RecordOut(BaseModel):
     input_image_ids: list[uuid.UUID]
     parent: ParentOut | None = Field(description="The design this record was refined from")
     edit: EditOut | None = Field(description="The region edit that made this record")
+    inputs: list[InputOut] = Field(
+        description="The brief's references with their roles and strengths, in order"
+    )
+    style: str | None = Field(description="The curated style id the brief started from")
     # Increases with every change; the SSE event id.
     version: int
     image_status: StageStatus
@@ -233,6 +252,8 @@ class RecordOut(BaseModel):
             input_image_ids=[uuid.UUID(i) for i in record.input_image_ids],
             parent=_parent(record),
             edit=EditOut.model_validate(record.edit) if record.edit else None,
+            inputs=InputOut.for_record(record),
+            style=record.style,
             version=record.version,
             image_status=record.image_status,
             story_status=record.story_status,

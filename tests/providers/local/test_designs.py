@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from layerminder.providers.base import DESIGN_SIZE
+from layerminder.providers.base import DESIGN_SIZE, Brief
 from layerminder.providers.local import (
     SEAT_FORMS,
     LocalImageProvider,
@@ -21,7 +21,7 @@ from tests.providers.local.photos import BLUE, RED, as_inputs, hue_share, photo
 
 async def test_generates_four_distinct_1024_jpegs() -> None:
     batch = await LocalImageProvider().generate_designs(
-        as_inputs(photo(RED), photo(BLUE, 1)), "minimal"
+        Brief.from_images(as_inputs(photo(RED), photo(BLUE, 1)), "minimal")
     )
     assert (batch.provider, batch.model) == ("local", "procedural-v1")
     assert len(batch.images) == 4

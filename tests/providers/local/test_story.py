@@ -7,7 +7,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from layerminder.providers.base import KEYWORD_COUNT, Story
+from layerminder.providers.base import KEYWORD_COUNT, Brief, Story
 from layerminder.providers.local import (
     SEAT_FORMS,
     LocalStoryProvider,
@@ -43,7 +43,7 @@ async def test_story_for_each_form_is_complete_and_plausible() -> None:
         "lounge": ((60, 120), (60, 110), (60, 100)),
     }
     for form, design in zip(SEAT_FORMS, designs, strict=True):
-        result = await provider.write_story(design, "soft")
+        result = await provider.write_story(design, Brief.from_images([], "soft"))
         assert (result.provider, result.model) == ("local", "descriptor-v1")
         story = result.story
         _check_story(story)

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from layerminder.providers.base import KEYWORD_COUNT, Story
+from layerminder.providers.base import KEYWORD_COUNT, Brief, Story
 from layerminder.providers.local import (
     SEAT_FORMS,
     LocalStoryProvider,
@@ -174,7 +174,7 @@ async def test_the_provider_writes_each_form_in_korean(designs: list[bytes]) -> 
     provider = LocalStoryProvider()
     names = {"chair": "체어", "stool": "스툴", "bench": "벤치", "lounge": "라운지 체어"}
     for form, design in zip(SEAT_FORMS, designs[:4], strict=True):
-        result = await provider.write_story(design, None, "ko")
+        result = await provider.write_story(design, Brief.from_images([], None), "ko")
         assert (result.provider, result.model) == ("local", "descriptor-v1")
         check_korean_story(result.story)
         assert names[form] in result.story.name

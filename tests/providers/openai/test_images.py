@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from layerminder.providers.base import InputImage, ProviderError
+from layerminder.providers.base import Brief, InputImage, ProviderError
 from layerminder.providers.openai import DEFAULT_STYLE, OpenAIImageProvider, build_design_prompt
 from tests.fakes.openai_server import (
     FakeOpenAI,
@@ -37,7 +37,7 @@ def assert_design(data: bytes) -> None:
 async def test_image_happy_path_sends_every_input_and_the_seed_parameters(fake: FakeOpenAI) -> None:
     provider = OpenAIImageProvider(make_settings(fake))
 
-    batch = await provider.generate_designs(references(), "brutalist")
+    batch = await provider.generate_designs(Brief.from_images(references(), "brutalist"))
 
     assert batch.provider == "openai"
     assert batch.model == "gpt-image-2"
@@ -80,7 +80,7 @@ async def test_image_happy_path_sends_every_input_and_the_seed_parameters(fake: 
 async def test_image_prompt_is_never_empty_without_keyword(fake: FakeOpenAI) -> None:
     provider = OpenAIImageProvider(make_settings(fake))
 
-    batch = await provider.generate_designs(references()[:1], None)
+    batch = await provider.generate_designs(Brief.from_images(references()[:1], None))
 
     assert len(batch.images) == 4
     [request] = fake.requests_to("/v1/images/edits")
@@ -97,7 +97,7 @@ async def test_image_transient_error_then_success(fake: FakeOpenAI, failure: Rep
     fake.queue_images(failure)
     provider = OpenAIImageProvider(make_settings(fake))
 
-    batch = await provider.generate_designs(references(), "modern")
+    batch = await provider.generate_designs(Brief.from_images(references(), "modern"))
 
     assert len(batch.images) == 4
     assert [r.status for r in fake.requests_to("/v1/images/edits")] == [failure.status, 200]
@@ -107,7 +107,7 @@ async def test_image_timeout_then_success(fake: FakeOpenAI) -> None:
     fake.queue_images(Reply(delay=1.0))
     provider = OpenAIImageProvider(make_settings(fake, openai_timeout_seconds=0.3))
 
-    batch = await provider.generate_designs(references(), "modern")
+    batch = await provider.generate_designs(Brief.from_images(references(), "modern"))
 
     assert len(batch.images) == 4
     assert len(fake.requests_to("/v1/images/edits")) == 2
@@ -118,7 +118,7 @@ async def test_image_content_policy_is_not_retried(fake: FakeOpenAI) -> None:
     provider = OpenAIImageProvider(make_settings(fake))
 
     with pytest.raises(ProviderError) as caught:
-        await provider.generate_designs(references(), "modern")
+        await provider.generate_designs(Brief.from_images(references(), "modern"))
 
     assert caught.value.retryable is False
     assert "rejected as a result of our safety system" in caught.value.message
@@ -130,7 +130,7 @@ async def test_image_retries_are_bounded(fake: FakeOpenAI) -> None:
     provider = OpenAIImageProvider(make_settings(fake))
 
     with pytest.raises(ProviderError) as caught:
-        await provider.generate_designs(references(), "modern")
+        await provider.generate_designs(Brief.from_images(references(), "modern"))
 
     assert caught.value.retryable is True
     assert "after 3 attempts" in caught.value.message
@@ -145,7 +145,7 @@ async def test_image_quota_exhausted_is_not_retried(fake: FakeOpenAI) -> None:
     provider = OpenAIImageProvider(make_settings(fake))
 
     with pytest.raises(ProviderError) as caught:
-        await provider.generate_designs(references(), "modern")
+        await provider.generate_designs(Brief.from_images(references(), "modern"))
 
     assert caught.value.retryable is False
     assert "exceeded your current quota" in caught.value.message
@@ -157,7 +157,7 @@ async def test_image_wrong_key_is_not_retried(fake: FakeOpenAI) -> None:
     provider = OpenAIImageProvider(settings)
 
     with pytest.raises(ProviderError) as caught:
-        await provider.generate_designs(references(), "modern")
+        await provider.generate_designs(Brief.from_images(references(), "modern"))
 
     assert caught.value.retryable is False
     assert "Incorrect API key" in caught.value.message
@@ -169,7 +169,7 @@ async def test_image_other_sizes_and_short_batches_are_normalised(fake: FakeOpen
     fake.queue_images(Reply(image_count=1, image_size=(1024, 1536)), Reply(image_count=3))
     provider = OpenAIImageProvider(make_settings(fake))
 
-    batch = await provider.generate_designs(references(), "modern")
+    batch = await provider.generate_designs(Brief.from_images(references(), "modern"))
 
     assert len(batch.images) == 4
     for design in batch.images:
@@ -180,7 +180,7 @@ async def test_image_other_sizes_and_short_batches_are_normalised(fake: FakeOpen
 async def test_image_legacy_model_gets_only_what_it_accepts(fake: FakeOpenAI) -> None:
     provider = OpenAIImageProvider(make_settings(fake, image_model="dall-e-2"))
 
-    batch = await provider.generate_designs(references(), "modern")
+    batch = await provider.generate_designs(Brief.from_images(references(), "modern"))
 
     assert len(batch.images) == 4
     for design in batch.images:

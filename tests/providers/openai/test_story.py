@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from layerminder.providers.base import ProviderError
+from layerminder.providers.base import Brief, ProviderError
 from layerminder.providers.openai import OpenAIStoryProvider, story_response_format
 from tests.fakes.openai_server import FakeOpenAI, Reply, chat_reply, rate_limited, story_json
 from tests.providers.openai.support import encoded, make_settings
@@ -20,7 +20,7 @@ def design_jpeg() -> bytes:
 async def test_story_happy_path(fake: FakeOpenAI) -> None:
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), "japandi")
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], "japandi"))
 
     assert result.provider == "openai"
     assert result.model == "gpt-6-luna"
@@ -64,7 +64,7 @@ async def test_story_malformed_json_then_good(fake: FakeOpenAI) -> None:
     fake.queue_chat(chat_reply('{"name": "Chair", "dimensions": '))
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), None)
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], None))
 
     assert len(result.story.keywords) == 12
     first, second = fake.requests_to("/v1/chat/completions")
@@ -86,7 +86,7 @@ async def test_story_eleven_keywords_then_twelve(fake: FakeOpenAI) -> None:
     fake.queue_chat(chat_reply(story_json(keywords=11)))
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), "modern")
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], "modern"))
 
     assert len(result.story.keywords) == 12
     requests = fake.requests_to("/v1/chat/completions")
@@ -100,7 +100,7 @@ async def test_story_keywords_are_normalised(fake: FakeOpenAI) -> None:
     fake.queue_chat(chat_reply(story_json(keywords=words)))
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), None)
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], None))
 
     assert result.story.keywords == [
         "minimal",
@@ -124,7 +124,7 @@ async def test_story_bad_twice_fails_with_the_reason(fake: FakeOpenAI) -> None:
     provider = OpenAIStoryProvider(make_settings(fake))
 
     with pytest.raises(ProviderError) as caught:
-        await provider.write_story(design_jpeg(), None)
+        await provider.write_story(design_jpeg(), Brief.from_images([], None))
 
     assert caught.value.retryable is False
     assert "invalid story twice" in caught.value.message
@@ -136,7 +136,7 @@ async def test_story_rate_limit_then_success(fake: FakeOpenAI) -> None:
     fake.queue_chat(rate_limited(retry_after=0.01))
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), None)
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], None))
 
     assert len(result.story.keywords) == 12
     assert [r.status for r in fake.requests_to("/v1/chat/completions")] == [429, 200]
@@ -147,7 +147,7 @@ async def test_story_refusal_is_not_retried(fake: FakeOpenAI) -> None:
     provider = OpenAIStoryProvider(make_settings(fake))
 
     with pytest.raises(ProviderError) as caught:
-        await provider.write_story(design_jpeg(), None)
+        await provider.write_story(design_jpeg(), Brief.from_images([], None))
 
     assert caught.value.retryable is False
     assert "refused" in caught.value.message

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from layerminder.providers.base import ProviderError
+from layerminder.providers.base import Brief, ProviderError
 from layerminder.providers.openai import OpenAIStoryProvider
 from tests.fakes.openai_server import (
     KEYWORDS,
@@ -37,7 +37,7 @@ def schema_of(body: dict[str, object]) -> dict[str, object]:
 async def test_a_korean_story_is_asked_for_in_the_prompt_and_the_schema(fake: FakeOpenAI) -> None:
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), "미니멀", "ko")
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], "미니멀"), "ko")
 
     [request] = fake.requests_to("/v1/chat/completions")
     text_part, _ = request.json["messages"][1]["content"]
@@ -67,7 +67,7 @@ async def test_a_korean_story_is_asked_for_in_the_prompt_and_the_schema(fake: Fa
 async def test_an_english_story_asks_for_english_and_shows_its_keywords(fake: FakeOpenAI) -> None:
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), None, "en")
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], None), "en")
 
     [request] = fake.requests_to("/v1/chat/completions")
     schema = schema_of(request.json)
@@ -83,7 +83,7 @@ async def test_an_english_answer_to_a_korean_request_is_sent_back(fake: FakeOpen
     fake.queue_chat(chat_reply(story_json(language="ko", keywords_display=KEYWORDS_KO[:12])))
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), None, "ko")
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], None), "ko")
 
     _, second = fake.requests_to("/v1/chat/completions")
     follow_up = second.json["messages"][3]["content"]
@@ -96,7 +96,7 @@ async def test_a_reply_in_the_wrong_language_is_rejected(fake: FakeOpenAI) -> No
     fake.queue_chat(chat_reply(story_json_ko(language="en")))
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), None, "ko")
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], None), "ko")
 
     _, second = fake.requests_to("/v1/chat/completions")
     assert "asked for 'ko', the reply says 'en'" in second.json["messages"][3]["content"]
@@ -107,7 +107,7 @@ async def test_display_keywords_must_match_the_keywords_one_for_one(fake: FakeOp
     fake.queue_chat(chat_reply(story_json_ko(keywords_display=KEYWORDS_KO[:11])))
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), None, "ko")
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], None), "ko")
 
     _, second = fake.requests_to("/v1/chat/completions")
     assert "keywords_display" in second.json["messages"][3]["content"]
@@ -122,7 +122,7 @@ async def test_display_keywords_stay_with_their_keyword_when_one_is_dropped(
     fake.queue_chat(chat_reply(story_json_ko(keywords=words, keywords_display=shown)))
     provider = OpenAIStoryProvider(make_settings(fake))
 
-    result = await provider.write_story(design_jpeg(), None, "ko")
+    result = await provider.write_story(design_jpeg(), Brief.from_images([], None), "ko")
 
     assert result.story.keywords == ["minimal", *KEYWORDS[1:12]]
     assert result.story.keywords_display == ["미니멀", *KEYWORDS_KO[1:12]]
@@ -136,7 +136,7 @@ async def test_english_twice_for_a_korean_story_fails_with_the_reason(fake: Fake
     provider = OpenAIStoryProvider(make_settings(fake))
 
     with pytest.raises(ProviderError) as caught:
-        await provider.write_story(design_jpeg(), None, "ko")
+        await provider.write_story(design_jpeg(), Brief.from_images([], None), "ko")
 
     assert caught.value.retryable is False
     assert "must be written in Korean" in caught.value.message

@@ -342,6 +342,9 @@ export interface paths {
          * Generate
          * @description Start a generation: 4 designs, their story and keywords, then recommendations.
          *
+         *     The brief is 1-4 references (`inputs`, each with a role and a strength; or the plain
+         *     `input_image_ids`), an optional free `keyword` and an optional curated `style`.
+         *
          *     Costs one credit, spent atomically with the record; follow it at
          *     `GET /api/v1/records/{record_id}/stream`.
          */
@@ -572,6 +575,46 @@ export interface paths {
          *     nearest the image by the embeddings the recommendation stage stored, best first.
          */
         get: operations["similar_images_api_v1_images__image_id__similar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/styles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Styles
+         * @description The curated furniture styles, in English and Korean; public, like a catalogue.
+         */
+        get: operations["list_styles_api_v1_styles_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/styles/{style_id}/preview.jpg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Style Preview
+         * @description A small render of the style by the offline provider (made once per process).
+         */
+        get: operations["style_preview_api_v1_styles__style_id__preview_jpg_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1117,8 +1160,13 @@ export interface components {
             /** Session Id */
             session_id?: string | null;
             /**
+             * Inputs
+             * @description 1-4 references with a role and a strength each, in the order the brief names them; instead of input_image_ids, not with it
+             */
+            inputs?: components["schemas"]["InputIn"][] | null;
+            /**
              * Input Image Ids
-             * @description 1-4 images uploaded to this room
+             * @description 1-4 reference image ids: the same as `inputs` with role `any` and strength 0.5
              */
             input_image_ids?: string[] | null;
             /**
@@ -1128,6 +1176,11 @@ export interface components {
             input_image_keys?: string[] | null;
             /** Keyword */
             keyword?: string | null;
+            /**
+             * Style
+             * @description A style id from GET /api/v1/styles; combines with `keyword`
+             */
+            style?: string | null;
             /**
              * Language
              * @description The story's language (keywords stay English); default: the user's locale, else English
@@ -1193,6 +1246,49 @@ export interface components {
             duplicates: number;
             /** Failed */
             failed: string[];
+        };
+        /**
+         * InputIn
+         * @description One reference of the brief: which image, what to take from it, and how much.
+         */
+        InputIn: {
+            /**
+             * Image Id
+             * Format: uuid
+             * @description Any image the caller can use: an upload, a generated design or a library reference
+             */
+            image_id: string;
+            /**
+             * Role
+             * @description What to take from it: `form` (shape, proportions), `material`, `colour`, `mood`, or `any` (whatever reads best)
+             * @default any
+             * @enum {string}
+             */
+            role: "any" | "form" | "material" | "colour" | "mood";
+            /**
+             * Strength
+             * @description How much of it to take, 0.0-1.0
+             * @default 0.5
+             */
+            strength: number;
+        };
+        /**
+         * InputOut
+         * @description One reference of the record's brief, in the brief's order.
+         */
+        InputOut: {
+            /**
+             * Image Id
+             * Format: uuid
+             */
+            image_id: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "any" | "form" | "material" | "colour" | "mood";
+            /** Strength */
+            strength: number;
         };
         /** InviteIn */
         InviteIn: {
@@ -1595,6 +1691,16 @@ export interface components {
             parent: components["schemas"]["ParentOut"] | null;
             /** @description The region edit that made this record */
             edit: components["schemas"]["EditOut"] | null;
+            /**
+             * Inputs
+             * @description The brief's references with their roles and strengths, in order
+             */
+            inputs: components["schemas"]["InputOut"][];
+            /**
+             * Style
+             * @description The curated style id the brief started from
+             */
+            style: string | null;
             /** Version */
             version: number;
             image_status: components["schemas"]["StageStatus"];
@@ -1862,6 +1968,42 @@ export interface components {
             expires_in: number;
             /** Stream Url */
             stream_url: string;
+        };
+        /** StyleList */
+        StyleList: {
+            /** Items */
+            items: components["schemas"]["StyleOut"][];
+        };
+        /** StyleOut */
+        StyleOut: {
+            /**
+             * Id
+             * @description Pass as `style` to POST /api/v1/generate
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Name Ko */
+            name_ko: string;
+            /** Description */
+            description: string;
+            /** Description Ko */
+            description_ko: string;
+            /**
+             * Materials
+             * @description Materials the style brings to a brief
+             */
+            materials: string[];
+            /**
+             * Palette
+             * @description The style's colours, #rrggbb
+             */
+            palette: string[];
+            /**
+             * Preview Url
+             * @description A small render of the style by the offline provider
+             */
+            preview_url: string;
         };
         /** TokenOut */
         TokenOut: {
@@ -3861,6 +4003,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_styles_api_v1_styles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StyleList"];
+                };
+            };
+        };
+    };
+    style_preview_api_v1_styles__style_id__preview_jpg_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                style_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
                 };
             };
             /** @description NotFound */

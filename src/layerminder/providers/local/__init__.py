@@ -3,6 +3,7 @@
 from layerminder.providers.local.designs import (
     JPEG_QUALITY,
     LocalImageProvider,
+    render_brief,
     render_designs,
     render_seat,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "colour_name",
     "keyword_proportions",
     "read_design",
+    "render_brief",
     "render_designs",
     "render_seat",
     "write_story",

@@ -8,8 +8,9 @@ import io
 from collections.abc import Sequence
 
 import numpy as np
+from PIL import Image
 
-from layerminder.providers.base import DESIGN_COUNT, DESIGN_SIZE, DesignBatch, InputImage
+from layerminder.providers.base import DESIGN_COUNT, DESIGN_SIZE, Brief, DesignBatch, edit_parts
 from layerminder.providers.local.arrays import FloatArray
 from layerminder.providers.local.editing import edit_region
 from layerminder.providers.local.forms import FORM_BUILDERS, SEAT_FORMS
@@ -150,29 +151,52 @@ def render_designs(
     ]
 
 
+def _palette_image(palette: Sequence[tuple[int, int, int]]) -> bytes:
+    """Stripes of a style's colours, first colour widest: stands in for a photo of them."""
+    image = Image.new("RGB", (64, 64))
+    widths = [len(palette) - i for i in range(len(palette))]
+    x = 0
+    for rgb, width in zip(palette, widths, strict=True):
+        right = 64 if rgb == palette[-1] else x + round(64 * width / sum(widths))
+        image.paste(rgb, (x, 0, right, 64))
+        x = right
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def brief_keyword(brief: Brief) -> str | None:
+    """The words the proportions and seed read: the keyword, then the style's shape words."""
+    words = [brief.keyword or ""]
+    if brief.style is not None:
+        words.extend(brief.style.proportion_words)
+    return " ".join(word.strip() for word in words if word.strip()) or None
+
+
+def render_brief(
+    brief: Brief, count: int = DESIGN_COUNT, *, size: int = DESIGN_SIZE
+) -> list[bytes]:
+    """Render `count` designs for a brief. Blocking; deterministic for the same brief."""
+    images = [item.data for item in brief.images]
+    if not images and brief.style is not None and brief.style.palette:
+        images = [_palette_image(brief.style.palette)]
+    return render_designs(images, brief_keyword(brief), count, size=size)
+
+
 class LocalImageProvider:
     """Offline image provider: procedural renders that take their palette from the inputs."""
 
     name = "local"
     model = "procedural-v1"
 
-    async def generate_designs(
-        self, inputs: Sequence[InputImage], keyword: str | None, count: int = DESIGN_COUNT
-    ) -> DesignBatch:
-        images = [item.data for item in inputs]
-        designs = await asyncio.to_thread(render_designs, images, keyword, count)
+    async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
+        designs = await asyncio.to_thread(render_brief, brief, count)
         return DesignBatch(images=designs, provider=self.name, model=self.model)
 
-    async def edit_region(
-        self,
-        image: InputImage,
-        mask: bytes,
-        prompt: str,
-        keyword: str | None,
-        count: int = DESIGN_COUNT,
-    ) -> DesignBatch:
-        # The prompt says what goes in the region; the keyword (the room's style) comes after
-        # it, so a named finish in the prompt wins.
-        brief = f"{prompt} {keyword}" if keyword else prompt
-        edits = await asyncio.to_thread(edit_region, image.data, mask, brief, count)
+    async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
+        image, mask = edit_parts(brief)
+        # The prompt says what goes in the region; the keyword and style come after it, so a
+        # named finish in the prompt wins.
+        words = " ".join(part for part in (brief.edit_prompt, brief.words) if part)
+        edits = await asyncio.to_thread(edit_region, image.data, mask.data, words, count)
         return DesignBatch(images=edits, provider=self.name, model=f"{self.model}-edit")

@@ -7,6 +7,7 @@ import colorsys
 
 from layerminder.providers.base import (
     KEYWORD_COUNT,
+    Brief,
     Dimensions,
     FurnitureType,
     Language,
@@ -291,7 +292,7 @@ class LocalStoryProvider:
     model = "descriptor-v1"
 
     async def write_story(
-        self, design: bytes, keyword: str | None, language: Language = "en"
+        self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult:
-        story = await asyncio.to_thread(write_story, design, keyword, None, language)
+        story = await asyncio.to_thread(write_story, design, brief.words or None, None, language)
         return StoryResult(story=story, provider=self.name, model=self.model)

@@ -20,9 +20,11 @@ from layerminder.config import Settings
 from layerminder.providers.base import (
     DESIGN_COUNT,
     DESIGN_SIZE,
+    Brief,
     DesignBatch,
     InputImage,
     ProviderError,
+    edit_parts,
 )
 from layerminder.providers.openai.client import OpenAIProvider, add_usage, call_with_retries
 
@@ -177,9 +179,8 @@ class OpenAIImageProvider(OpenAIProvider):
         super().__init__(settings, settings.image_model, client)
         self.capabilities = image_model_capabilities(self.model)
 
-    async def generate_designs(
-        self, inputs: Sequence[InputImage], keyword: str | None, count: int = DESIGN_COUNT
-    ) -> DesignBatch:
+    async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
+        inputs = brief.images
         if not inputs:
             raise ProviderError("at least one input image is needed")
         if count < 1:
@@ -193,7 +194,7 @@ class OpenAIImageProvider(OpenAIProvider):
                 len(inputs),
             )
         files = _upload_files(inputs, caps)
-        prompt = build_design_prompt(len(files), keyword)
+        prompt = build_design_prompt(len(files), brief.words or None)
         designs: list[bytes] = []
         usage: dict[str, int] = {}
         # Some compatible servers ignore `n`; ask again for the rest, at most `count` calls.
@@ -213,21 +214,16 @@ class OpenAIImageProvider(OpenAIProvider):
         usage["images"] = len(designs)
         return DesignBatch(images=designs, provider=self.name, model=self.model, usage=usage)
 
-    async def edit_region(
-        self,
-        image: InputImage,
-        mask: bytes,
-        prompt: str,
-        keyword: str | None,
-        count: int = DESIGN_COUNT,
-    ) -> DesignBatch:
+    async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
         """images.edit with the image and its mask (transparent = repaint), as OpenAI documents:
         the mask applies to the first image and must be a PNG of the same size."""
+        image, mask_image = edit_parts(brief)
+        mask = mask_image.data
         caps = self.capabilities
         files = _upload_files([image], caps)
         with Image.open(io.BytesIO(image.data)) as probe:
             square = probe.size == (DESIGN_SIZE, DESIGN_SIZE)
-        edit_prompt = build_edit_prompt(prompt, keyword)
+        edit_prompt = build_edit_prompt(brief.edit_prompt or "", brief.words or None)
         results: list[bytes] = []
         usage: dict[str, int] = {}
         for _ in range(count):

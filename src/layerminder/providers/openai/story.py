@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from layerminder.config import Settings
 from layerminder.providers.base import (
     KEYWORD_COUNT,
+    Brief,
     FurnitureType,
     Language,
     ProviderError,
@@ -257,8 +258,9 @@ class OpenAIStoryProvider(OpenAIProvider):
         super().__init__(settings, settings.story_model, client)
 
     async def write_story(
-        self, design: bytes, keyword: str | None, language: Language = "en"
+        self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult:
+        keyword = brief.words or None
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": STORY_SYSTEM_PROMPT},
             {

@@ -1,0 +1,1 @@
+"""Curated furniture styles a brief can start from."""
