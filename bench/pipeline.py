@@ -88,6 +88,7 @@ class TimedEmbedder:
     def __init__(self, inner: Any, timer: Timer) -> None:
         self.inner, self.timer = inner, timer
         self.model_id, self.dim = inner.model_id, inner.dim
+        self.min_image_score = inner.min_image_score
 
     def embed_images(self, data: Sequence[bytes]) -> Any:
         started = time.perf_counter()

@@ -307,6 +307,47 @@ async def test_empty_library_is_a_clear_recommendation_error(tmp_path: Path) -> 
         server.stop()
 
 
+async def test_a_library_indexed_at_another_precision_is_a_clear_recommendation_error(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+
+    from tests.live import CLI, REPO_ROOT
+
+    database = Database("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'lm.db'}")
+    tiny_clip = REPO_ROOT / "tests" / "fixtures" / "tiny_clip"
+    env = server_env(
+        tmp_path / "data", database.url, clip_model_dir=tiny_clip, clip_precision="fp32"
+    )
+    folder = tmp_path / "references"
+    folder.mkdir()
+    for i, colour in enumerate([(200, 60, 40), (40, 90, 160)]):
+        (folder / f"ref-{i}.png").write_bytes(make_image(color=colour))
+    imported = await asyncio.to_thread(
+        subprocess.run,
+        [CLI, "library", "import", str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stderr
+    # The same model at int8: its vectors are not comparable with the fp32 index.
+    server = start_server({**env, "LAYERMINDER_CLIP_PRECISION": "int8"}, tmp_path / "server.log")
+    try:
+        async with server.client() as client:
+            account = await signup(client)
+            room_id, image_ids = await _room_with_inputs(client, account, 1)
+            record_id = (await _generate(client, account, room_id, image_ids)).json()["record_id"]
+            final = (await events_until_end(client, record_id, account.token))[-2].data
+            assert final is not None
+            assert final["recommendation_status"] == "error"
+            error = final["recommendation_error"]
+            assert "unexpected error" not in error
+            assert ":fp32" in error and ":int8" in error and "layerminder library reindex" in error
+    finally:
+        server.stop()
+
+
 async def test_concurrent_generates_never_overspend(tmp_path: Path, database: Database) -> None:
     server = _server(tmp_path, database, signup_credits="5")
     try:

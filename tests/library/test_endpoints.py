@@ -65,7 +65,8 @@ async def test_admin_adds_and_removes_references(client: httpx.AsyncClient, app:
     search = await client.post(
         "/api/v1/library/search",
         files={"file": ("q.png", make_image("PNG", color=(230, 40, 40)), "image/png")},
-        params={"k": 2},
+        # Every hit, ranked: blue scores under the basic descriptor's own floor (0.3).
+        params={"k": 2, "min_score": -1},
         headers=user.headers,
     )
     assert search.status_code == 200, search.text
@@ -85,6 +86,7 @@ async def test_admin_adds_and_removes_references(client: httpx.AsyncClient, app:
     search = await client.post(
         "/api/v1/library/search",
         files={"file": ("q.png", make_image("PNG", color=(230, 40, 40)), "image/png")},
+        params={"min_score": -1},
         headers=user.headers,
     )
     assert [h["reference"]["title"] for h in search.json()["hits"]] == ["blue chair"]
@@ -150,3 +152,45 @@ async def test_text_search_with_clip(tmp_path: Path, database: Database) -> None
             assert body["match"] == "clip+words"
             assert len(body["hits"]) == 2
             assert body["hits"][0]["score"] >= body["hits"][1]["score"]
+
+
+@pytest.mark.skipif(not (TINY_CLIP / "manifest.json").exists(), reason="tiny CLIP fixture missing")
+async def test_a_search_whose_scores_are_all_under_the_floor_says_so(
+    tmp_path: Path, database: Database
+) -> None:
+    from asgi_lifespan import LifespanManager
+
+    settings: Settings = make_settings(tmp_path, database, clip_model_dir=TINY_CLIP)
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            admin = await _admin(client, app)
+            for i, colour in enumerate([(200, 40, 40), (40, 200, 40), (40, 40, 200)]):
+                await _add(client, admin, make_image(color=colour), f"ref {i}")
+            search = "/api/v1/library/search"
+            # No setting: CLIP's own floors, text lower than image.
+            words = (await client.get(search, params={"q": "sofa"}, headers=admin.headers)).json()
+            assert words["min_score"] == 0.2
+            image = await client.post(
+                search,
+                files={"file": ("q.png", make_image(color=(200, 40, 40)), "image/png")},
+                headers=admin.headers,
+            )
+            assert image.json()["min_score"] == 0.5
+            # A floor nothing reaches: no hits, and the answer says the library held 3 below it.
+            response = await client.get(
+                search, params={"q": "sofa", "min_score": 0.999}, headers=admin.headers
+            )
+            assert response.status_code == 200, response.text
+            body = response.json()
+            assert body["hits"] == []
+            assert body["min_score"] == 0.999
+            assert body["below_min_score"] == 3
+            assert -1 <= body["best_below"] < 0.999
+            # Without CLIP there is no floor to speak of: words only.
+            too_high = await client.get(
+                search, params={"q": "sofa", "min_score": 1.5}, headers=admin.headers
+            )
+            assert too_high.status_code == 422
+            assert set(too_high.json()) == {"error", "detail"}

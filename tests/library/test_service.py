@@ -45,8 +45,8 @@ async def test_switching_embedder_needs_a_reindex(tmp_path: Path, database: Data
         assert after.by_model == {model: 2}
         assert after.index_version != before.index_version
         assert (await importing.import_references(runtime, _refs((0, 0, 200)))).added == 1
-        hits = await search.search_by_image(runtime, make_image(color=(0, 0, 210)), 3)
-        assert len(hits) == 3
+        hits = await search.search_by_image(runtime, make_image(color=(0, 0, 210)), 3, -1.0)
+        assert len(hits.hits) == 3
 
 
 async def test_another_process_sees_a_newer_index_version(
@@ -56,10 +56,16 @@ async def test_another_process_sees_a_newer_index_version(
     async with open_runtime(settings) as first, open_runtime(settings) as second:
         await upgrade_to_head(first.engine)
         await importing.import_references(first, _refs((200, 0, 0)))
-        assert len(await search.search_by_image(second, make_image(color=(200, 0, 0)), 5)) == 1
+        assert (
+            len((await search.search_by_image(second, make_image(color=(200, 0, 0)), 5, -1.0)).hits)
+            == 1
+        )
         await importing.import_references(first, _refs((0, 200, 0), (0, 0, 200)))
         # `second` cached version 1; it reloads because the manifest names a newer one.
-        assert len(await search.search_by_image(second, make_image(color=(200, 0, 0)), 5)) == 3
+        assert (
+            len((await search.search_by_image(second, make_image(color=(200, 0, 0)), 5, -1.0)).hits)
+            == 3
+        )
 
 
 async def test_replicas_starting_together_seed_the_library_once(

@@ -26,8 +26,22 @@ def test_auto_uses_clip_when_a_model_is_there(
     with caplog.at_level(logging.INFO):
         embedder = build_embedder(settings(clip_model_dir=tiny_clip_dir))
     assert isinstance(embedder, ClipOnnxEmbedder)
-    assert embedder.model_id.endswith(":fp32")
+    # The export wrote an int8 vision model: auto precision takes it.
+    assert embedder.model_id.endswith(":int8")
     assert embedder.model_id in caplog.text
+
+
+def test_auto_precision_is_fp32_without_an_int8_model(tiny_clip_dir: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    copy = tmp_path / "clip"
+    shutil.copytree(tiny_clip_dir, copy, ignore=shutil.ignore_patterns("hf", "*.int8.onnx"))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    del manifest["files"]["vision_int8"]
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    embedder = build_embedder(settings(clip_model_dir=copy))
+    assert embedder.model_id.endswith(":fp32")
 
 
 def test_auto_falls_back_to_basic_and_says_so(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +29,7 @@ def import_images(
     """Add images (deduplicated by sha256; resumable) and publish a new index version."""
     from layerminder.errors import LayerminderError
     from layerminder.library.importing import import_from
+    from layerminder.recommender.factory import load_now
     from layerminder.runtime import open_runtime
 
     if not location.startswith("s3://") and not Path(location).is_dir():
@@ -44,8 +46,10 @@ def import_images(
             if already:
                 progress.console.print(f"{already} of {listed} were imported before: skipping")
 
-        started = time.perf_counter()
         async with open_runtime(settings) as runtime:
+            # The rate printed below is the import's own: the model loads before the clock.
+            await asyncio.to_thread(load_now, runtime.embedder)
+            started = time.perf_counter()
             with progress:
                 report = await import_from(
                     runtime,
@@ -54,10 +58,10 @@ def import_images(
                     on_total=_total,
                     on_progress=lambda n: progress.advance(task, n),
                 )
+            seconds = time.perf_counter() - started
         if report.added == 0 and report.duplicates == 0 and not report.failed:
             console.print(f"no .jpg, .png or .webp images under {location}")
             return
-        seconds = time.perf_counter() - started
         console.print(
             f"added [green]{report.added}[/], skipped {report.duplicates} duplicates, "
             f"{len(report.failed)} failed in {seconds:.1f} s"
@@ -157,10 +161,18 @@ def search(
     ] = None,
     image: Annotated[Path | None, typer.Option(help="Search with an image instead")] = None,
     k: Annotated[int, typer.Option(help="How many results")] = 5,
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            help="Hide image (and CLIP text) matches below this cosine; default: the "
+            "embedder's own floor (CLIP 0.20 for words, 0.50 for images)",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Search the library by text or by image."""
     from layerminder.errors import LayerminderError
-    from layerminder.library.search import search_by_image, search_by_text
+    from layerminder.library.search import library_is_empty, search_by_image, search_by_text
     from layerminder.runtime import open_runtime
 
     if (text is None) == (image is None):
@@ -174,12 +186,23 @@ def search(
     async def _search() -> None:
         async with open_runtime(settings) as runtime:
             if data is not None:
-                hits = await search_by_image(runtime, data, k)
+                result = await search_by_image(runtime, data, k, min_score)
             else:
-                hits, _ = await search_by_text(runtime, text or "", k)
+                result = await search_by_text(runtime, text or "", k, min_score)
             embedder = runtime.embedder.model_id
+            empty = not result.hits and await library_is_empty(runtime)
+        hits = result.hits
+        if empty:
+            console.print("no matches: the library is empty (`layerminder library import DIR`)")
+            return
+        if result.below:
+            # Said whether or not something else matched: a short list is the floor's doing.
+            console.print(
+                f"{result.below} references scored below {result.min_score:g}"
+                f" (best {result.best_below:.3f}); --min-score lowers the floor"
+            )
         if not hits:
-            console.print("no matches (is the library empty? `layerminder library import DIR`)")
+            console.print("no matches")
             return
         table = Table(title=f"{len(hits)} matches ({embedder})")
         for column in ("score", "id", "title", "tags"):

@@ -19,6 +19,7 @@ from typing import Any, cast
 from layerminder.credits import service as credits
 from layerminder.db.base import utcnow
 from layerminder.db.session import unit_of_work
+from layerminder.errors import LayerminderError
 from layerminder.images import service as images
 from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import validate_image
@@ -157,6 +158,10 @@ async def _notify_ended(runtime: Runtime, record_id: uuid.UUID) -> None:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, StageFailed | ProviderError):
         text = str(exc)
+    elif isinstance(exc, LayerminderError):
+        # Expected failures with their own advice: an index built by another embedder or
+        # precision (re-index), a CLIP model that is missing or broken.
+        text = exc.message
     else:
         text = f"unexpected error ({type(exc).__name__}: {exc})"
     return text[:ERROR_LIMIT] or type(exc).__name__
@@ -361,10 +366,11 @@ async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
     nearest, _ = await asyncio.to_thread(
         index.search, l2_normalise(design_vectors), 1, model_id=embedder.model_id
     )
+    floor = runtime.settings.library_min_score
     hits = [
         (int(vid), float(score))
         for vid, score in zip(ids[0], scores[0], strict=True)
-        if vid >= 0 and score >= runtime.settings.library_min_score
+        if vid >= 0 and (floor is None or score >= floor)
     ]
     analysis = {
         "design_input_similarity": [

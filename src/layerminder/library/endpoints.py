@@ -23,6 +23,15 @@ from layerminder.schemas import PageOut
 
 router = APIRouter(prefix="/api/v1/library", tags=["library"])
 TopK = Annotated[int, Query(ge=1, le=50, description="How many references to return")]
+MinScore = Annotated[
+    float | None,
+    Query(
+        ge=-1.0,
+        le=1.0,
+        description="Cosine floor for image (and CLIP text) matches; default: "
+        "LAYERMINDER_LIBRARY_MIN_SCORE, else the embedder's own (CLIP: 0.20 text, 0.50 image)",
+    ),
+]
 
 
 @router.get("/search", responses=responses(NotAuthenticated))
@@ -31,11 +40,12 @@ async def search_by_text(
     user: CurrentUser,
     runtime: RuntimeDep,
     k: TopK = 10,
+    min_score: MinScore = None,
 ) -> SearchOut:
     """Search the library with words: full text over titles, tags and sources on any install,
     ranked together with CLIP's text encoder where a CLIP model is present."""
-    hits, match = await search.search_by_text(runtime, q, k)
-    return SearchOut.from_hits(hits, runtime.embedder.model_id, match, runtime.secret)
+    result = await search.search_by_text(runtime, q, k, min_score)
+    return SearchOut.from_result(result, runtime.embedder.model_id, runtime.secret)
 
 
 @router.post("/search", responses=responses(NotAuthenticated, ImageTooLarge, InvalidImage))
@@ -44,13 +54,12 @@ async def search_by_image(
     user: ReadingUser,
     runtime: RuntimeDep,
     k: TopK = 10,
+    min_score: MinScore = None,
 ) -> SearchOut:
     """Search the library with an image."""
     data = await read_limited(file, runtime.settings.max_upload_bytes)
-    hits = await search.search_by_image(runtime, data, k)
-    return SearchOut.from_hits(
-        hits, runtime.embedder.model_id, search.MatchKind.image, runtime.secret
-    )
+    result = await search.search_by_image(runtime, data, k, min_score)
+    return SearchOut.from_result(result, runtime.embedder.model_id, runtime.secret)
 
 
 @router.get("/references", responses=responses(NotAuthenticated))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -59,6 +59,25 @@ class Hit(Protocol):
     def match(self) -> str: ...
 
 
+class Result(Protocol):
+    """A search's answer as the library's search returns it."""
+
+    @property
+    def hits(self) -> Sequence[Hit]: ...
+
+    @property
+    def match(self) -> str: ...
+
+    @property
+    def min_score(self) -> float | None: ...
+
+    @property
+    def below(self) -> int: ...
+
+    @property
+    def best_below(self) -> float | None: ...
+
+
 class SearchHitOut(BaseModel):
     score: float
     # image, words, clip or clip+words: what found this hit.
@@ -80,13 +99,26 @@ class SearchOut(BaseModel):
     # the default install) or clip+words (CLIP's reading of the words ranked with the text).
     match: str
     hits: list[SearchHitOut]
+    min_score: float | None = Field(
+        description="The similarity an image (or CLIP text) match had to reach: the request's "
+        "min_score, else LAYERMINDER_LIBRARY_MIN_SCORE, else the embedder's own floor; null for "
+        "a words-only search"
+    )
+    below_min_score: int = Field(
+        description="How many of the nearest references searched scored below min_score and "
+        "were left out: with no hits, the library is not empty, nothing was close enough"
+    )
+    best_below: float | None = Field(description="The best score among those left out, if any")
 
     @classmethod
-    def from_hits(cls, hits: Iterable[Hit], embedder: str, match: str, secret: str) -> SearchOut:
+    def from_result(cls, result: Result, embedder: str, secret: str) -> SearchOut:
         return cls(
             embedder=embedder,
-            match=match,
-            hits=[SearchHitOut.from_hit(hit, secret) for hit in hits],
+            match=result.match,
+            hits=[SearchHitOut.from_hit(hit, secret) for hit in result.hits],
+            min_score=result.min_score,
+            below_min_score=result.below,
+            best_below=None if result.best_below is None else round(result.best_below, 4),
         )
 
 

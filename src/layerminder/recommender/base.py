@@ -20,6 +20,9 @@ class Embedder(Protocol):
     # Stored on every record and library entry; vectors from different ids never mix.
     model_id: str
     dim: int
+    # The image→image cosine below which a library match is not shown as one: where this
+    # embedder's scores for unrelated images end (they differ a lot between embedders).
+    min_image_score: float
 
     def embed_images(self, images: Sequence[bytes]) -> Vectors: ...
 
@@ -29,6 +32,8 @@ class TextEmbedder(Protocol):
 
     model_id: str
     dim: int
+    # The text→image cosine floor: CLIP's text-image scores sit far below its image-image ones.
+    min_text_score: float
 
     def embed_texts(self, texts: Sequence[str]) -> Vectors: ...
 

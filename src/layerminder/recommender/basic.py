@@ -31,6 +31,9 @@ class BasicDescriptorEmbedder:
     """
 
     model_id: str = "basic-descriptor-v1"
+    # Unrelated images (another palette and silhouette) score about 0; the starter set's own
+    # references score 0.37-0.93 against each other (5th-95th percentile).
+    min_image_score: float = 0.3
     dim: int = (
         _HUE_BINS * _SAT_BINS * _VAL_BINS
         + _CELLS * _CELLS * _ORIENTATION_BINS

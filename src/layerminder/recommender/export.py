@@ -107,10 +107,38 @@ def export_clip(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
+    class PatchesAsMatMul(torch.nn.Module):
+        """CLIP's patch embedding (a Conv2d with stride = kernel) as reshape + MatMul: the same
+        arithmetic, but a MatMul is what ONNX Runtime's dynamic int8 quantisation covers (it
+        leaves Conv in fp32), so the int8 model has no fp32 island at its start."""
+
+        def __init__(self, conv: Any) -> None:
+            super().__init__()
+            self.weight = conv.weight  # CLIPVisionEmbeddings reads .weight.dtype
+            self.bias = conv.bias
+            self.patch = int(conv.kernel_size[0])
+
+        def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+            batch, channels, height, width = pixels.shape
+            p, rows, cols = self.patch, height // self.patch, width // self.patch
+            patches = (
+                pixels.reshape(batch, channels, rows, p, cols, p)
+                .permute(0, 2, 4, 1, 3, 5)
+                .reshape(batch, rows * cols, channels * p * p)
+            )
+            embeds = patches @ self.weight.reshape(self.weight.shape[0], -1).t()
+            if self.bias is not None:
+                embeds = embeds + self.bias
+            # Back to the conv's (batch, width, rows, cols): the caller flattens and transposes.
+            grid: torch.Tensor = embeds.transpose(1, 2).reshape(batch, -1, rows, cols)
+            return grid
+
     class VisionEncoder(torch.nn.Module):
         def __init__(self, clip: Any) -> None:
             super().__init__()
             self.clip = clip
+            embeddings = clip.vision_model.embeddings
+            embeddings.patch_embedding = PatchesAsMatMul(embeddings.patch_embedding)
 
         def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
             pooled = self.clip.vision_model(pixel_values=pixel_values).pooler_output

@@ -8,7 +8,12 @@ from layerminder.config import Settings
 from layerminder.errors import ServiceUnavailable
 from layerminder.recommender.base import Embedder, TextEmbedder
 from layerminder.recommender.basic import BasicDescriptorEmbedder
-from layerminder.recommender.clip_onnx import ClipOnnxEmbedder, has_clip_model
+from layerminder.recommender.clip_onnx import (
+    ClipManifest,
+    ClipOnnxEmbedder,
+    Precision,
+    has_clip_model,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +39,15 @@ def build_embedder(settings: Settings) -> Embedder:
             f"LAYERMINDER_EMBEDDER=clip but no exported CLIP model in {model_dir}: "
             "run `make clip` (or `layerminder models export-clip`)"
         )
+    precision: Precision
+    if settings.clip_precision == "auto":
+        has_int8 = "vision_int8" in ClipManifest.load(model_dir).files
+        precision = "int8" if has_int8 else "fp32"
+    else:
+        precision = settings.clip_precision
     # JPEG draft decoding: 1.1-1.7x faster per image, cosine >= 0.99999 to the exact decode
     # (bench/embed.py); indexing and serving both go through this one embedder.
-    clip = ClipOnnxEmbedder(model_dir, precision=settings.clip_precision, fast_decode=True)
+    clip = ClipOnnxEmbedder(model_dir, precision=precision, fast_decode=True)
     logger.info(
         "embedder: %s (CLIP on ONNX Runtime from %s)",
         clip.model_id,
@@ -44,6 +55,14 @@ def build_embedder(settings: Settings) -> Embedder:
         extra={"embedder": clip.model_id},
     )
     return clip
+
+
+def load_now(embedder: Embedder) -> None:
+    """Load the model files now rather than on first use (CLIP; the basic descriptor has none),
+    so that what follows is timed without them. Blocking."""
+    load = getattr(embedder, "load", None)
+    if callable(load):
+        load()
 
 
 def as_text_embedder(embedder: Embedder) -> TextEmbedder | None:

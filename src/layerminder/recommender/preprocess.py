@@ -73,6 +73,25 @@ def _normalisation_tables(mean: Sequence[float], std: Sequence[float]) -> npt.ND
 _CLIP_TABLES = _normalisation_tables(CLIP_MEAN, CLIP_STD)
 
 
+def tables_for(mean: Sequence[float], std: Sequence[float]) -> npt.NDArray[np.float32]:
+    if tuple(mean) == CLIP_MEAN and tuple(std) == CLIP_STD:
+        return _CLIP_TABLES
+    return _normalisation_tables(mean, std)
+
+
+def fill_row(
+    row: npt.NDArray[np.float32],
+    image: Image.Image,
+    size: int,
+    tables: npt.NDArray[np.float32],
+) -> None:
+    """One image into one (3, size, size) row of a batch. Pillow releases the GIL while it
+    resizes, so rows can be filled from several threads at once."""
+    pixels = resize_and_crop(to_rgb(image), size)
+    for channel in range(3):
+        row[channel] = tables[channel][pixels[:, :, channel]]
+
+
 def preprocess_images(
     images: Sequence[Image.Image],
     *,
@@ -81,16 +100,10 @@ def preprocess_images(
     std: Sequence[float] = CLIP_STD,
 ) -> PixelBatch:
     """PIL images → float32 NCHW batch ready for the CLIP vision encoder."""
-    tables = (
-        _CLIP_TABLES
-        if tuple(mean) == CLIP_MEAN and tuple(std) == CLIP_STD
-        else _normalisation_tables(mean, std)
-    )
+    tables = tables_for(mean, std)
     batch = np.empty((len(images), 3, size, size), dtype=np.float32)
     for row, image in enumerate(images):
-        pixels = resize_and_crop(to_rgb(image), size)
-        for channel in range(3):
-            batch[row, channel] = tables[channel][pixels[:, :, channel]]
+        fill_row(batch[row], image, size, tables)
     return batch
 
 

@@ -1903,6 +1903,21 @@ export interface components {
             match: string;
             /** Hits */
             hits: components["schemas"]["SearchHitOut"][];
+            /**
+             * Min Score
+             * @description The similarity an image (or CLIP text) match had to reach: the request's min_score, else LAYERMINDER_LIBRARY_MIN_SCORE, else the embedder's own floor; null for a words-only search
+             */
+            min_score: number | null;
+            /**
+             * Below Min Score
+             * @description How many of the nearest references searched scored below min_score and were left out: with no hits, the library is not empty, nothing was close enough
+             */
+            below_min_score: number;
+            /**
+             * Best Below
+             * @description The best score among those left out, if any
+             */
+            best_below: number | null;
         };
         /** SignupIn */
         SignupIn: {
@@ -4092,6 +4107,8 @@ export interface operations {
                 q: string;
                 /** @description How many references to return */
                 k?: number;
+                /** @description Cosine floor for image (and CLIP text) matches; default: LAYERMINDER_LIBRARY_MIN_SCORE, else the embedder's own (CLIP: 0.20 text, 0.50 image) */
+                min_score?: number | null;
             };
             header?: never;
             path?: never;
@@ -4133,6 +4150,8 @@ export interface operations {
             query?: {
                 /** @description How many references to return */
                 k?: number;
+                /** @description Cosine floor for image (and CLIP text) matches; default: LAYERMINDER_LIBRARY_MIN_SCORE, else the embedder's own (CLIP: 0.20 text, 0.50 image) */
+                min_score?: number | null;
             };
             header?: never;
             path?: never;

@@ -34,6 +34,10 @@ type View =
       hits: SearchOut["hits"];
       embedder: string;
       match: string;
+      // The similarity floor image (and CLIP text) matches had to reach, and how many of the
+      // nearest references it left out: "12 references scored below 0.20", not "nothing".
+      minScore: number | null;
+      below: number;
     };
 
 const PAGE = 24;
@@ -91,7 +95,15 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
     setBusy(false);
     if (!data) return setError(errorText(err, "library.searchFailed"));
     setError(null);
-    setView({ kind: "search", query: { text: q }, hits: data.hits, embedder: data.embedder, match: data.match });
+    setView({
+      kind: "search",
+      query: { text: q },
+      hits: data.hits,
+      embedder: data.embedder,
+      match: data.match,
+      minScore: data.min_score ?? null,
+      below: data.below_min_score,
+    });
   }
 
   async function searchImage(file: File) {
@@ -112,6 +124,8 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
       hits: data.hits,
       embedder: data.embedder,
       match: data.match,
+      minScore: data.min_score ?? null,
+      below: data.below_min_score,
     });
   }
 
@@ -196,6 +210,11 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
                   q: (chunks) => <span data-content="user">{chunks}</span>,
                 })}
           </span>
+          {view.below > 0 && view.minScore !== null && (
+            <span data-testid="search-below">
+              {t("library.belowFloor", { count: view.below, score: view.minScore.toFixed(2) })}
+            </span>
+          )}
           {MATCH[view.match] && (
             <span className="chip" data-testid="search-match">
               {t(MATCH[view.match])}
@@ -230,7 +249,9 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
       )}
       {view?.kind === "search" && view.hits.length === 0 && (
         <EmptyState icon={<Search className="h-5 w-5" aria-hidden />} title={t("library.nothingCloseTitle")}>
-          {t("library.nothingCloseBody")}
+          {view.below > 0 && view.minScore !== null
+            ? t("library.nothingCloseBelow", { count: view.below, score: view.minScore.toFixed(2) })
+            : t("library.nothingCloseBody")}
         </EmptyState>
       )}
 
