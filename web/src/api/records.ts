@@ -22,6 +22,47 @@ export async function startGeneration(
   });
 }
 
+export type LineageOut = Schemas["LineageOut"];
+export type LineageNodeOut = Schemas["LineageNodeOut"];
+
+/** Refine one design: it becomes the first input of a new record in the same room. */
+export async function startRefine(
+  parent: { recordId: string; position: number },
+  keyword: string,
+  language: Locale,
+  idempotencyKey: string,
+) {
+  return api.POST("/api/v1/generate", {
+    params: { header: { "idempotency-key": idempotencyKey } },
+    body: {
+      parent: { record_id: parent.recordId, position: parent.position },
+      keyword: keyword.trim() || null,
+      language,
+    },
+  });
+}
+
+/** Repaint the masked region of one image (the mask already uploaded with purpose "mask"). */
+export async function startEdit(
+  edit: { imageId: string; maskImageId: string; prompt: string },
+  keyword: string | null,
+  language: Locale,
+  idempotencyKey: string,
+) {
+  return api.POST("/api/v1/generate", {
+    params: { header: { "idempotency-key": idempotencyKey } },
+    body: {
+      edit: { image_id: edit.imageId, mask_image_id: edit.maskImageId, prompt: edit.prompt },
+      keyword,
+      language,
+    },
+  });
+}
+
+export function getLineage(id: string) {
+  return api.GET("/api/v1/records/{record_id}/lineage", { params: { path: { record_id: id } } });
+}
+
 export function getRecord(id: string) {
   return api.GET("/api/v1/records/{record_id}", { params: { path: { record_id: id } } });
 }

@@ -22,6 +22,7 @@ import type { MessageKey } from "@/i18n/errors";
 import { Dialog } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
 import { Checks } from "@/components/Checks";
+import { DesignLoopButtons } from "@/components/DesignLoop";
 import { stableUrl } from "@/lib/imageUrls";
 
 type StageKey = "image" | "story" | "keywords" | "recommendation";
@@ -305,6 +306,11 @@ export function RecordView({
                         onPinned={(room) => onPinned?.(design.image_id, room)}
                       />
                     </div>
+                    {!readOnly && (
+                      <div className="absolute bottom-2 right-2">
+                        <DesignLoopButtons record={record} design={design} />
+                      </div>
+                    )}
                   </>
                 ) : (
                   <div className="grid h-full w-full place-items-center text-xs text-muted">

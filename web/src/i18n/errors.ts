@@ -18,6 +18,7 @@ const BY_CODE: Record<string, MessageKey> = {
   InsufficientCredits: "errors.InsufficientCredits",
   InvalidCredentials: "errors.InvalidCredentials",
   InvalidImage: "errors.InvalidImage",
+  InvalidMask: "errors.InvalidMask",
   InvalidRequest: "errors.InvalidRequest",
   InviteRequired: "errors.InviteRequired",
   NotAuthenticated: "errors.NotAuthenticated",

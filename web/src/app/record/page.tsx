@@ -14,6 +14,7 @@ import { Alert, EmptyState, PageLoading, Shell } from "@/components/ui";
 import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
 import { PinButton } from "@/components/Pin";
 import { RecordExport } from "@/components/ExportMenu";
+import { Attribution, Lineage } from "@/components/Lineage";
 
 export default function RecordPage() {
   return (
@@ -60,8 +61,23 @@ function RecordLoader() {
     void loadPins();
   }, [roomId, loadPins]);
 
+  // A refine's first input is a design, an edit's its image: not among the room's uploads.
+  const inputIds = record?.input_image_ids.join(",") ?? "";
+  useEffect(() => {
+    const missing = inputIds.split(",").filter((i) => i && !inputs.some((x) => x.id === i));
+    if (missing.length === 0) return;
+    void (async () => {
+      const found = await Promise.all(
+        missing.map((i) => api.GET("/api/v1/images/{image_id}/metadata", { params: { path: { image_id: i } } })),
+      );
+      const images = found.flatMap(({ data }) => (data ? [data] : []));
+      if (images.length) setInputs((current) => [...current, ...images.filter((x) => !current.some((c) => c.id === x.id))]);
+    })();
+  }, [inputIds, inputs]);
+
   const pinnedIds = useMemo(() => new Set(pins.map((p) => p.image.id)), [pins]);
-  const inputImages = record ? record.input_image_ids.map((i) => inputs.find((x) => x.id === i)).filter((x) => !!x) : [];
+  const inputSlots = record ? record.input_image_ids.map((i) => inputs.find((x) => x.id === i)) : [];
+  const inputImages = inputSlots.filter((x) => !!x);
 
   if (!id || (error && !record))
     return (
@@ -119,6 +135,26 @@ function RecordLoader() {
             </>
           )}
         </p>
+        {(record.parent || record.edit) && (
+          <p className="mt-1 text-sm text-muted" data-testid="record-origin">
+            {record.parent ? (
+              <Link href={`/record/?id=${record.parent.record_id}`} className="underline hover:text-ink">
+                {t(record.edit ? "lineage.editedFrom" : "lineage.refinedFrom", { n: record.parent.position + 1 })}
+              </Link>
+            ) : (
+              t("lineage.editedUpload")
+            )}
+            {record.edit && (
+              <>
+                {" "}
+                · {t("lineage.editPrompt")}{" "}
+                <span className="chip ml-1 py-0.5" data-content="user">
+                  {record.edit.prompt}
+                </span>
+              </>
+            )}
+          </p>
+        )}
         {record.designs.length > 0 && (
           <div className="mt-3">
             <RecordExport recordId={record.id} />
@@ -157,6 +193,8 @@ function RecordLoader() {
           </ul>
         </section>
       )}
+      <Attribution record={record} inputs={inputSlots} />
+      <Lineage record={record} />
     </Shell>
   );
 }
