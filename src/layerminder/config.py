@@ -136,6 +136,8 @@ class Settings(BaseSettings):
     # Jobs: a job holds its record for this long and renews while it runs; an expired lease
     # (a dead process) lets the recovery sweep hand the record to another job.
     job_lease_seconds: float = 60.0
+    # How often a running job looks for its owner's cancel (a cancel takes effect within this).
+    job_cancel_poll_seconds: float = Field(default=0.5, gt=0, le=10)
     recovery_interval_seconds: float = 30.0
 
     # SSE.

@@ -93,6 +93,14 @@ class EmailTaken(Conflict):
     pass
 
 
+class AlreadyFinished(Conflict):
+    """A cancel of a record that had already ended (ready or failed)."""
+
+
+class NothingToRetry(Conflict):
+    """A retry of a record with no failed or cancelled stage (or one still running)."""
+
+
 class ImageTooLarge(LayerminderError):
     status_code = 413
 

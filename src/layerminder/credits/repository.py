@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -101,16 +101,25 @@ class CreditRepository:
         )
         return int(value or 0)
 
-    async def refunded_records(self, record_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    async def refunded_amounts(self, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """Records whose credit is back now, and what the refund gave back.
+
+        A retry charges a refunded record again, so refunded means refunds at least cancel the
+        charges out, and there is a refund."""
         if not record_ids:
-            return set()
-        rows = await self.session.scalars(
-            select(CreditTransaction.record_id).where(
+            return {}
+        is_refund = CreditTransaction.reason == CreditReason.refund
+        refunded = func.max(case((is_refund, CreditTransaction.delta)))
+        rows = await self.session.execute(
+            select(CreditTransaction.record_id, refunded)
+            .where(
                 CreditTransaction.record_id.in_(record_ids),
-                CreditTransaction.reason == CreditReason.refund,
+                CreditTransaction.reason.in_((CreditReason.refund, CreditReason.generation)),
             )
+            .group_by(CreditTransaction.record_id)
+            .having(func.sum(CreditTransaction.delta) >= 0, func.count(case((is_refund, 1))) > 0)
         )
-        return {r for r in rows if r is not None}
+        return {record_id: int(amount) for record_id, amount in rows if record_id is not None}
 
     async def detach(self, user_id: uuid.UUID) -> None:
         """Keep a deleted account's ledger rows (the sums stay true) without the person:

@@ -82,20 +82,51 @@ async def debit_for_generation(
     return balance
 
 
+def _run_key(kind: str, record_id: uuid.UUID, attempt: int) -> str:
+    # The first run keeps the keys it always had; each retry (attempt n) has its own pair.
+    return f"{kind}:{record_id}" if attempt == 0 else f"{kind}:{record_id}:{attempt}"
+
+
 async def refund_generation(
-    session: AsyncSession, user_id: uuid.UUID, record_id: uuid.UUID, cost: int, note: str
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    record_id: uuid.UUID,
+    cost: int,
+    note: str,
+    attempt: int = 0,
 ) -> bool:
-    """Give a failed record's credit back, once: a second call (a retried job) does nothing."""
+    """Give a run's credit back, once per run: a second call (a retried job, a cancel racing a
+    failure) does nothing."""
     applied = await _change(
         CreditRepository(session),
         user_id=user_id,
         delta=cost,
         reason=CreditReason.refund,
         record_id=record_id,
-        idempotency_key=f"refund:{record_id}",
+        idempotency_key=_run_key("refund", record_id, attempt),
         note=note[:500],
     )
     return applied is not None
+
+
+async def debit_for_retry(
+    session: AsyncSession, user_id: uuid.UUID, record_id: uuid.UUID, cost: int, attempt: int
+) -> None:
+    """Charge a retry of a refunded record again; raises InsufficientCredits and writes nothing."""
+    repository = CreditRepository(session)
+    if await repository.apply_delta(user_id, -cost) is None:
+        raise InsufficientCredits(
+            f"retrying this record costs {cost} credit{'s' if cost != 1 else ''} (its credit "
+            f"was refunded) and your balance is {await repository.balance(user_id)}"
+        )
+    await repository.insert_transaction(
+        user_id=user_id,
+        delta=-cost,
+        reason=CreditReason.generation,
+        record_id=record_id,
+        idempotency_key=_run_key("generation", record_id, attempt),
+        note="retry",
+    )
 
 
 async def _change(
@@ -127,11 +158,11 @@ async def balance(session: AsyncSession, user_id: uuid.UUID) -> int:
     return await CreditRepository(session).balance(user_id)
 
 
-async def refunded_records(
+async def refunded_amounts(
     session: AsyncSession, record_ids: Sequence[uuid.UUID]
-) -> set[uuid.UUID]:
-    """Which of these records had their credit given back."""
-    return await CreditRepository(session).refunded_records(record_ids)
+) -> dict[uuid.UUID, int]:
+    """Which of these records have their credit back now, and how much came back."""
+    return await CreditRepository(session).refunded_amounts(record_ids)
 
 
 async def recent_transactions(

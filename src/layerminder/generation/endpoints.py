@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, status
 
 from layerminder.deps import CurrentUser, RuntimeDep, SessionDep, limit_generate
 from layerminder.errors import (
+    AlreadyFinished,
     InsufficientCredits,
     InvalidMask,
     InvalidRequest,
@@ -18,6 +20,8 @@ from layerminder.errors import (
 )
 from layerminder.generation import service
 from layerminder.generation.schemas import GenerateIn, GenerateOut
+from layerminder.records import service as records
+from layerminder.records.schemas import RecordOut
 
 router = APIRouter(prefix="/api/v1", tags=["generation"])
 
@@ -58,3 +62,22 @@ async def generate(
         idempotency_key=idempotency_key,
     )
     return GenerateOut(record_id=record.id, image_status=record.image_status)
+
+
+@router.post(
+    "/records/{record_id}/cancel",
+    tags=["records"],
+    responses=responses(NotAuthenticated, NotFound, AlreadyFinished),
+)
+async def cancel_record(
+    record_id: uuid.UUID, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> RecordOut:
+    """Cancel a waiting or running generation: the stages not yet ended become `cancelled`.
+
+    A waiting record never starts; a running one stops at its next check (about half a second;
+    a provider request in flight is abandoned). If no design was delivered the credit comes
+    back (`refunded`). Cancelling it again returns the same record; a record that already
+    finished is a 409 `AlreadyFinished`.
+    """
+    record = await service.cancel_generation(session, runtime, user, record_id)
+    return await records.record_out(session, record, runtime.secret)

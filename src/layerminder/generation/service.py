@@ -11,20 +11,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.credits import service as credits
+from layerminder.db.base import utcnow
 from layerminder.db.session import after_commit
-from layerminder.errors import InvalidMask, InvalidRequest, NotFound
+from layerminder.errors import AlreadyFinished, InvalidMask, InvalidRequest, NotFound
 from layerminder.generation.schemas import GenerateIn, InputIn
 from layerminder.generation.tasks import GENERATE_DESIGNS
 from layerminder.images import service as images
 from layerminder.jobs.queue import JobQueue
-from layerminder.models import ImageKind, Record, Room, User
+from layerminder.models import ImageKind, Record, Room, Stage, StageStatus, User, WebhookEvent
 from layerminder.providers.base import Language
 from layerminder.providers.masks import read_mask
 from layerminder.records import service as records
+from layerminder.records.events import publish
 from layerminder.records.repository import RecordRepository
 from layerminder.rooms import service as rooms
+from layerminder.runtime import Runtime
 from layerminder.storage.base import ObjectStorage
 from layerminder.styles import service as styles
+from layerminder.webhooks import service as webhooks
 
 # A refine's parent design: what its shape is taken as, unless the caller says otherwise.
 PARENT_ROLE = "form"
@@ -75,6 +79,7 @@ async def start_generation(
     )
     record = Record(
         id=uuid.uuid4(),
+        queued_at=utcnow(),
         room_id=plan.room.id,
         owner_id=user.id,
         keyword=request.keyword,
@@ -176,3 +181,43 @@ async def _plan_edit(
             "prompt": edit.prompt,
         },
     )
+
+
+async def cancel_generation(
+    session: AsyncSession, runtime: Runtime, user: User, record_id: uuid.UUID
+) -> Record:
+    """Stop a waiting or running record: its open stages become `cancelled` at once.
+
+    A waiting job then finds the record ended and does not run; a running one sees the cancel
+    at its next check and drops its work. The credit comes back when no design was delivered.
+    Cancelling a cancelled record again changes nothing."""
+    record = await records.get_owned(session, record_id, user)
+    repository = RecordRepository(session)
+    ended = await repository.end_open_stages(
+        record.id,
+        {stage: (StageStatus.cancelled, "cancelled by its owner") for stage in Stage},
+        finished_at=utcnow(),
+    )
+    current = await repository.get(record.id)
+    assert current is not None
+    if not ended:
+        if current.cancelled:
+            return current
+        raise AlreadyFinished(f"record {record_id} has already finished: nothing to cancel")
+    if current.image_status == StageStatus.cancelled:
+        await credits.refund_generation(
+            session,
+            current.owner_id,
+            current.id,
+            runtime.settings.generation_cost,
+            note="refund: cancelled before any design was delivered",
+            attempt=current.attempt,
+        )
+    after_commit(session, functools.partial(_announce_cancel, runtime, current.id))
+    return current
+
+
+async def _announce_cancel(runtime: Runtime, record_id: uuid.UUID) -> None:
+    """Once the cancel is committed: every stream ends (any replica), webhooks are queued."""
+    await publish(runtime, record_id, "state")
+    await webhooks.record_ended(runtime, record_id, WebhookEvent.record_cancelled)

@@ -11,10 +11,12 @@ import contextlib
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from datetime import timedelta
 from functools import partial
 from typing import Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.credits import service as credits
 from layerminder.db.base import utcnow
@@ -25,7 +27,7 @@ from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import validate_image
 from layerminder.jobs.queue import JobHandler
 from layerminder.library.repository import ReferenceRepository
-from layerminder.models import ImageKind, Record, Stage, StageStatus
+from layerminder.models import OPEN_STATUSES, ImageKind, Record, Stage, StageStatus
 from layerminder.providers.base import (
     DESIGN_COUNT,
     Brief,
@@ -57,19 +59,61 @@ class StageFailed(Exception):
     """A stage could not finish; its message is shown to the user."""
 
 
-async def set_stage(
-    runtime: Runtime,
-    record_id: uuid.UUID,
-    stage: Stage,
-    status: StageStatus,
-    error: str | None = None,
-    **fields: Any,
-) -> None:
+class JobCancelled(Exception):
+    """The record's owner cancelled it: the job stops and writes nothing more to it."""
+
+
+async def begin_stage(runtime: Runtime, record_id: uuid.UUID, stage: Stage) -> None:
+    """Mark `stage` processing, unless the owner cancelled it first (JobCancelled)."""
     async with unit_of_work(runtime.sessionmaker) as session:
-        await RecordRepository(session).update_fields(
-            record_id, **{stage.status_field: status, stage.error_field: error}, **fields
+        started = await RecordRepository(session).set_stage_if(
+            record_id, stage, StageStatus.processing, when=OPEN_STATUSES
         )
+    if not started:
+        raise JobCancelled
     await publish(runtime, record_id, stage)
+
+
+async def finish_stage(
+    session: AsyncSession, record_id: uuid.UUID, stage: Stage, **fields: Any
+) -> None:
+    """Mark `stage` ready with its results, in the caller's transaction; JobCancelled (which
+    rolls that transaction back) if the owner cancelled the stage meanwhile."""
+    finished = await RecordRepository(session).set_stage_if(
+        record_id,
+        stage,
+        StageStatus.ready,
+        when=(StageStatus.processing,),
+        **{stage.error_field: None},
+        **fields,
+    )
+    if not finished:
+        raise JobCancelled
+
+
+async def _cancelled(runtime: Runtime, record_id: uuid.UUID) -> bool:
+    async with runtime.sessionmaker() as session:
+        record = await RecordRepository(session).get(record_id)
+    return record is None or record.cancelled
+
+
+async def until_cancelled(runtime: Runtime, record_id: uuid.UUID, work: Awaitable[None]) -> None:
+    """Run `work`, looking for a cancel every `job_cancel_poll_seconds` (the cancel is in the
+    database, so any API replica can make it); on one the work's task is cancelled, which
+    abandons a provider request in flight, and JobCancelled is raised."""
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=runtime.settings.job_cancel_poll_seconds)
+            if done:
+                return task.result()
+            if await _cancelled(runtime, record_id):
+                raise JobCancelled
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
 
 @contextlib.asynccontextmanager
@@ -122,27 +166,17 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
         if record is None:
             logger.warning("generation job for a record that does not exist", extra=log)
             return
-        stages = (
-            (Stage.images, record.image_status, _stage_images),
-            (Stage.story, record.story_status, _stage_story),
-            (Stage.recommendation, record.recommendation_status, _stage_recommendation),
-        )
-        for stage, status, run_stage in stages:
-            if status == StageStatus.ready:
-                continue
-            if status == StageStatus.error:
-                break
-            await set_stage(runtime, record_id, stage, StageStatus.processing)
-            if stage is Stage.story:
-                await set_stage(runtime, record_id, Stage.keywords, StageStatus.processing)
-            try:
-                await run_stage(runtime, record)
-            except Exception as exc:
-                reason = _reason(exc)
-                logger.warning("stage %s failed: %s", stage, reason, extra={**log, "stage": stage})
-                await _fail_from(runtime, record, stage, reason)
-                await _notify_ended(runtime, record_id)
-                return
+        if record.done:
+            # Cancelled while it waited (or a duplicate message for a finished run): not run.
+            logger.info("record already ended; nothing to run", extra=log)
+            return
+        async with unit_of_work(runtime.sessionmaker) as session:
+            await RecordRepository(session).set_times(record_id, started_at=utcnow())
+        try:
+            await _run_stages(runtime, record)
+        except JobCancelled:
+            logger.info("generation cancelled by its owner", extra=log)
+            return
         logger.info("generation finished", extra=log)
         await _notify_ended(runtime, record_id)
 
@@ -153,6 +187,38 @@ async def _notify_ended(runtime: Runtime, record_id: uuid.UUID) -> None:
         await webhooks.record_ended(runtime, record_id)
     except Exception:
         logger.exception("could not queue webhook deliveries", extra={"record_id": str(record_id)})
+
+
+async def _run_stages(runtime: Runtime, record: Record) -> None:
+    stages = (
+        (Stage.images, record.image_status, _stage_images),
+        (Stage.story, record.story_status, _stage_story),
+        (Stage.recommendation, record.recommendation_status, _stage_recommendation),
+    )
+    for stage, status, run_stage in stages:
+        if status == StageStatus.ready:
+            continue
+        if status in (StageStatus.error, StageStatus.cancelled):
+            break
+        await begin_stage(runtime, record.id, stage)
+        if stage is Stage.story:
+            await begin_stage(runtime, record.id, Stage.keywords)
+        try:
+            await until_cancelled(runtime, record.id, run_stage(runtime, record))
+        except JobCancelled:
+            raise
+        except Exception as exc:
+            reason = _reason(exc)
+            logger.warning(
+                "stage %s failed: %s",
+                stage,
+                reason,
+                extra={"record_id": str(record.id), "stage": stage},
+            )
+            await _fail_from(runtime, record, stage, reason)
+            return
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await RecordRepository(session).set_times(record.id, finished_at=utcnow())
 
 
 def _reason(exc: BaseException) -> str:
@@ -168,25 +234,30 @@ def _reason(exc: BaseException) -> str:
 
 
 async def _fail_from(runtime: Runtime, record: Record, stage: Stage, reason: str) -> None:
-    """Mark the failed stage, end the ones after it, and refund if no design was delivered."""
+    """Mark the failed stage, end the ones after it, and refund if no design was delivered.
+
+    Stages that ended meanwhile (a cancel) keep their status; the refund is once per run."""
     order = list(Stage)
-    values: dict[str, Any] = {}
+    ends: dict[Stage, tuple[StageStatus, str | None]] = {}
     for later in order[order.index(stage) :]:
-        values[later.status_field] = StageStatus.error
-        values[later.error_field] = (
+        ends[later] = (
+            StageStatus.error,
             reason
             if later is stage or (stage is Stage.story and later is Stage.keywords)
-            else f"not run: the {stage} stage failed"
+            else f"not run: the {stage} stage failed",
         )
     async with unit_of_work(runtime.sessionmaker) as session:
-        await RecordRepository(session).update_fields(record.id, **values)
-        if stage is Stage.images:
+        ended = await RecordRepository(session).end_open_stages(
+            record.id, ends, finished_at=utcnow()
+        )
+        if ended and stage is Stage.images:
             await credits.refund_generation(
                 session,
                 record.owner_id,
                 record.id,
                 runtime.settings.generation_cost,
                 note=f"refund: {reason}",
+                attempt=record.attempt,
             )
     await publish(runtime, record.id, "state")
 
@@ -277,10 +348,10 @@ async def _stage_images(runtime: Runtime, record: Record) -> None:
         await repository.add_designs(record.id, design_ids)
         usage = dict(record.usage or {})
         usage["images"] = batch.usage
-        await repository.update_fields(
+        await finish_stage(
+            session,
             record.id,
-            image_status=StageStatus.ready,
-            image_error=None,
+            Stage.images,
             image_provider=batch.provider,
             image_model=batch.model,
             usage=usage,
@@ -319,10 +390,10 @@ async def _stage_story(runtime: Runtime, record: Record) -> None:
         current = await RecordRepository(session).get(record.id)
         usage = dict(current.usage or {}) if current else {}
         usage["story"] = result.usage
-        await RecordRepository(session).update_fields(
+        await finish_stage(
+            session,
             record.id,
-            story_status=StageStatus.ready,
-            story_error=None,
+            Stage.story,
             name=story.name,
             width_cm=story.dimensions.width_cm,
             depth_cm=story.dimensions.depth_cm,
@@ -337,14 +408,15 @@ async def _stage_story(runtime: Runtime, record: Record) -> None:
             usage=usage,
         )
     await publish(runtime, record.id, Stage.story)
-    await set_stage(
-        runtime,
-        record.id,
-        Stage.keywords,
-        StageStatus.ready,
-        keywords=list(story.keywords),
-        keywords_display=list(story.keywords_display),
-    )
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await finish_stage(
+            session,
+            record.id,
+            Stage.keywords,
+            keywords=list(story.keywords),
+            keywords_display=list(story.keywords_display),
+        )
+    await publish(runtime, record.id, Stage.keywords)
 
 
 async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
@@ -393,12 +465,13 @@ async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
             l2_normalise(design_vectors),
             embedder.model_id,
         )
-        await repository.update_fields(
+        await finish_stage(
+            session,
             record.id,
-            recommendation_status=StageStatus.ready,
-            recommendation_error=None,
+            Stage.recommendation,
             embedder_model=embedder.model_id,
             analysis=analysis,
+            finished_at=utcnow(),
         )
     await publish(runtime, record.id, Stage.recommendation)
 

@@ -7,7 +7,15 @@ from layerminder.models.favourite import Favourite
 from layerminder.models.image import Image, ImageKind
 from layerminder.models.invite import Invite
 from layerminder.models.pin import RoomPin
-from layerminder.models.record import Record, RecordImage, RecordRecommendation, Stage, StageStatus
+from layerminder.models.record import (
+    ENDED_STATUSES,
+    OPEN_STATUSES,
+    Record,
+    RecordImage,
+    RecordRecommendation,
+    Stage,
+    StageStatus,
+)
 from layerminder.models.reference import Reference
 from layerminder.models.room import Room
 from layerminder.models.user import Locale, User, UserRole
@@ -19,6 +27,8 @@ from layerminder.models.webhook import (
 )
 
 __all__ = [
+    "ENDED_STATUSES",
+    "OPEN_STATUSES",
     "ApiKey",
     "CreditAccount",
     "CreditReason",

@@ -18,6 +18,13 @@ class StageStatus(StrEnum):
     processing = "processing"
     ready = "ready"
     error = "error"
+    # Stopped by its owner before it finished (POST /records/{id}/cancel).
+    cancelled = "cancelled"
+
+
+# A stage in one of these has ended; the others are still to run or running.
+ENDED_STATUSES = (StageStatus.ready, StageStatus.error, StageStatus.cancelled)
+OPEN_STATUSES = (StageStatus.pending, StageStatus.processing)
 
 
 class Stage(StrEnum):
@@ -50,6 +57,8 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("owner_id", "idempotency_key"),
         Index("ix_records_room_created", "room_id", "created_at"),
+        # Waiting records: started_at and finished_at null, in queued_at order.
+        Index("ix_records_queue", "started_at", "finished_at", "queued_at"),
     )
 
     room_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
@@ -111,6 +120,14 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     # The job holding the record; another job may take over once the lease has expired.
     lease_owner: Mapped[str | None] = mapped_column(String(100), default=None)
     lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Job control. `attempt` counts retries (0: the first run); ledger keys include it, so each
+    # run has at most one debit and one refund. `retry_key` is the last retry's Idempotency-Key.
+    attempt: Mapped[int] = mapped_column(default=0, server_default="0")
+    retry_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    # When the run was (re)queued, started and ended: queue order, and durations for the ETA.
+    queued_at: Mapped[datetime | None] = mapped_column(default=None)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
     STAGE_FIELDS: ClassVar[tuple[str, ...]] = tuple(stage.status_field for stage in Stage)
 
@@ -123,8 +140,17 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
 
     @property
     def done(self) -> bool:
-        return all(
-            getattr(self, field) in (StageStatus.ready, StageStatus.error)
+        return all(getattr(self, field) in ENDED_STATUSES for field in self.STAGE_FIELDS)
+
+    @property
+    def cancelled(self) -> bool:
+        return any(getattr(self, field) == StageStatus.cancelled for field in self.STAGE_FIELDS)
+
+    @property
+    def retryable(self) -> bool:
+        """Ended with a stage that failed or was cancelled: a retry would run it again."""
+        return self.done and any(
+            getattr(self, field) in (StageStatus.error, StageStatus.cancelled)
             for field in self.STAGE_FIELDS
         )
 

@@ -76,13 +76,25 @@ async def _stream(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[Serve
         sent = state.version
         yield _event("state", state.model_dump(mode="json"))
         done = state.done
+        waiting = state.queue_position
         while not done:
-            message = await subscription.get(timeout=runtime.settings.sse_heartbeat_seconds)
+            # While waiting in the queue nothing is published for this record as the records
+            # ahead start, so the stream looks again every second and resends a moved place.
+            timeout = 1.0 if waiting is not None else runtime.settings.sse_heartbeat_seconds
+            message = await subscription.get(timeout=timeout)
             if message is None:
+                if waiting is not None:
+                    state = await _load_state(runtime, record_id)
+                    if state is None:
+                        return
+                    if state.queue_position != waiting and state.version <= sent:
+                        waiting = state.queue_position
+                        yield _event("state", state.model_dump(mode="json"))
                 continue  # sse-starlette sends the heartbeat comment on its own timer
             if message["version"] <= sent:
                 continue
             sent = message["version"]
+            waiting = message["record"].get("queue_position")
             yield _event(message["event"], message["record"])
             done = bool(message["record"]["done"])
         yield ServerSentEvent(data="", event="end", id=str(sent))

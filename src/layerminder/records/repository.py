@@ -8,16 +8,18 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.models import (
+    OPEN_STATUSES,
     DesignVector,
     Image,
     Record,
     RecordImage,
     RecordRecommendation,
     Reference,
+    Stage,
     StageStatus,
 )
 from layerminder.records.search import SEARCHABLE, full_text
@@ -122,6 +124,113 @@ class RecordRepository:
         if SEARCHABLE & values.keys():
             await full_text(self.session).refresh(self.session, record_id)
         return version
+
+    async def set_stage_if(
+        self,
+        record_id: uuid.UUID,
+        stage: Stage,
+        status: StageStatus,
+        *,
+        when: Sequence[StageStatus],
+        **values: Any,
+    ) -> bool:
+        """Move `stage` to `status` (with `values`) only while it is in one of `when`.
+
+        The pipeline's writes go through here, so a stage the owner cancelled meanwhile stays
+        cancelled: the database, not a check-then-write, decides which of the two came first."""
+        column = getattr(Record, stage.status_field)
+        result = await self.session.execute(
+            update(Record)
+            .where(Record.id == record_id, column.in_(list(when)))
+            .values(**{stage.status_field: status}, **values, version=Record.version + 1)
+            .returning(Record.id)
+        )
+        applied = result.scalar_one_or_none() is not None
+        if applied and SEARCHABLE & values.keys():
+            await full_text(self.session).refresh(self.session, record_id)
+        return applied
+
+    async def end_open_stages(
+        self,
+        record_id: uuid.UUID,
+        ends: dict[Stage, tuple[StageStatus, str | None]],
+        **values: Any,
+    ) -> bool:
+        """End the listed stages that are still pending or processing, in one statement;
+        stages that already ended keep their status. False if none was open."""
+        sets: dict[str, Any] = {}
+        for stage, (status, error) in ends.items():
+            column = getattr(Record, stage.status_field)
+            still_open = column.in_(OPEN_STATUSES)
+            sets[stage.status_field] = case((still_open, status), else_=column)
+            sets[stage.error_field] = case(
+                (still_open, error), else_=getattr(Record, stage.error_field)
+            )
+        result = await self.session.execute(
+            update(Record)
+            .where(
+                Record.id == record_id,
+                or_(*(getattr(Record, s.status_field).in_(OPEN_STATUSES) for s in ends)),
+            )
+            .values(**sets, **values, version=Record.version + 1)
+            .returning(Record.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def queue_position(self, record: Record) -> int | None:
+        """1 for the next record to start, counting every user's queued records; None when the
+        record is not waiting (started, ended, or queued before positions were kept)."""
+        if record.queued_at is None or record.started_at is not None or record.done:
+            return None
+        ahead = await self.session.scalar(
+            select(func.count())
+            .select_from(Record)
+            .where(
+                Record.queued_at.is_not(None),
+                Record.started_at.is_(None),
+                Record.finished_at.is_(None),
+                or_(
+                    Record.queued_at < record.queued_at,
+                    and_(Record.queued_at == record.queued_at, Record.id < record.id),
+                ),
+            )
+        )
+        return int(ahead or 0) + 1
+
+    async def running_count(self, now: datetime) -> int:
+        """Runs under way now (started, not ended, with a live lease): the slots in use."""
+        value = await self.session.scalar(
+            select(func.count())
+            .select_from(Record)
+            .where(
+                Record.started_at.is_not(None),
+                Record.finished_at.is_(None),
+                Record.lease_expires_at > now,
+            )
+        )
+        return int(value or 0)
+
+    async def set_times(self, record_id: uuid.UUID, **times: datetime | None) -> None:
+        """Bookkeeping (queued/started/finished at) that no client event needs: no version bump."""
+        await self.session.execute(update(Record).where(Record.id == record_id).values(**times))
+
+    async def recent_run_seconds(self, limit: int = 20) -> list[float]:
+        """How long the latest complete runs took from start to end (for queue ETAs)."""
+        rows = await self.session.execute(
+            select(Record.started_at, Record.finished_at)
+            .where(
+                Record.started_at.is_not(None),
+                Record.finished_at.is_not(None),
+                *(getattr(Record, f) == StageStatus.ready for f in Record.STAGE_FIELDS),
+            )
+            .order_by(Record.finished_at.desc())
+            .limit(limit)
+        )
+        return [
+            (finished - started).total_seconds()
+            for started, finished in rows
+            if started is not None and finished is not None and finished >= started
+        ]
 
     async def claim(self, record_id: uuid.UUID, owner: str, now: datetime, until: datetime) -> bool:
         """Take the record's lease if it is free or expired (one job per record at a time)."""

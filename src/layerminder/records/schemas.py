@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -178,6 +179,12 @@ class LineageOut(BaseModel):
     descendants: list[LineageNodeOut]
 
 
+@dataclass(frozen=True)
+class QueuePlace:
+    position: int
+    eta_seconds: int | None
+
+
 class RecordOut(BaseModel):
     id: uuid.UUID
     room_id: uuid.UUID
@@ -200,10 +207,21 @@ class RecordOut(BaseModel):
     story_error: str | None
     keywords_error: str | None
     recommendation_error: str | None
-    # True once every stage has ended (ready or error): the stream sends `end`.
+    # True once every stage has ended (ready, error or cancelled): the stream sends `end`.
     done: bool
     # True when the credit was given back because no design was delivered.
     refunded: bool
+    cancelled: bool = Field(description="Stopped by its owner: the stages that had not ended")
+    retry_cost: int | None = Field(
+        description="What POST /records/{id}/retry costs in credits (what the refund gave "
+        "back, else 0); null when there is nothing to retry"
+    )
+    queue_position: int | None = Field(
+        description="While waiting to start: 1 means next (every user's jobs count); else null"
+    )
+    eta_seconds: int | None = Field(
+        description="While waiting: a rough time until it finishes, from recent runs; else null"
+    )
     designs: list[DesignOut]
     # The seed's field: the 4 design URLs in position order.
     image_urls: list[str]
@@ -239,6 +257,8 @@ class RecordOut(BaseModel):
         recommendations: Sequence[tuple[RecordRecommendation, Reference, Image]],
         refunded: bool,
         secret: str,
+        retry_cost: int | None = None,
+        queue: QueuePlace | None = None,
     ) -> RecordOut:
         """`designs` in position order, `recommendations` in rank order."""
         design_outs = [
@@ -265,6 +285,10 @@ class RecordOut(BaseModel):
             recommendation_error=record.recommendation_error,
             done=record.done,
             refunded=refunded,
+            cancelled=record.cancelled,
+            retry_cost=retry_cost,
+            queue_position=queue.position if queue else None,
+            eta_seconds=queue.eta_seconds if queue else None,
             designs=design_outs,
             image_urls=[d.url for d in design_outs],
             name=record.name,

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.credits import service as credits
+from layerminder.db.base import utcnow
 from layerminder.errors import InvalidRequest, NotFound
 from layerminder.models import Image, Record, Room, User
 from layerminder.records.repository import RecordRepository
-from layerminder.records.schemas import LineageNodeOut, LineageOut, RecordOut, StreamTicketOut
+from layerminder.records.schemas import (
+    LineageNodeOut,
+    LineageOut,
+    QueuePlace,
+    RecordOut,
+    StreamTicketOut,
+)
 from layerminder.security.crypto import create_stream_ticket
 
 # A family tree larger than this is cut short (each side); the page draws a compact tree.
@@ -94,22 +102,43 @@ async def list_for_room(
 async def record_outs(
     session: AsyncSession, records: Sequence[Record], secret: str
 ) -> list[RecordOut]:
-    """Serialise records with their designs, recommendations and refunds: three queries in all."""
+    """Serialise records with their designs, recommendations and refunds: three queries in all
+    (and a few more for each record still waiting in the queue)."""
     repository = RecordRepository(session)
     ids = [r.id for r in records]
     designs = await repository.designs(ids)
     recommendations = await repository.recommendations(ids)
-    refunded = await credits.refunded_records(session, ids)
+    refunded = await credits.refunded_amounts(session, ids)
     return [
         RecordOut.from_model(
             record,
             designs=designs[record.id],
             recommendations=recommendations[record.id],
             refunded=record.id in refunded,
+            retry_cost=refunded.get(record.id, 0) if record.retryable else None,
+            queue=await queue_place(session, record),
             secret=secret,
         )
         for record in records
     ]
+
+
+async def queue_place(session: AsyncSession, record: Record) -> QueuePlace | None:
+    """Where a waiting record stands, and roughly when it starts; None once it has started.
+
+    The ETA assumes the runs under way now are all the slots there are (true while anything
+    waits) and that runs take as long as the recent complete ones did."""
+    repository = RecordRepository(session)
+    position = await repository.queue_position(record)
+    if position is None:
+        return None
+    durations = await repository.recent_run_seconds()
+    eta: int | None = None
+    if durations:
+        slots = max(1, await repository.running_count(utcnow()))
+        rounds = math.ceil(position / slots)
+        eta = math.ceil(rounds * sum(durations) / len(durations))
+    return QueuePlace(position=position, eta_seconds=eta)
 
 
 async def record_out(session: AsyncSession, record: Record, secret: str) -> RecordOut:

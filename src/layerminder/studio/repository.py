@@ -17,10 +17,12 @@ from layerminder.records.search import full_text, query_words
 
 
 class RecordState(StrEnum):
-    """ready: every stage ready; error: a stage failed; processing: a stage still to end."""
+    """ready: every stage ready; error: a stage failed; cancelled: stopped by its owner;
+    processing: a stage still to end."""
 
     ready = "ready"
     error = "error"
+    cancelled = "cancelled"
     processing = "processing"
 
 
@@ -111,7 +113,9 @@ def _state(state: RecordState) -> ColumnElement[bool]:
         return and_(*(s == StageStatus.ready for s in statuses))
     if state is RecordState.error:
         return or_(*(s == StageStatus.error for s in statuses))
+    if state is RecordState.cancelled:
+        return or_(*(s == StageStatus.cancelled for s in statuses))
     return and_(
         or_(*(s.in_((StageStatus.pending, StageStatus.processing)) for s in statuses)),
-        *(s != StageStatus.error for s in statuses),
+        *(s.not_in((StageStatus.error, StageStatus.cancelled)) for s in statuses),
     )

@@ -133,6 +133,8 @@ def outcome(record: RecordOut) -> WebhookEvent | None:
         record.keywords_status,
         record.recommendation_status,
     )
+    if record.cancelled:
+        return WebhookEvent.record_cancelled
     if any(s == StageStatus.error for s in statuses):
         return WebhookEvent.record_failed if record.done else None
     if all(s == StageStatus.ready for s in statuses):

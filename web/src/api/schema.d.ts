@@ -355,6 +355,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/records/{record_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Record
+         * @description Cancel a waiting or running generation: the stages not yet ended become `cancelled`.
+         *
+         *     A waiting record never starts; a running one stops at its next check (about half a second;
+         *     a provider request in flight is abandoned). If no design was delivered the credit comes
+         *     back (`refunded`). Cancelling it again returns the same record; a record that already
+         *     finished is a 409 `AlreadyFinished`.
+         */
+        post: operations["cancel_record_api_v1_records__record_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/records/{record_id}": {
         parameters: {
             query?: never;
@@ -1719,6 +1744,26 @@ export interface components {
             done: boolean;
             /** Refunded */
             refunded: boolean;
+            /**
+             * Cancelled
+             * @description Stopped by its owner: the stages that had not ended
+             */
+            cancelled: boolean;
+            /**
+             * Retry Cost
+             * @description What POST /records/{id}/retry costs in credits (what the refund gave back, else 0); null when there is nothing to retry
+             */
+            retry_cost: number | null;
+            /**
+             * Queue Position
+             * @description While waiting to start: 1 means next (every user's jobs count); else null
+             */
+            queue_position: number | null;
+            /**
+             * Eta Seconds
+             * @description While waiting: a rough time until it finishes, from recent runs; else null
+             */
+            eta_seconds: number | null;
             /** Designs */
             designs: components["schemas"]["DesignOut"][];
             /** Image Urls */
@@ -1788,10 +1833,11 @@ export interface components {
         };
         /**
          * RecordState
-         * @description ready: every stage ready; error: a stage failed; processing: a stage still to end.
+         * @description ready: every stage ready; error: a stage failed; cancelled: stopped by its owner;
+         *     processing: a stage still to end.
          * @enum {string}
          */
-        RecordState: "ready" | "error" | "processing";
+        RecordState: "ready" | "error" | "cancelled" | "processing";
         /** ReferenceOut */
         ReferenceOut: {
             /**
@@ -1971,7 +2017,7 @@ export interface components {
          * StageStatus
          * @enum {string}
          */
-        StageStatus: "pending" | "processing" | "ready" | "error";
+        StageStatus: "pending" | "processing" | "ready" | "error" | "cancelled";
         /**
          * StreamTicketOut
          * @description A URL credential for one record's stream: `GET {stream_url}` within `expires_in` s.
@@ -3385,6 +3431,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_record_api_v1_records__record_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description AlreadyFinished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

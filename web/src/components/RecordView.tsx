@@ -87,6 +87,8 @@ export function StageProgress({ record }: { record: RecordOut }) {
                 </>
               ) : status === "ready" ? (
                 t("stages.ready")
+              ) : status === "cancelled" ? (
+                t("stages.cancelled")
               ) : status === "processing" ? (
                 t(stage.hint)
               ) : (
@@ -105,6 +107,7 @@ const STATUS_LABEL: Record<StageStatus, MessageKey> = {
   processing: "stages.processing",
   ready: "stages.ready",
   error: "stages.failed",
+  cancelled: "stages.cancelled",
 };
 
 /** The pipeline's own words for a failure (English, from the provider): kept for whoever can
