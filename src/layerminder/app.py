@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from layerminder import __version__
 from layerminder.api import DOMAIN_ROUTERS, router
 from layerminder.config import Settings
+from layerminder.contract import install_contract
 from layerminder.deps import writes
 from layerminder.errors import install_error_handlers
 from layerminder.logs import redact_access_log
@@ -88,6 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(router)
+    # After every API route, before the studio's catch-all mount: the spec's shared errors and
+    # JSON 404/405 under /api/; the key scopes' 403 is added on top of that spec.
+    install_contract(app)
     _document_key_scopes(app)
     web_dir = settings.web_dir
     if (web_dir / "index.html").is_file():

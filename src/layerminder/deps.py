@@ -17,7 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from layerminder.config import Settings
 from layerminder.db.base import utcnow
 from layerminder.db.session import unit_of_work
-from layerminder.errors import AdminRequired, InsufficientScope, LoginRequired, NotAuthenticated
+from layerminder.errors import (
+    AdminRequired,
+    InsufficientScope,
+    LoginRequired,
+    NotAuthenticated,
+    RateLimited,
+    raises,
+)
 from layerminder.models import ApiKey, User, UserRole
 from layerminder.runtime import Runtime
 from layerminder.security.addresses import client_address
@@ -143,6 +150,7 @@ def _check_scopes(principal: Principal, method: str) -> User:
     )
 
 
+@raises(NotAuthenticated)
 async def get_principal(
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -169,6 +177,7 @@ async def get_reading_user(principal: Annotated[Principal, Depends(get_principal
 ReadingUser = Annotated[User, Depends(get_reading_user)]
 
 
+@raises(LoginRequired)
 async def get_session_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
     if principal.is_api_key:
         raise LoginRequired(
@@ -182,6 +191,7 @@ async def get_session_user(principal: Annotated[Principal, Depends(get_principal
 SessionUser = Annotated[User, Depends(get_session_user)]
 
 
+@raises(NotAuthenticated)
 async def get_stream_user(
     record_id: uuid.UUID,
     request: Request,
@@ -190,6 +200,7 @@ async def get_stream_user(
     ticket: Annotated[
         str | None,
         Query(
+            max_length=2000,
             description="From POST /records/{record_id}/stream-ticket, for EventSource "
             "(which cannot send headers); valid for this record only, for seconds"
         ),
@@ -216,6 +227,7 @@ async def get_stream_user(
 StreamUser = Annotated[User, Depends(get_stream_user)]
 
 
+@raises(NotAuthenticated, auth_optional=True)
 async def get_optional_user(
     request: Request,
     runtime: RuntimeDep,
@@ -229,6 +241,7 @@ async def get_optional_user(
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
+@raises(AdminRequired)
 async def get_admin_user(user: CurrentUser) -> User:
     if user.role != UserRole.admin:
         raise AdminRequired("this action needs an admin account")
@@ -247,20 +260,27 @@ ClientAddress = Annotated[str, Depends(get_client_address)]
 
 # Rate limits as route dependencies: they run before the handler, so a refused request
 # (429 RateLimited with Retry-After) has written nothing.
+@raises(RateLimited)
 async def limit_signup(runtime: RuntimeDep, address: ClientAddress) -> None:
     await runtime.limiter.hit("signup", address, runtime.settings.limits_for("signup"))
 
 
+@raises(RateLimited)
 async def limit_login_address(runtime: RuntimeDep, address: ClientAddress) -> None:
     await runtime.limiter.hit("login", address, runtime.settings.limits_for("login_address"))
 
 
+@raises(RateLimited)
 async def limit_generate(runtime: RuntimeDep, user: CurrentUser) -> None:
     await runtime.limiter.hit("generate", str(user.id), runtime.settings.limits_for("generate"))
 
 
+@raises(RateLimited)
 async def limit_upload(runtime: RuntimeDep, user: CurrentUser) -> None:
     await runtime.limiter.hit("upload", str(user.id), runtime.settings.limits_for("upload"))
+
+
+MAX_OFFSET = 2**31 - 1
 
 
 class Page:
@@ -269,7 +289,8 @@ class Page:
     def __init__(
         self,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        # Bounded by the database's 32-bit integers: a larger offset is a 422, not a 500.
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> None:
         self.limit = limit
         self.offset = offset

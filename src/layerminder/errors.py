@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -139,6 +140,53 @@ class ServiceUnavailable(LayerminderError):
     status_code = 503
 
 
+class ValidationError(LayerminderError):
+    """Input that does not fit the route's schema (FastAPI's validation, an unparsable body)."""
+
+    status_code = 422
+
+
+class MethodNotAllowed(LayerminderError):
+    status_code = 405
+
+    def __init__(self, message: str, allow: list[str]) -> None:
+        super().__init__(message)
+        self.allow = allow
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Allow": ", ".join(self.allow)}
+
+
+_Call = TypeVar("_Call", bound=Callable[..., Any])
+_RAISES = "__layerminder_raises__"
+_OPTIONAL_AUTH = "__layerminder_optional_auth__"
+
+
+def raises(
+    *errors: type[LayerminderError], auth_optional: bool = False
+) -> Callable[[_Call], _Call]:
+    """Mark a route dependency with the errors it can answer, so every route using it
+    documents them (layerminder.contract reads the marks); `auth_optional`: it reads a
+    bearer token when one is sent and lets anonymous requests through."""
+
+    def mark(call: _Call) -> _Call:
+        setattr(call, _RAISES, errors)
+        setattr(call, _OPTIONAL_AUTH, auth_optional)
+        return call
+
+    return mark
+
+
+def declared_errors(call: Callable[..., Any]) -> tuple[type[LayerminderError], ...]:
+    found: tuple[type[LayerminderError], ...] = getattr(call, _RAISES, ())
+    return found
+
+
+def optional_auth(call: Callable[..., Any]) -> bool:
+    return bool(getattr(call, _OPTIONAL_AUTH, False))
+
+
 def responses(*errors: type[LayerminderError]) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route, so the OpenAPI spec (and the TS client) know its errors."""
     by_status: dict[int | str, list[str]] = {}
@@ -159,7 +207,8 @@ def _format_validation(exc: RequestValidationError) -> str:
     for err in exc.errors():
         location = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
         parts.append(f"{location}: {err.get('msg', 'invalid')}" if location else err.get("msg", ""))
-    return "; ".join(parts) or "invalid request"
+    # FastAPI reports a bad path parameter once per dependency that reads it: say it once.
+    return "; ".join(dict.fromkeys(parts)) or "invalid request"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -173,6 +222,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's "There was an error parsing the body" (a JSON document nested past
+            # Python's recursion limit, a broken multipart body): input that does not parse,
+            # which is the 422 every route documents.
+            return JSONResponse(
+                _body("ValidationError", f"the request body could not be parsed: {exc.detail}"),
+                422,
+            )
         codes = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated"}
         code = codes.get(exc.status_code, "HTTPError")
         return JSONResponse(

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from layerminder.deps import RuntimeDep
+from layerminder.errors import ErrorBody
 from layerminder.runtime import Runtime
 
 router = APIRouter(tags=["health"])
@@ -42,7 +43,10 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get(
+    "/readyz",
+    responses={503: {"model": ErrorBody, "description": "NotReady (with `checks`)"}},
+)
 async def readyz(runtime: RuntimeDep) -> JSONResponse:
     checks = await readiness(runtime)
     failing = [name for name, result in checks.items() if result != "ok"]

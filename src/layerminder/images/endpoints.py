@@ -101,6 +101,7 @@ async def list_room_images(
     response_class=Response,
     responses={
         200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}},
+        307: {"description": "With presigned URLs on: to the object in the bucket"},
         **responses(NotFound),
     },
 )
@@ -110,7 +111,9 @@ async def get_image_bytes(
     session: SessionDep,
     runtime: RuntimeDep,
     user: OptionalUser,
-    sig: Annotated[str | None, Query(description="Signature from an image `url`")] = None,
+    sig: Annotated[
+        str | None, Query(max_length=200, description="Signature from an image `url`")
+    ] = None,
 ) -> Response:
     image = await service.get_downloadable(session, image_id, user, sig, runtime.secret)
     if runtime.settings.presigned_image_urls:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat
 
 from layerminder.models import Invite
 
@@ -13,7 +13,8 @@ from layerminder.models import Invite
 class InviteIn(BaseModel):
     max_uses: int = Field(default=1, ge=1, le=10_000)
     # Null: never expires.
-    expires_in_hours: float | None = Field(default=168, gt=0, le=24 * 366)
+    # Strict: "5" is not a number, as the schema says (an integer such as 5 still is).
+    expires_in_hours: StrictFloat | None = Field(default=168, gt=0, le=24 * 366)
     note: str = Field(default="", max_length=200)
 
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from layerminder.images.schemas import ImageOut
 from layerminder.models import Image, Room, RoomPin
@@ -16,13 +16,14 @@ from layerminder.records.schemas import RecordOut
 class RoomIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=1000)
-    is_public: bool = False
+    # Strict: JSON says true or false; 0, 1 or "yes" are refused, as the schema says.
+    is_public: StrictBool = False
 
 
 class RoomPatch(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     description: str | None = Field(default=None, max_length=1000)
-    is_public: bool | None = None
+    is_public: StrictBool | None = None
 
 
 class RoomOut(BaseModel):
