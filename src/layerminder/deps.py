@@ -202,7 +202,7 @@ async def get_stream_user(
         Query(
             max_length=2000,
             description="From POST /records/{record_id}/stream-ticket, for EventSource "
-            "(which cannot send headers); valid for this record only, for seconds"
+            "(which cannot send headers); valid for this record only, for seconds",
         ),
     ] = None,
 ) -> User:
