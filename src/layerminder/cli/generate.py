@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from rich.table import Table
 from layerminder.cli.common import console, fail, migrate_database, run
 from layerminder.config import Settings
 from layerminder.jobs.queue import DirectQueue
-from layerminder.providers.base import Language
+from layerminder.providers.base import DEFAULT_STRENGTH, INPUT_ROLES, InputRole, Language
 
 CLI_EMAIL = "cli@layerminder.local"
 STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
@@ -111,8 +112,86 @@ def _markdown(state: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class CliInput:
+    """One reference from the command line: its bytes, role and strength."""
+
+    data: bytes
+    role: InputRole = "any"
+    strength: float = DEFAULT_STRENGTH
+
+
+def _role_inputs(roles: list[str], strengths: list[float]) -> list[CliInput]:
+    """`--role ROLE:PATH`, each paired in order with a `--strength` (0.5 where none is left)."""
+    if len(strengths) > len(roles):
+        raise fail(f"{len(strengths)} --strength values for {len(roles)} --role references")
+    inputs = []
+    known: dict[str, InputRole] = {name: name for name in INPUT_ROLES}
+    for index, spec in enumerate(roles):
+        name, _, path = spec.partition(":")
+        role = known.get(name)
+        if role is None or not path:
+            raise fail(f"--role takes ROLE:PATH with ROLE one of {', '.join(INPUT_ROLES)}: {spec}")
+        strength = strengths[index] if index < len(strengths) else DEFAULT_STRENGTH
+        if not 0.0 <= strength <= 1.0:
+            raise fail(f"--strength must be within 0.0-1.0, got {strength}")
+        inputs.append(CliInput(_read(Path(path)), role, strength))
+    return inputs
+
+
+def _parent(spec: str | None) -> tuple[uuid.UUID, int] | None:
+    """`--parent RECORD:POS`: a record id and a design position 0-3, as the API takes them."""
+    if spec is None:
+        return None
+    record, _, position = spec.rpartition(":")
+    try:
+        parsed = uuid.UUID(record), int(position)
+    except ValueError:
+        raise fail(
+            f"--parent takes RECORD:POS (a record id and a design position 0-3): {spec}"
+        ) from None
+    if not 0 <= parsed[1] <= 3:
+        raise fail(f"--parent's design position is 0-3, got {parsed[1]}")
+    return parsed
+
+
+def _read(path: Path) -> bytes:
+    if not path.is_file():
+        raise fail(f"{path} is not a file")
+    return path.read_bytes()
+
+
 def generate(
-    images: Annotated[list[Path], typer.Argument(help="1 to 4 reference images")],
+    images: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Reference images (role any, strength 0.5); 1 to 4 in all"),
+    ] = None,
+    role: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--role",
+            help="A reference with a role, ROLE:PATH (form, material, colour, mood, any); "
+            "repeat for more. They come first, in the order given",
+        ),
+    ] = None,
+    strength: Annotated[
+        list[float] | None,
+        typer.Option(
+            "--strength",
+            help="How much to take from a --role reference, 0.0-1.0; the first --strength goes "
+            "with the first --role, and so on (default 0.5)",
+        ),
+    ] = None,
+    style: Annotated[
+        str | None, typer.Option(help="A curated style id (GET /api/v1/styles), e.g. japandi")
+    ] = None,
+    parent: Annotated[
+        str | None,
+        typer.Option(
+            help="Refine design POS (0-3) of an earlier record, RECORD:POS: it becomes the first "
+            "reference (role form, strength 0.8)"
+        ),
+    ] = None,
     keyword: Annotated[str | None, typer.Option(help="Style keyword, e.g. minimal")] = None,
     language: Annotated[
         Language,
@@ -125,17 +204,16 @@ def generate(
     """Merge reference images into 4 designs, write their story, recommend references."""
     from layerminder.errors import LayerminderError
 
-    if not 1 <= len(images) <= 4:
-        raise fail(f"give 1 to 4 images, got {len(images)}")
-    for path in images:
-        if not path.is_file():
-            raise fail(f"{path} is not a file")
+    inputs = _role_inputs(role or [], strength or [])
+    inputs += [CliInput(_read(path)) for path in images or []]
+    refine = _parent(parent)
+    limit = 3 if refine else 4
+    if not (0 if refine else 1) <= len(inputs) <= limit:
+        raise fail(f"give {'0' if refine else '1'} to {limit} images, got {len(inputs)}")
     settings = Settings()
     migrate_database(settings)
     try:
-        state, designs = run(
-            _generate(settings, [p.read_bytes() for p in images], keyword, language)
-        )
+        state, designs = run(_generate(settings, inputs, keyword, language, style, refine))
     except LayerminderError as exc:
         raise fail(exc.message) from None
     out.mkdir(parents=True, exist_ok=True)
@@ -151,14 +229,19 @@ def generate(
 
 
 async def _generate(
-    settings: Settings, inputs: list[bytes], keyword: str | None, language: Language = "en"
+    settings: Settings,
+    inputs: list[CliInput],
+    keyword: str | None,
+    language: Language = "en",
+    style: str | None = None,
+    parent: tuple[uuid.UUID, int] | None = None,
 ) -> tuple[dict[str, Any], list[bytes]]:
     from layerminder.auth import service as auth
     from layerminder.auth.repository import UserRepository
     from layerminder.credits import service as credits
     from layerminder.db.session import unit_of_work
     from layerminder.generation import service as generation
-    from layerminder.generation.schemas import GenerateIn
+    from layerminder.generation.schemas import GenerateIn, InputIn, ParentIn
     from layerminder.generation.tasks import run_generation
     from layerminder.images import service as images
     from layerminder.library.importing import seed_starter_library
@@ -183,7 +266,15 @@ async def _generate(
                 await credits.grant(
                     session, user.id, settings.generation_cost, note="command-line generation"
                 )
-            room: Room = await rooms.create(session, user, "Command line", "", False)
+            # A refine stays in its parent's room (another user's record is not found); a new
+            # generation gets a room of its own.
+            room: Room = (
+                await rooms.get_owned(
+                    session, (await records.get_owned(session, parent[0], user)).room_id, user
+                )
+                if parent
+                else await rooms.create(session, user, "Command line", "", False)
+            )
             uploaded = [
                 await images.upload(
                     session,
@@ -191,9 +282,9 @@ async def _generate(
                     settings,
                     owner=user,
                     room_id=room.id,
-                    data=data,
+                    data=item.data,
                 )
-                for data in inputs
+                for item in inputs
             ]
             record = await generation.start_generation(
                 session,
@@ -201,8 +292,14 @@ async def _generate(
                 user,
                 GenerateIn(
                     room_id=room.id,
-                    input_image_ids=[i.id for i in uploaded],
+                    inputs=[
+                        InputIn(image_id=image.id, role=item.role, strength=item.strength)
+                        for image, item in zip(uploaded, inputs, strict=True)
+                    ]
+                    or None,
+                    parent=ParentIn(record_id=parent[0], position=parent[1]) if parent else None,
                     keyword=keyword,
+                    style=style,
                     language=language,
                 ),
                 storage=runtime.storage,
