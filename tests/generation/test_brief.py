@@ -13,6 +13,11 @@ import pytest
 
 from tests.helpers import Account, create_room, make_image, signup, upload_image
 from tests.live import LiveServer, events_until_end, server_env, start_server
+from tests.providers.local.hues import dominant_hue, hue_distance
+from tests.providers.local.photos import BLUE, RED, photo
+
+GREEN = [(40, 150, 60), (30, 110, 40), (90, 180, 100)]
+HUES = {"red": 358.0, "blue": 226.0, "green": 130.0}
 
 pytestmark = pytest.mark.slow
 
@@ -140,3 +145,33 @@ async def test_any_of_the_callers_images_is_a_reference(server: LiveServer) -> N
         )
         assert refused.status_code == 404
         assert await _balance(client, stranger) == 50
+
+
+async def test_local_designs_follow_a_strong_colour_and_a_named_material(
+    server: LiveServer,
+) -> None:
+    async with server.client() as client:
+        account = await signup(client)
+        room_id = await create_room(client, account)
+        ids = {}
+        for name, colours in (("blue", BLUE), ("red", RED), ("green", GREEN)):
+            ids[name] = (await upload_image(client, account, room_id, photo(colours, 7)))["id"]
+        inputs = [
+            {"image_id": ids["blue"], "role": "any"},
+            {"image_id": ids["red"], "role": "colour", "strength": 0.9},
+            {"image_id": ids["green"], "role": "material", "strength": 0.3},
+        ]
+        accepted = await _generate(
+            client, account, {"session_id": room_id, "inputs": inputs, "keyword": "walnut"}
+        )
+        assert accepted.status_code == 202, accepted.text
+        record_id = accepted.json()["record_id"]
+        await events_until_end(client, record_id, account.token)
+        record = (await client.get(f"/api/v1/records/{record_id}", headers=account.headers)).json()
+        designs = [(await client.get(design["url"])).content for design in record["designs"]]
+        hue = dominant_hue(*designs)
+        distances = {name: hue_distance(hue, HUES[name]) for name in HUES}
+        assert distances["red"] < min(distances["blue"], distances["green"]), (hue, distances)
+        assert "walnut" in record["material"].lower(), record["material"]
+        assert "walnut" in record["keywords"]
+        assert record["image_model"] == "procedural-v2"

@@ -23,7 +23,7 @@ async def test_generates_four_distinct_1024_jpegs() -> None:
     batch = await LocalImageProvider().generate_designs(
         Brief.from_images(as_inputs(photo(RED), photo(BLUE, 1)), "minimal")
     )
-    assert (batch.provider, batch.model) == ("local", "procedural-v1")
+    assert (batch.provider, batch.model) == ("local", "procedural-v2")
     assert len(batch.images) == 4
     assert len({hashlib.sha256(image).digest() for image in batch.images}) == 4
     for image in batch.images:

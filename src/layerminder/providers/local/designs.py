@@ -1,4 +1,11 @@
-"""Seat designs from the inputs and keyword, and the offline image provider."""
+"""Seat designs from a brief (references with roles, keyword, style), and the offline provider.
+
+How the brief shows: a `form` reference's silhouette picks the archetype and proportions of as
+many designs as its strength says; `colour` references pull the seat (and accents) towards their
+colour by strength; `material` references give the frame its colour and every part its texture;
+`mood` references tint the studio; materials named in the keyword or style dress the frame and
+seat outright. Same brief, same bytes.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +13,81 @@ import asyncio
 import colorsys
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PIL import Image
 
-from layerminder.providers.base import DESIGN_COUNT, DESIGN_SIZE, Brief, DesignBatch, edit_parts
+from layerminder.providers.base import (
+    DESIGN_COUNT,
+    DESIGN_SIZE,
+    Brief,
+    BriefInput,
+    DesignBatch,
+    edit_parts,
+)
 from layerminder.providers.local.arrays import FloatArray
 from layerminder.providers.local.editing import edit_region
 from layerminder.providers.local.forms import FORM_BUILDERS, SEAT_FORMS
-from layerminder.providers.local.inputs import InputLook, design_seed, read_inputs
+from layerminder.providers.local.inputs import (
+    InputLook,
+    design_seed,
+    dominant_colour,
+    read_inputs,
+)
+from layerminder.providers.local.materials import (
+    NamedMaterial,
+    brief_materials,
+    frame_and_seat,
+    material_tile,
+)
 from layerminder.providers.local.painting import Material, paint
 from layerminder.providers.local.proportions import Proportions, keyword_proportions
+from layerminder.providers.local.silhouette import read_silhouette
 
 JPEG_QUALITY = 90
 
+RGB = tuple[float, float, float]
 
 # Each form is shown from the angle that reads best for it.
 _YAW = {"chair": -38.0, "stool": -30.0, "bench": -24.0, "lounge": -34.0}
 
+# How much each role's pixels count in the batch palette, at strength 0.5 (scaled by strength):
+# a form reference lends its shape, hardly its colours.
+_PALETTE_WEIGHT = {"any": 1.0, "colour": 1.6, "material": 1.0, "mood": 0.7, "form": 0.12}
+# A style's own colours count as one reference of this weight.
+_STYLE_PALETTE_WEIGHT = 0.8
 
-def _clamp_lightness(
-    rgb: tuple[float, float, float], low: float, high: float
-) -> tuple[float, float, float]:
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What every design of one batch shares, read once from the brief."""
+
+    look: InputLook
+    seed_images: tuple[bytes, ...]
+    keyword: str | None
+    forms: tuple[str, ...]  # the archetype of each position
+    # Proportion multipliers from a form reference, for designs of its archetype.
+    shape: dict[str, float] = field(default_factory=dict)
+    shaped_form: str | None = None
+    colour: tuple[RGB, float] | None = None  # strongest colour reference and its strength
+    material: tuple[RGB, float] | None = None  # strongest material reference and its strength
+    mood: tuple[RGB, float] | None = None
+    frame: NamedMaterial | None = None
+    seat: NamedMaterial | None = None
+
+
+def _clamp_lightness(rgb: RGB, low: float, high: float) -> RGB:
     hue, lightness, saturation = colorsys.rgb_to_hls(*rgb)
     return colorsys.hls_to_rgb(hue, min(max(lightness, low), high), saturation)
 
 
-def _frame_kind(rgb: tuple[float, float, float], p: Proportions) -> str:
+def _mix(a: RGB, b: RGB, amount: float) -> RGB:
+    t = min(max(amount, 0.0), 1.0)
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t)
+
+
+def _frame_kind(rgb: RGB, p: Proportions) -> str:
     hue, lightness, saturation = colorsys.rgb_to_hls(*rgb)
     if p.metal_frame or (saturation < 0.12 and lightness < 0.5):
         return "metal"
@@ -41,9 +96,17 @@ def _frame_kind(rgb: tuple[float, float, float], p: Proportions) -> str:
     return "lacquer"
 
 
+def _jitter(rgb: RGB, rng: np.random.Generator, amount: float = 0.04) -> RGB:
+    """A named material is never flat: each design gets its own plank of it."""
+    hue, lightness, saturation = colorsys.rgb_to_hls(*rgb)
+    lightness = min(max(lightness + float(rng.uniform(-amount, amount)), 0.05), 0.95)
+    return colorsys.hls_to_rgb(hue, lightness, saturation)
+
+
 def _materials(
-    look: InputLook, p: Proportions, position: int, rng: np.random.Generator
+    plan: BatchPlan, p: Proportions, position: int, rng: np.random.Generator
 ) -> list[Material]:
+    look = plan.look
     swatches = list(look.swatches)
     # Rotating the roles gives each design of a batch its own reading of the same palette.
     shift = position % len(swatches)
@@ -55,20 +118,40 @@ def _materials(
     )
     frame = by_contrast[0]
     accent = roles[2] if len(roles) > 2 else (roles[1] if len(roles) > 1 else seat)
-    frame_rgb = _clamp_lightness(frame.rgb, 0.1, 0.7)
+    detail_count = len(look.details)
+    detail = look.details[(position + int(rng.integers(0, detail_count))) % detail_count]
+    seat_detail = _with_weave(detail, rng)
+    accent_detail = _with_weave(look.details[(position + 1) % detail_count], rng)
+
+    frame_rgb: RGB = frame.rgb
+    if plan.material is not None:
+        # A material reference is what the frame is made of: its colour, by strength.
+        frame_rgb = _mix(frame_rgb, plan.material[0], 0.35 + 0.65 * plan.material[1])
+    frame_rgb = _clamp_lightness(frame_rgb, 0.1, 0.7)
     frame_kind = _frame_kind(frame_rgb, p)
     if frame_kind == "metal":
         frame_rgb = _clamp_lightness(frame_rgb, 0.14, 0.55)
-    detail_count = len(look.details)
-    detail = look.details[(position + int(rng.integers(0, detail_count))) % detail_count]
-    seat_rgb = _clamp_lightness(seat.rgb, 0.14, 0.86)
-    accent_rgb = _clamp_lightness(accent.rgb, 0.14, 0.86)
+    seat_rgb, accent_rgb, seat_kind = seat.rgb, accent.rgb, "fabric"
+
+    seed = int(rng.integers(0, 2**31))
+    if plan.frame is not None:
+        frame_rgb, frame_kind = _jitter(plan.frame.colour, rng), plan.frame.kind
+        detail = material_tile(plan.frame, seed)
+    if plan.seat is not None:
+        seat_rgb, seat_kind = plan.seat.colour, plan.seat.kind
+        seat_detail = _with_weave(material_tile(plan.seat, seed + 1), rng)
+        accent_rgb = _mix(accent_rgb, seat_rgb, 0.6)
+    if plan.colour is not None:
+        # A colour reference is the seat's colour, more of it the stronger it is.
+        colour, strength = plan.colour
+        seat_rgb = _mix(seat_rgb, colour, 0.25 + 0.75 * strength)
+        accent_rgb = _mix(accent_rgb, colour, 0.6 * strength)
+    seat_rgb = _clamp_lightness(seat_rgb, 0.14, 0.86)
+    accent_rgb = _clamp_lightness(accent_rgb, 0.14, 0.86)
     return [
         Material(frame_rgb, frame_kind, detail),
-        Material(seat_rgb, "fabric", _with_weave(detail, rng)),
-        Material(
-            accent_rgb, "fabric", _with_weave(look.details[(position + 1) % detail_count], rng)
-        ),
+        Material(seat_rgb, seat_kind, seat_detail),
+        Material(accent_rgb, "fabric", accent_detail),
         Material(frame_rgb, frame_kind, detail, vertical_grain=False),
     ]
 
@@ -88,27 +171,48 @@ def _with_weave(detail: FloatArray, rng: np.random.Generator) -> FloatArray:
     return (softened + 0.45 * weave).astype(np.float32)
 
 
-def _render(
-    look: InputLook,
-    images: Sequence[bytes],
-    keyword: str | None,
-    form: str,
-    position: int,
-    size: int,
-) -> bytes:
+def _render(plan: BatchPlan, position: int, size: int) -> bytes:
+    form = plan.forms[position]
     if form not in FORM_BUILDERS:
         raise ValueError(f"unknown seat form {form!r}; expected one of {SEAT_FORMS}")
-    rng = np.random.default_rng(design_seed(images, keyword, form, position))
-    proportions = keyword_proportions(keyword)
-    parts = FORM_BUILDERS[form](proportions, position // len(SEAT_FORMS) + int(rng.integers(0, 2)))
-    materials = _materials(look, proportions, position, rng)
-    lightest = max(look.swatches, key=lambda s: s.hls[1])
-    tint = tuple(0.35 * c + 0.65 * 0.93 for c in lightest.rgb)
+    rng = np.random.default_rng(design_seed(plan.seed_images, plan.keyword, form, position))
+    proportions = keyword_proportions(plan.keyword)
+    if plan.shape and form == plan.shaped_form:
+        proportions = replace(
+            proportions,
+            **{key: getattr(proportions, key) * value for key, value in plan.shape.items()},
+        )
+    variant = plan.forms[:position].count(form) + int(rng.integers(0, 2))
+    parts = FORM_BUILDERS[form](proportions, variant)
+    materials = _materials(plan, proportions, position, rng)
+    lightest = max(plan.look.swatches, key=lambda s: s.hls[1])
+    # The studio takes a hint of the palette's lightest colour, muted so the piece, not the
+    # wall, carries the brief's colour.
+    hue, lightness, saturation = colorsys.rgb_to_hls(*lightest.rgb)
+    muted = colorsys.hls_to_rgb(hue, lightness, saturation * 0.4)
+    tint: RGB = tuple(0.35 * c + 0.65 * 0.93 for c in muted)  # type: ignore[assignment]
+    if plan.mood is not None:
+        # A mood reference tints the studio: its colour, lightened, by strength.
+        mood_tint = _mix(plan.mood[0], (0.93, 0.93, 0.93), 0.55)
+        tint = _mix(tint, mood_tint, plan.mood[1])
     yaw = _YAW[form] + float(rng.uniform(-4.0, 4.0))
-    image = paint(parts, materials, (tint[0], tint[1], tint[2]), size, rng, yaw)
+    image = paint(parts, materials, tint, size, rng, yaw)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=False)
     return buffer.getvalue()
+
+
+def _cycled(forms: Sequence[str], count: int) -> tuple[str, ...]:
+    return tuple(forms[position % len(forms)] for position in range(count))
+
+
+def _plain_plan(images: Sequence[bytes], keyword: str | None, count: int) -> BatchPlan:
+    return BatchPlan(
+        look=read_inputs(images),
+        seed_images=tuple(images),
+        keyword=keyword,
+        forms=_cycled(SEAT_FORMS, count),
+    )
 
 
 def render_seat(
@@ -120,14 +224,11 @@ def render_seat(
     variant: int = 0,
 ) -> bytes:
     """Render one seat of `form` (see SEAT_FORMS) as JPEG bytes, coloured from `images`."""
-    return _render(
-        read_inputs(images),
-        images,
-        keyword,
-        form,
-        variant * len(SEAT_FORMS) + SEAT_FORMS.index(form),
-        size,
-    )
+    if form not in FORM_BUILDERS:
+        raise ValueError(f"unknown seat form {form!r}; expected one of {SEAT_FORMS}")
+    position = variant * len(SEAT_FORMS) + SEAT_FORMS.index(form)
+    plan = _plain_plan(images, keyword, position + 1)
+    return _render(plan, position, size)
 
 
 def render_designs(
@@ -137,18 +238,13 @@ def render_designs(
     *,
     size: int = DESIGN_SIZE,
 ) -> list[bytes]:
-    """Render `count` distinct seat designs (chair, stool, bench, lounge, then variations).
-
-    Blocking and CPU-bound: call it from a worker thread. Same inputs and keyword give
-    byte-identical JPEGs.
-    """
+    """Render `count` distinct seat designs (chair, stool, bench, lounge, then variations) from
+    plain references. Blocking and CPU-bound: call it from a worker thread. Same inputs and
+    keyword give byte-identical JPEGs."""
     if count < 1:
         raise ValueError("count must be at least 1")
-    look = read_inputs(images)
-    return [
-        _render(look, images, keyword, SEAT_FORMS[position % len(SEAT_FORMS)], position, size)
-        for position in range(count)
-    ]
+    plan = _plain_plan(images, keyword, count)
+    return [_render(plan, position, size) for position in range(count)]
 
 
 def _palette_image(palette: Sequence[tuple[int, int, int]]) -> bytes:
@@ -156,8 +252,8 @@ def _palette_image(palette: Sequence[tuple[int, int, int]]) -> bytes:
     image = Image.new("RGB", (64, 64))
     widths = [len(palette) - i for i in range(len(palette))]
     x = 0
-    for rgb, width in zip(palette, widths, strict=True):
-        right = 64 if rgb == palette[-1] else x + round(64 * width / sum(widths))
+    for index, (rgb, width) in enumerate(zip(palette, widths, strict=True)):
+        right = 64 if index == len(palette) - 1 else x + round(64 * width / sum(widths))
         image.paste(rgb, (x, 0, right, 64))
         x = right
     out = io.BytesIO()
@@ -173,21 +269,83 @@ def brief_keyword(brief: Brief) -> str | None:
     return " ".join(word.strip() for word in words if word.strip()) or None
 
 
+def _strongest(items: Sequence[BriefInput]) -> tuple[RGB, float] | None:
+    if not items:
+        return None
+    best = items[0]  # with_role sorts strongest first
+    return dominant_colour(best.image.data), best.strength
+
+
+def _forms(brief: Brief, count: int) -> tuple[tuple[str, ...], dict[str, float], str | None]:
+    """Each position's archetype, and the form reference's proportions for its designs."""
+    order = list(SEAT_FORMS)
+    shape: dict[str, float] = {}
+    shaped: str | None = None
+    form_refs = brief.with_role("form")
+    silhouette = read_silhouette(form_refs[0].image.data) if form_refs else None
+    if silhouette is not None:
+        strength = form_refs[0].strength
+        shaped = silhouette.archetype
+        # The stronger the reference, the more of the batch takes its shape.
+        following = max(1, round(4 * strength))
+        rest = [form for form in order if form != shaped]
+        order = [shaped] * following + rest[: max(0, len(SEAT_FORMS) - following)]
+        shape = {
+            key: 1.0 + (value - 1.0) * strength for key, value in silhouette.scale(shaped).items()
+        }
+    elif brief.style is not None and brief.style.form in SEAT_FORMS:
+        order = [brief.style.form, *(form for form in order if form != brief.style.form)]
+    return _cycled(order, count), shape, shaped
+
+
+def plan_brief(brief: Brief, count: int) -> BatchPlan:
+    """Read a brief once for the whole batch. Blocking."""
+    images = [item.image.data for item in brief.inputs]
+    weights = [_PALETTE_WEIGHT[item.role] * item.strength * 2 for item in brief.inputs]
+    if brief.style is not None and brief.style.palette:
+        images.append(_palette_image(brief.style.palette))
+        weights.append(_STYLE_PALETTE_WEIGHT)
+    if not images:
+        raise ValueError("a brief needs a reference or a style to draw from")
+    # Textures come from material references when there are any, else from every reference.
+    material_positions = [i for i, item in enumerate(brief.inputs) if item.role == "material"]
+    look = read_inputs(
+        images,
+        weights=[max(w, 0.02) for w in weights],
+        detail_from=material_positions or None,
+    )
+    forms, shape, shaped = _forms(brief, count)
+    frame, seat = frame_and_seat(brief_materials(brief))
+    return BatchPlan(
+        look=look,
+        seed_images=tuple(images),
+        keyword=brief_keyword(brief),
+        forms=forms,
+        shape=shape,
+        shaped_form=shaped,
+        colour=_strongest(brief.with_role("colour")),
+        material=_strongest(brief.with_role("material")),
+        mood=_strongest(brief.with_role("mood")),
+        frame=frame,
+        seat=seat,
+    )
+
+
 def render_brief(
     brief: Brief, count: int = DESIGN_COUNT, *, size: int = DESIGN_SIZE
 ) -> list[bytes]:
     """Render `count` designs for a brief. Blocking; deterministic for the same brief."""
-    images = [item.data for item in brief.images]
-    if not images and brief.style is not None and brief.style.palette:
-        images = [_palette_image(brief.style.palette)]
-    return render_designs(images, brief_keyword(brief), count, size=size)
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    plan = plan_brief(brief, count)
+    return [_render(plan, position, size) for position in range(count)]
 
 
 class LocalImageProvider:
-    """Offline image provider: procedural renders that take their palette from the inputs."""
+    """Offline image provider: procedural renders that follow the brief's roles and materials."""
 
     name = "local"
-    model = "procedural-v1"
+    model = "procedural-v2"
 
     async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
         designs = await asyncio.to_thread(render_brief, brief, count)

@@ -49,8 +49,13 @@ def decode(data: bytes, max_side: int) -> Image.Image:
     return image
 
 
-def kmeans(pixels: FloatArray, k: int, iterations: int = 12) -> tuple[FloatArray, FloatArray]:
-    """Small deterministic k-means: centres start at luminance quantiles, so no RNG is needed."""
+def kmeans(
+    pixels: FloatArray, k: int, iterations: int = 12, pixel_weights: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Small deterministic k-means: centres start at luminance quantiles, so no RNG is needed.
+
+    `pixel_weights` lets some pixels count more (a strong reference's over a weak one's)."""
+    weights_in = np.ones(len(pixels), dtype=np.float32) if pixel_weights is None else pixel_weights
     luminance = pixels @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
     order = np.argsort(luminance, kind="stable")
     picks = order[((np.arange(k) + 0.5) / k * len(order)).astype(int)]
@@ -60,10 +65,12 @@ def kmeans(pixels: FloatArray, k: int, iterations: int = 12) -> tuple[FloatArray
         distances = ((pixels[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
         labels = distances.argmin(axis=1)
         for index in range(k):
-            members = pixels[labels == index]
-            if len(members):
-                centres[index] = members.mean(axis=0)
-    weights = np.bincount(labels, minlength=k).astype(np.float32) / max(len(pixels), 1)
+            chosen = labels == index
+            total = float(weights_in[chosen].sum())
+            if total > 0:
+                centres[index] = (pixels[chosen] * weights_in[chosen, None]).sum(axis=0) / total
+    weights = np.bincount(labels, weights=weights_in, minlength=k).astype(np.float32)
+    weights /= max(float(weights_in.sum()), 1e-6)
     return centres, weights
 
 
@@ -94,7 +101,13 @@ def _detail_tile(image: Image.Image) -> FloatArray:
     return standardised
 
 
-def read_inputs(images: Sequence[bytes]) -> InputLook:
+def read_inputs(
+    images: Sequence[bytes],
+    weights: Sequence[float] | None = None,
+    detail_from: Sequence[int] | None = None,
+) -> InputLook:
+    """The palette of all inputs (each counting by its weight) and texture tiles from the inputs
+    `detail_from` names (all by default)."""
     if not images:
         raise ProviderError("at least one input image is needed", retryable=False)
     thumbs = [decode(data, _THUMB * 4) for data in images]
@@ -103,14 +116,34 @@ def read_inputs(images: Sequence[bytes]) -> InputLook:
         for thumb in thumbs
     ]
     pixels = np.concatenate([s.reshape(-1, 3) for s in samples]) / 255.0
-    centres, weights = kmeans(pixels.astype(np.float32), k=5)
+    pixel_weights = (
+        None
+        if weights is None
+        else np.repeat(np.asarray(weights, dtype=np.float32), _THUMB * _THUMB)
+    )
+    centres, shares = kmeans(pixels.astype(np.float32), k=5, pixel_weights=pixel_weights)
     swatches = [
         Swatch((float(c[0]), float(c[1]), float(c[2])), float(w))
-        for c, w in zip(centres, weights, strict=True)
+        for c, w in zip(centres, shares, strict=True)
         if w > 0.01
     ]
     swatches.sort(key=lambda s: (-s.weight, s.rgb))
-    return InputLook(tuple(swatches), tuple(_detail_tile(thumb) for thumb in thumbs))
+    chosen = detail_from or range(len(thumbs))
+    return InputLook(tuple(swatches), tuple(_detail_tile(thumbs[i]) for i in chosen))
+
+
+def dominant_colour(data: bytes) -> tuple[float, float, float]:
+    """The colour an image is "of": its largest cluster, clearly coloured ones preferred."""
+    thumb = decode(data, _THUMB * 2).resize((_THUMB, _THUMB), Image.Resampling.BILINEAR)
+    pixels = np.asarray(thumb, dtype=np.float32).reshape(-1, 3) / 255.0
+    centres, shares = kmeans(pixels, k=3)
+    best = max(
+        range(len(centres)),
+        key=lambda i: (
+            float(shares[i]) * (0.35 + colorsys.rgb_to_hls(*(float(c) for c in centres[i]))[2])
+        ),
+    )
+    return (float(centres[best][0]), float(centres[best][1]), float(centres[best][2]))
 
 
 def design_seed(images: Sequence[bytes], keyword: str | None, *extra: object) -> int:

@@ -90,7 +90,18 @@ _KEYWORD_RULES: dict[str, dict[str, float | bool]] = {
     "classic": {"stretchers": True, "back": 1.15, "roundness": 0.2},
     "luxury": {"thickness": 1.35, "roundness": 0.6, "round_legs": True},
     "playful": {"roundness": 0.9, "leg": 1.4, "splay": 0.4},
-}
+    # Materials (materials.py paints them); a word that only names a material must not hash
+    # into a random shape.
+    "walnut": {}, "oak": {}, "ash": {}, "cherry": {}, "teak": {}, "pine": {}, "birch": {},
+    "maple": {}, "bamboo": {}, "linen": {}, "leather": {}, "wool": {}, "felt": {}, "cotton": {},
+    "rattan": {"round_legs": True}, "cane": {"round_legs": True},
+    "boucle": {"roundness": 0.7, "thickness": 1.3},
+    "velvet": {"thickness": 1.2, "roundness": 0.5},
+    "brass": {"round_legs": True, "leg": 0.7},
+    "aluminium": {"metal_frame": True, "leg": 0.7},
+    "marble": {"thickness": 1.3},
+    "travertine": {"thickness": 1.4, "roundness": 0.15},
+}  # fmt: skip
 
 
 def _unit_floats(text: str, count: int) -> list[float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import colorsys
+from collections.abc import Sequence
 
 from layerminder.providers.base import (
     KEYWORD_COUNT,
@@ -17,6 +18,7 @@ from layerminder.providers.base import (
 )
 from layerminder.providers.local.forms import SEAT_FORMS
 from layerminder.providers.local.inputs import design_seed
+from layerminder.providers.local.materials import NamedMaterial, brief_materials, frame_and_seat
 from layerminder.providers.local.reading import DesignReading, read_design
 from layerminder.providers.local.story_ko import StoryFacts, user_keywords, write_korean
 from layerminder.providers.local.vocabulary import (
@@ -109,6 +111,15 @@ def _style_words(frame: MaterialWord, soft: MaterialWord, reading: DesignReading
         "marble": ["classical", "refined"],
         "travertine": ["mediterranean", "serene"],
         "concrete": ["brutalist", "architectural"],
+        "cherry": ["shaker", "crafted"],
+        "teak": ["midcentury", "warm"],
+        "pine": ["rustic", "natural"],
+        "birch": ["nordic", "light"],
+        "maple": ["nordic", "natural"],
+        "bamboo": ["natural", "sustainable"],
+        "rattan": ["mediterranean", "woven"],
+        "cane": ["woven", "airy"],
+        "chrome": ["modernist", "bauhaus"],
     }.get(frame.word, ["contemporary"])
     words += {
         "velvet": ["luxurious"],
@@ -123,9 +134,15 @@ def _style_words(frame: MaterialWord, soft: MaterialWord, reading: DesignReading
 
 
 def read_story_facts(
-    design: bytes, keyword: str | None, form_hint: str | None = None
+    design: bytes,
+    keyword: str | None,
+    form_hint: str | None = None,
+    materials: Sequence[NamedMaterial] = (),
 ) -> StoryFacts:
-    """What a story about this design will say, chosen from its pixels and the brief. Blocking."""
+    """What a story about this design will say, chosen from its pixels and the brief. Blocking.
+
+    `materials` are the ones the brief names: they are the frame and seat, whatever the pixels
+    suggest (the renderer painted them so)."""
     reading = read_design(design)
     form = form_hint if form_hint in SEAT_FORMS else reading.form
     seed = design_seed([design], keyword)
@@ -139,6 +156,11 @@ def read_story_facts(
     )
     frame = frame_material(frame_rgb, reading.texture)
     soft = soft_material(main_rgb, reading.texture)
+    named_frame, named_seat = frame_and_seat(materials)
+    if named_frame is not None:
+        frame = MaterialWord(named_frame.phrase, named_frame.word, named_frame.family)
+    if named_seat is not None:
+        soft = MaterialWord(named_seat.phrase, named_seat.word, "soft")
     main_colour, frame_colour = colour_name(main_rgb), colour_name(frame_rgb)
     dims = _dimensions(reading, form)
     object_key = "bar_stool" if form == "stool" and dims.height_cm >= 62 else form
@@ -188,13 +210,14 @@ def write_story(
     keyword: str | None,
     form_hint: str | None = None,
     language: Language = "en",
+    materials: Sequence[NamedMaterial] = (),
 ) -> Story:
     """Write the Story for a design from its pixels alone (any JPEG works), in `language`.
 
     Blocking. Both languages say the same things about the same design: the reading is shared,
     and each language has its own templates and vocabulary.
     """
-    facts = read_story_facts(design, keyword, form_hint)
+    facts = read_story_facts(design, keyword, form_hint, materials)
     return write_korean(facts) if language == "ko" else _write_english(facts)
 
 
@@ -294,5 +317,7 @@ class LocalStoryProvider:
     async def write_story(
         self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult:
-        story = await asyncio.to_thread(write_story, design, brief.words or None, None, language)
+        story = await asyncio.to_thread(
+            write_story, design, brief.words or None, None, language, brief_materials(brief)
+        )
         return StoryResult(story=story, provider=self.name, model=self.model)

@@ -106,6 +106,18 @@ MATERIAL_PHRASES_KO = {
     "wool bouclé": "울 부클레",
     "washed linen": "워싱 리넨",
     "felted wool": "펠트 울",
+    # Named in a brief (materials.py)
+    "oiled cherry": "오일 마감 체리목",
+    "solid teak": "티크 원목",
+    "solid pine": "소나무 원목",
+    "birch plywood": "자작나무 합판",
+    "hard maple": "하드 메이플",
+    "laminated bamboo": "적층 대나무",
+    "woven rattan": "라탄 엮음",
+    "woven cane": "등나무 엮음",
+    "polished chrome": "유광 크롬",
+    "cotton canvas": "면 캔버스",
+    "pressed felt": "압축 펠트",
 }
 
 # Phrases that already say their colour, so the measured colour is not put in front again.
@@ -267,6 +279,11 @@ KEYWORDS_KO = {
     "felt": "펠트",
     "ceramic": "도자",
     "brushed": "브러시드",
+    "chrome": "크롬",
+    "shaker": "셰이커",
+    "light": "가벼움",
+    "sustainable": "지속가능",
+    "woven": "엮음",
     # the writer's spare words
     "design": "디자인",
     "furniture": "가구",
