@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from layerminder.config import Settings
-from layerminder.providers.base import Brief, DesignBatch
-from layerminder.providers.local import LocalImageProvider
+from layerminder.providers.base import Brief, DesignBatch, Language, ProviderError, StoryResult
+from layerminder.providers.local import LocalImageProvider, LocalStoryProvider
 
 
 class PacedImageProvider(LocalImageProvider):
@@ -23,19 +25,39 @@ class PacedImageProvider(LocalImageProvider):
         return await super().generate_designs(brief, count)
 
 
+def control(name: str, default: Any = None) -> Any:
+    """A value from the JSON file named by `LAYERMINDER_TEST_CONTROL_FILE`, read at each call,
+    so a test steers one running server: {"image_delay": 30, "fail": ["images", "story"]}."""
+    try:
+        values = json.loads(Path(os.environ["LAYERMINDER_TEST_CONTROL_FILE"]).read_text())
+    except (KeyError, OSError, ValueError):
+        return default
+    return values.get(name, default)
+
+
 class TunableImageProvider(LocalImageProvider):
-    """The offline renders after a pause read, at each call, from the file named by
-    `LAYERMINDER_TEST_IMAGE_DELAY_FILE` (seconds; 0 when missing): one server, slow or fast as a
-    test needs (cancel a running record, then race the last stage at full speed)."""
+    """The offline renders after `image_delay` seconds, or a failure when `fail` lists
+    "images": slow to cancel a running record, fast to race a stage, failing to retry."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
-        self.delay_file = Path(os.environ.get("LAYERMINDER_TEST_IMAGE_DELAY_FILE", "/nonexistent"))
 
     async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
-        try:
-            delay = float(self.delay_file.read_text())
-        except (OSError, ValueError):
-            delay = 0.0
-        await asyncio.sleep(delay)
+        await asyncio.sleep(float(control("image_delay", 0)))
+        if "images" in control("fail", []):
+            raise ProviderError("the image service is down (test control)")
         return await super().generate_designs(brief, count)
+
+
+class TunableStoryProvider(LocalStoryProvider):
+    """The offline story, or a failure when the control file's `fail` lists "story"."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+
+    async def write_story(
+        self, design: bytes, brief: Brief, language: Language = "en"
+    ) -> StoryResult:
+        if "story" in control("fail", []):
+            raise ProviderError("the story model is down (test control)")
+        return await super().write_story(design, brief, language)

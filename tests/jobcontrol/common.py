@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,12 +13,16 @@ import httpx
 
 from tests.helpers import Account, create_room, make_image, upload_image
 
+# Few, so a test can spend an account down to zero quickly.
+SIGNUP_CREDITS = 3
 STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
-TUNABLE = "tests.integration.providers:TunableImageProvider"
+TUNABLE_IMAGES = "tests.integration.providers:TunableImageProvider"
+TUNABLE_STORY = "tests.integration.providers:TunableStoryProvider"
 
 
-def set_image_delay(delay_file: Path, seconds: float) -> None:
-    delay_file.write_text(str(seconds))
+def steer(control_file: Path, *, image_delay: float = 0, fail: tuple[str, ...] = ()) -> None:
+    """What the server's tunable providers do from their next call on."""
+    control_file.write_text(json.dumps({"image_delay": image_delay, "fail": list(fail)}))
 
 
 async def room_with_input(client: httpx.AsyncClient, account: Account) -> tuple[str, str]:

@@ -7,50 +7,31 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import signup
 from tests.jobcontrol.common import (
+    SIGNUP_CREDITS,
     STAGES,
-    TUNABLE,
     assert_balance_is_ledger,
     generate,
     get_record,
     ledger,
     room_with_input,
     rows_for,
-    set_image_delay,
+    steer,
     wait_for,
 )
-from tests.live import LiveServer, events_until_end, read_stream, server_env, start_server
+from tests.live import LiveServer, events_until_end, read_stream
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
-    root = tmp_path_factory.mktemp("cancel")
-    delay_file = root / "image-delay"
-    set_image_delay(delay_file, 0)
-    env = server_env(
-        root / "data",
-        f"sqlite+aiosqlite:///{root / 'lm.db'}",
-        seed_library="true",
-        image_provider=TUNABLE,
-        worker_concurrency="1",
-        test_image_delay_file=str(delay_file),
-    )
-    live = start_server(env, root / "server.log")
-    yield live, delay_file
-    live.stop()
-
-
 async def test_cancel_waiting_and_running_records(server: tuple[LiveServer, Path]) -> None:
     live, delay_file = server
-    set_image_delay(delay_file, 60)
+    steer(delay_file, image_delay=60)
     async with live.client() as client:
         account = await signup(client)
         room_id, image_id = await room_with_input(client, account)
@@ -94,7 +75,7 @@ async def test_cancel_waiting_and_running_records(server: tuple[LiveServer, Path
         assert final["refunded"] and final["designs"] == []
 
         # The job was abandoned: nothing more is written, even once the pause would be over.
-        set_image_delay(delay_file, 0)
+        steer(delay_file)
         await asyncio.sleep(2)
         later = await get_record(client, account, running)
         assert later["version"] == final["version"] and later["designs"] == []
@@ -103,7 +84,7 @@ async def test_cancel_waiting_and_running_records(server: tuple[LiveServer, Path
         assert queued_later["image_provider"] is None
 
         balance, rows = await ledger(client, account)
-        assert balance == 50
+        assert balance == SIGNUP_CREDITS
         for record_id in (running, waiting):
             assert len(rows_for(rows, record_id, "generation")) == 1
             assert len(rows_for(rows, record_id, "refund")) == 1
@@ -112,7 +93,7 @@ async def test_cancel_waiting_and_running_records(server: tuple[LiveServer, Path
 
 async def test_cancel_finished_or_someone_elses_record(server: tuple[LiveServer, Path]) -> None:
     live, delay_file = server
-    set_image_delay(delay_file, 0)
+    steer(delay_file)
     async with live.client() as client:
         account = await signup(client)
         other = await signup(client)
@@ -147,13 +128,13 @@ async def test_cancel_racing_a_stage_never_leaves_half_of_each(
     """Cancel as a stage is running, at a slightly later moment each time: the record is
     consistent whichever wins, with at most one debit and one refund."""
     live, delay_file = server
-    set_image_delay(delay_file, 0)
+    steer(delay_file)
     outcomes: set[str] = set()
     async with live.client() as client:
-        account = await signup(client)
-        room_id, image_id = await room_with_input(client, account)
         field, value, step = RACES[stage]
         for attempt in range(12):
+            account = await signup(client)
+            room_id, image_id = await room_with_input(client, account)
             record_id = await generate(client, account, room_id, image_id)
             await wait_for(client, account, record_id, lambda r: r[field] in (value, "ready"))
             await asyncio.sleep(step * attempt)
@@ -182,5 +163,5 @@ async def test_cancel_racing_a_stage_never_leaves_half_of_each(
             _, rows = await ledger(client, account)
             assert len(rows_for(rows, record_id, "generation")) == 1
             assert len(rows_for(rows, record_id, "refund")) == (0 if delivered else 1)
-        await assert_balance_is_ledger(client, account)
+            await assert_balance_is_ledger(client, account)
     print(f"outcomes for {stage}: {sorted(outcomes)}")

@@ -15,6 +15,7 @@ from layerminder.errors import (
     InvalidRequest,
     NotAuthenticated,
     NotFound,
+    NothingToRetry,
     RateLimited,
     responses,
 )
@@ -80,4 +81,36 @@ async def cancel_record(
     finished is a 409 `AlreadyFinished`.
     """
     record = await service.cancel_generation(session, runtime, user, record_id)
+    return await records.record_out(session, record, runtime.secret)
+
+
+@router.post(
+    "/records/{record_id}/retry",
+    tags=["records"],
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=responses(
+        NotAuthenticated, InsufficientCredits, NotFound, NothingToRetry, RateLimited
+    ),
+    dependencies=[Depends(limit_generate)],
+)
+async def retry_record(
+    record_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(max_length=200, description="Repeat a request safely: same key, one retry"),
+    ] = None,
+) -> RecordOut:
+    """Run a failed or cancelled record's `error` and `cancelled` stages again.
+
+    Delivered designs are reused, not re-made. It costs `retry_cost`: what the refund gave
+    back when the credit was refunded (402 `InsufficientCredits` if the balance is short),
+    else nothing. 409 `NothingToRetry` when no stage failed or was cancelled (or one is still
+    running). Follow it on the record's stream as for `/generate`.
+    """
+    record = await service.retry_generation(
+        session, runtime, user, record_id, idempotency_key=idempotency_key
+    )
     return await records.record_out(session, record, runtime.secret)

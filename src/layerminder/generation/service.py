@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from layerminder.credits import service as credits
 from layerminder.db.base import utcnow
 from layerminder.db.session import after_commit
-from layerminder.errors import AlreadyFinished, InvalidMask, InvalidRequest, NotFound
+from layerminder.errors import (
+    AlreadyFinished,
+    InvalidMask,
+    InvalidRequest,
+    NotFound,
+    NothingToRetry,
+)
 from layerminder.generation.schemas import GenerateIn, InputIn
 from layerminder.generation.tasks import GENERATE_DESIGNS
 from layerminder.images import service as images
@@ -221,3 +227,41 @@ async def _announce_cancel(runtime: Runtime, record_id: uuid.UUID) -> None:
     """Once the cancel is committed: every stream ends (any replica), webhooks are queued."""
     await publish(runtime, record_id, "state")
     await webhooks.record_ended(runtime, record_id, WebhookEvent.record_cancelled)
+
+
+async def retry_generation(
+    session: AsyncSession,
+    runtime: Runtime,
+    user: User,
+    record_id: uuid.UUID,
+    *,
+    idempotency_key: str | None = None,
+) -> Record:
+    """Run the stages that failed or were cancelled again; what was delivered is kept.
+
+    It costs what the refund gave back (the record is charged again), else nothing. A repeat
+    with the same Idempotency-Key returns the record without a second run or charge."""
+    record = await records.get_owned(session, record_id, user)
+    if idempotency_key and record.retry_key == idempotency_key:
+        return record
+    if not record.retryable:
+        raise NothingToRetry(
+            f"record {record_id} has no failed or cancelled stage to run again"
+            if record.done
+            else f"record {record_id} is still running: cancel it first or wait for it"
+        )
+    price = (await credits.refunded_amounts(session, [record.id])).get(record.id, 0)
+    repository = RecordRepository(session)
+    if not await repository.restart(record, retry_key=idempotency_key, queued_at=utcnow()):
+        current = await repository.get(record.id)
+        if current is not None and idempotency_key and current.retry_key == idempotency_key:
+            return current
+        raise NothingToRetry(f"record {record_id} is already being retried")
+    if price:
+        # Raises InsufficientCredits, and the unit of work rolls the restart back with it.
+        await credits.debit_for_retry(session, user.id, record.id, price, record.attempt + 1)
+    after_commit(session, functools.partial(runtime.queue.enqueue, GENERATE_DESIGNS, record.id))
+    after_commit(session, functools.partial(publish, runtime, record.id, "state"))
+    current = await repository.get(record.id)
+    assert current is not None
+    return current

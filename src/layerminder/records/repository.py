@@ -177,6 +177,39 @@ class RecordRepository:
         )
         return result.scalar_one_or_none() is not None
 
+    async def restart(self, record: Record, *, retry_key: str | None, queued_at: datetime) -> bool:
+        """Put the stages that failed or were cancelled back to pending for the next attempt.
+
+        Only from the attempt the caller read: of two concurrent retries one restarts the
+        record and the other finds the attempt moved on (False)."""
+        rerun = (StageStatus.error, StageStatus.cancelled)
+        sets: dict[str, Any] = {}
+        for stage in Stage:
+            column = getattr(Record, stage.status_field)
+            again = column.in_(rerun)
+            sets[stage.status_field] = case((again, StageStatus.pending), else_=column)
+            sets[stage.error_field] = case((again, None), else_=getattr(Record, stage.error_field))
+        result = await self.session.execute(
+            update(Record)
+            .where(
+                Record.id == record.id,
+                Record.attempt == record.attempt,
+                or_(*(getattr(Record, f).in_(rerun) for f in Record.STAGE_FIELDS)),
+                *(getattr(Record, f).not_in(OPEN_STATUSES) for f in Record.STAGE_FIELDS),
+            )
+            .values(
+                **sets,
+                attempt=Record.attempt + 1,
+                retry_key=retry_key,
+                queued_at=queued_at,
+                started_at=None,
+                finished_at=None,
+                version=Record.version + 1,
+            )
+            .returning(Record.id)
+        )
+        return result.scalar_one_or_none() is not None
+
     async def queue_position(self, record: Record) -> int | None:
         """1 for the next record to start, counting every user's queued records; None when the
         record is not waiting (started, ended, or queued before positions were kept)."""
