@@ -3,13 +3,26 @@ through a control file (slow, failing) while it runs."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import REDIS_TEST_URL, require_service
 from tests.jobcontrol.common import SIGNUP_CREDITS, TUNABLE_IMAGES, TUNABLE_STORY, steer
+from tests.jobs.redis_keys import delete_prefixed
 from tests.live import LiveServer, server_env, start_server
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A unique Redis key prefix per test; its keys are removed afterwards."""
+    require_service("Redis", REDIS_TEST_URL)
+    prefix = f"lmtest-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    asyncio.run(delete_prefixed(prefix))
 
 
 @pytest.fixture(scope="package")
