@@ -471,6 +471,22 @@ def _validate_image_edit(form: dict[str, str], files: list[RecordedFile]) -> dic
     qualities = (
         EXTENDED_QUALITIES if re.match(r"gpt-image-2\.[5-9]", model) else GPT_IMAGE_QUALITIES
     )
+    if "input_fidelity" in form:
+        # As OpenAI answers: gpt-image-1 and 1.5 take it; 1-mini, 2 and later refuse it.
+        if not re.match(r"gpt-image-1(\.5)?(-\d{4}-\d{2}-\d{2})?$", model):
+            raise _Rejected(
+                400,
+                f"The model '{model}' does not support the 'input_fidelity' parameter.",
+                "input_fidelity",
+                "invalid_input_fidelity_model",
+            )
+        if form["input_fidelity"] not in {"high", "low"}:
+            raise _Rejected(
+                400,
+                f"Invalid value: '{form['input_fidelity']}'.",
+                "input_fidelity",
+                "invalid_value",
+            )
     if "quality" in form and form["quality"] not in qualities:
         raise _Rejected(400, f"Invalid value: '{form['quality']}'.", "quality", "invalid_value")
     output_format = form.get("output_format", "png")

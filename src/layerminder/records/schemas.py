@@ -137,6 +137,15 @@ class EditOut(BaseModel):
     prompt: str
 
 
+def _cost_usd(usage: dict[str, Any]) -> float | None:
+    costs = [
+        part["cost_microusd"]
+        for part in usage.values()
+        if isinstance(part, dict) and isinstance(part.get("cost_microusd"), int)
+    ]
+    return round(sum(costs) / 1_000_000, 6) if costs else None
+
+
 def _parent(record: Record) -> ParentOut | None:
     if record.parent_record_id is None or record.parent_position is None:
         return None
@@ -244,6 +253,10 @@ class RecordOut(BaseModel):
     story_model: str | None
     embedder_model: str | None
     usage: dict[str, Any]
+    cost_usd: float | None = Field(
+        description="What the providers' calls cost, computed from the usage each API returned "
+        "(`usage.*.cost_microusd`); 0 for the offline providers, null when no stage reported one"
+    )
     analysis: dict[str, Any]
     created_at: datetime
     updated_at: datetime
@@ -310,6 +323,7 @@ class RecordOut(BaseModel):
             story_model=record.story_model,
             embedder_model=record.embedder_model,
             usage=dict(record.usage or {}),
+            cost_usd=_cost_usd(record.usage or {}),
             analysis=dict(record.analysis or {}),
             created_at=record.created_at,
             updated_at=record.updated_at,

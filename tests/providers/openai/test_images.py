@@ -89,7 +89,8 @@ async def test_image_prompt_is_never_empty_without_keyword(fake: FakeOpenAI) -> 
     prompt = request.form["prompt"]
     assert "this reference image" in prompt
     assert DEFAULT_STYLE in prompt
-    assert build_design_prompt(2, "   ") == build_design_prompt(2, None)
+    blank = Brief.from_images(references()[:2], "   ")
+    assert build_design_prompt(blank) == build_design_prompt(Brief.from_images(references()[:2]))
 
 
 @pytest.mark.parametrize("failure", [rate_limited(), server_error()], ids=["429", "500"])

@@ -422,3 +422,62 @@ async def test_a_region_edit_sends_the_image_and_its_mask_to_images_edit(
             assert np.array_equal(after[outside], before[outside])
             changed.append(not np.array_equal(after[~outside], before[~outside]))
         assert changed == [True, True, False, True]
+
+
+async def test_the_brief_reaches_openai_in_order_with_roles_and_the_record_has_its_cost(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    async with server.client() as client:
+        account = await signup(client)
+        room_id = await create_room(client, account)
+        colours = [(200, 60, 40), (40, 90, 160), (230, 200, 120)]
+        ids = [
+            (await upload_image(client, account, room_id, make_image(color=c)))["id"]
+            for c in colours
+        ]
+        inputs = [
+            {"image_id": ids[2], "role": "material", "strength": 0.3},
+            {"image_id": ids[0], "role": "form", "strength": 0.8},
+            {"image_id": ids[1], "role": "colour", "strength": 1.0},
+        ]
+        response = await client.post(
+            "/api/v1/generate",
+            json={"session_id": room_id, "inputs": inputs, "style": "japandi", "keyword": "ash"},
+            headers=account.headers,
+        )
+        assert response.status_code == 202, response.text
+        record_id = response.json()["record_id"]
+        await events_until_end(client, record_id, account.token)
+        record = (await client.get(f"/api/v1/records/{record_id}", headers=account.headers)).json()
+        _assert_ready(record, server)
+        stored = [
+            (await client.get(f"/api/v1/images/{image_id}", headers=account.headers)).content
+            for image_id in (ids[2], ids[0], ids[1])
+        ]
+        images_usage, story_usage = record["usage"]["images"], record["usage"]["story"]
+
+    (edit,) = fake.requests_to(EDITS)
+    sent = [f for f in edit.files if f.field == "image[]"]
+    assert [f.data for f in sent] == stored  # the brief's order, not the upload order
+    lines = edit.form["prompt"].splitlines()
+    assert [line for line in lines if line.startswith("Image ")] == [
+        "Image 1: take its materials and surface textures (light).",
+        "Image 2: take its form: silhouette, proportions and structure (strong).",
+        "Image 3: take its colour palette (very strong).",
+    ]
+    assert any(line.startswith("Style: Japandi") for line in lines)
+    assert any(line.startswith("Keyword: ash") for line in lines)
+    assert "input_fidelity" not in edit.form
+
+    # The cost on the record is computed from the usage the fake API returned.
+    image_cost = (
+        images_usage["input_text_tokens"] * 5
+        + images_usage["input_image_tokens"] * 8
+        + images_usage["output_tokens"] * 30
+    )
+    assert images_usage["cost_microusd"] == image_cost
+    story_cost = round(
+        story_usage["prompt_tokens"] * 0.10 + story_usage["completion_tokens"] * 0.50
+    )
+    assert story_usage["cost_microusd"] == story_cost
+    assert record["cost_usd"] == round((image_cost + story_cost) / 1_000_000, 6) > 0

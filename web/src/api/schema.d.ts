@@ -1824,6 +1824,11 @@ export interface components {
             usage: {
                 [key: string]: unknown;
             };
+            /**
+             * Cost Usd
+             * @description What the providers' calls cost, computed from the usage each API returned (`usage.*.cost_microusd`); 0 for the offline providers, null when no stage reported one
+             */
+            cost_usd: number | null;
             /** Analysis */
             analysis: {
                 [key: string]: unknown;

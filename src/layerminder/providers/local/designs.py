@@ -46,6 +46,8 @@ from layerminder.providers.local.proportions import Proportions, keyword_proport
 from layerminder.providers.local.silhouette import read_silhouette
 
 JPEG_QUALITY = 90
+# Offline work costs nothing; saying so puts 0, not "unknown", on the record.
+FREE = {"cost_microusd": 0}
 
 RGB = tuple[float, float, float]
 
@@ -349,7 +351,7 @@ class LocalImageProvider:
 
     async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
         designs = await asyncio.to_thread(render_brief, brief, count)
-        return DesignBatch(images=designs, provider=self.name, model=self.model)
+        return DesignBatch(images=designs, provider=self.name, model=self.model, usage=dict(FREE))
 
     async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
         image, mask = edit_parts(brief)
@@ -357,4 +359,6 @@ class LocalImageProvider:
         # named finish in the prompt wins.
         words = " ".join(part for part in (brief.edit_prompt, brief.words) if part)
         edits = await asyncio.to_thread(edit_region, image.data, mask.data, words, count)
-        return DesignBatch(images=edits, provider=self.name, model=f"{self.model}-edit")
+        return DesignBatch(
+            images=edits, provider=self.name, model=f"{self.model}-edit", usage=dict(FREE)
+        )

@@ -320,4 +320,6 @@ class LocalStoryProvider:
         story = await asyncio.to_thread(
             write_story, design, brief.words or None, None, language, brief_materials(brief)
         )
-        return StoryResult(story=story, provider=self.name, model=self.model)
+        return StoryResult(
+            story=story, provider=self.name, model=self.model, usage={"cost_microusd": 0}
+        )

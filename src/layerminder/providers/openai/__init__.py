@@ -2,14 +2,15 @@
 
 from layerminder.providers.openai.client import PROVIDER_NAME, call_with_retries, make_client
 from layerminder.providers.openai.images import (
-    DEFAULT_STYLE,
     ImageModelCapabilities,
     OpenAIImageProvider,
-    build_design_prompt,
+    check_image_quality,
     image_model_capabilities,
     to_design_jpeg,
 )
 from layerminder.providers.openai.model_checks import ModelCheck, check_models
+from layerminder.providers.openai.pricing import chat_cost_microusd, image_cost_microusd
+from layerminder.providers.openai.prompts import DEFAULT_STYLE, build_design_prompt, strength_word
 from layerminder.providers.openai.story import (
     OpenAIStoryProvider,
     StoryOutput,
@@ -29,10 +30,14 @@ __all__ = [
     "build_design_prompt",
     "build_story_prompt",
     "call_with_retries",
+    "chat_cost_microusd",
+    "check_image_quality",
     "check_models",
+    "image_cost_microusd",
     "image_model_capabilities",
     "make_client",
     "parse_story",
     "story_response_format",
+    "strength_word",
     "to_design_jpeg",
 ]

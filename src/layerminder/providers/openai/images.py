@@ -27,6 +27,8 @@ from layerminder.providers.base import (
     edit_parts,
 )
 from layerminder.providers.openai.client import OpenAIProvider, add_usage, call_with_retries
+from layerminder.providers.openai.pricing import image_cost_microusd
+from layerminder.providers.openai.prompts import build_design_prompt
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,11 @@ OUTPUT_FORMAT = "jpeg"
 OUTPUT_COMPRESSION = 50
 # What we re-encode to when a design comes back in another format or size.
 STORED_JPEG_QUALITY = 85
-DEFAULT_STYLE = "contemporary minimalist"
+
+
+GPT_IMAGE_QUALITIES = frozenset({"low", "medium", "high", "auto"})
+# GPT Image 2.5 and 2.6 add two tiers above high; gpt-image-2 stops at high.
+EXTENDED_QUALITIES = GPT_IMAGE_QUALITIES | {"xhigh", "max"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,11 @@ class ImageModelCapabilities:
     max_inputs: int
     max_n: int = 10
     quality: bool = True
+    # The quality values the model takes; None for an id we do not know (a compatible server).
+    qualities: frozenset[str] | None = GPT_IMAGE_QUALITIES
+    # gpt-image-1 and 1.5 take input_fidelity; gpt-image-2 and later read references at high
+    # fidelity always and answer 400 `invalid_input_fidelity_model` when it is sent.
+    input_fidelity: bool = False
     output_format: bool = True
     # Legacy DALL·E models return URLs unless asked for base64.
     response_format_b64: bool = False
@@ -57,41 +68,50 @@ _GPT_IMAGE = ImageModelCapabilities(max_inputs=16)
 # Matched by prefix, longest first. OpenAI retired dall-e-2 on 2026-05-12; it stays here for
 # OpenAI-compatible servers that still serve it.
 _IMAGE_MODELS: dict[str, ImageModelCapabilities] = {
-    "gpt-image-": _GPT_IMAGE,
+    "gpt-image-": ImageModelCapabilities(max_inputs=16, qualities=None),
+    "gpt-image-1": ImageModelCapabilities(max_inputs=16, input_fidelity=True),
+    "gpt-image-1-mini": _GPT_IMAGE,
+    "gpt-image-1.5": ImageModelCapabilities(max_inputs=16, input_fidelity=True),
+    "gpt-image-2": _GPT_IMAGE,
+    # A later 2.x we do not know yet: its quality values are its own.
+    "gpt-image-2.": ImageModelCapabilities(max_inputs=16, qualities=None),
+    "gpt-image-2.5-": ImageModelCapabilities(max_inputs=16, qualities=EXTENDED_QUALITIES),
+    "gpt-image-2.6-": ImageModelCapabilities(max_inputs=16, qualities=EXTENDED_QUALITIES),
     "chatgpt-image-": _GPT_IMAGE,
     "dall-e-2": ImageModelCapabilities(
         max_inputs=1,
         quality=False,
+        qualities=None,
         output_format=False,
         response_format_b64=True,
         png_square_input=True,
     ),
 }
+# A reference this strong asks for high input fidelity where the model has the parameter.
+HIGH_FIDELITY_STRENGTH = 0.75
 
 
 def image_model_capabilities(model: str) -> ImageModelCapabilities:
-    """Known capabilities; an unknown id (e.g. on a compatible server) is treated as GPT Image."""
+    """Known capabilities; an unknown id (e.g. on a compatible server) is treated as GPT Image
+    with any quality value passed through."""
     for prefix in sorted(_IMAGE_MODELS, key=len, reverse=True):
         if model.startswith(prefix):
             return _IMAGE_MODELS[prefix]
-    return _GPT_IMAGE
+    return ImageModelCapabilities(max_inputs=16, qualities=None)
 
 
-def build_design_prompt(input_count: int, keyword: str | None) -> str:
-    """The edit prompt: never empty, says how many references there are and what to make."""
-    style = re.sub(r"\s+", " ", keyword or "").strip()[:100] or DEFAULT_STYLE
-    if input_count <= 1:
-        source = "Take the key design concepts from this reference image"
-    else:
-        source = f"Combine the key design concepts of these {input_count} reference images"
-    return (
-        f"{source} into one new piece of furniture: something one can sit on "
-        "(a chair, stool, bench or lounge seat).\n"
-        f"Style: {style} — let it shape the form, proportions and materials.\n"
-        "Keep the details minimalistic with a clean aesthetic. Show the whole piece, centred, "
-        "on a plain light studio background with soft even lighting and realistic materials. "
-        "No people, no text, no logos."
-    )
+def check_image_quality(model: str, quality: str | None) -> None:
+    """Refuse a quality the model does not take (e.g. `xhigh` on gpt-image-2) before any call."""
+    caps = image_model_capabilities(model)
+    if not quality or not caps.quality or caps.qualities is None:
+        return
+    if quality not in caps.qualities:
+        allowed = ", ".join(sorted(caps.qualities))
+        raise ProviderError(
+            f"LAYERMINDER_IMAGE_QUALITY={quality!r} is not a quality {model} accepts: use one "
+            f"of {allowed}",
+            retryable=False,
+        )
 
 
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -178,6 +198,8 @@ class OpenAIImageProvider(OpenAIProvider):
     def __init__(self, settings: Settings, client: AsyncOpenAI | None = None) -> None:
         super().__init__(settings, settings.image_model, client)
         self.capabilities = image_model_capabilities(self.model)
+        # A quality the model would reject fails the stage here, with the setting to change.
+        check_image_quality(self.model, settings.image_quality)
 
     async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
         inputs = brief.images
@@ -194,13 +216,18 @@ class OpenAIImageProvider(OpenAIProvider):
                 len(inputs),
             )
         files = _upload_files(inputs, caps)
-        prompt = build_design_prompt(len(files), brief.words or None)
+        prompt = build_design_prompt(brief, len(files))
+        fidelity = self.capabilities.input_fidelity and any(
+            item.strength >= HIGH_FIDELITY_STRENGTH for item in brief.inputs[: len(files)]
+        )
         designs: list[bytes] = []
         usage: dict[str, int] = {}
         # Some compatible servers ignore `n`; ask again for the rest, at most `count` calls.
         for _ in range(count):
             wanted = min(count - len(designs), caps.max_n)
             params = self._edit_params(files, prompt, wanted)
+            if fidelity:
+                params["input_fidelity"] = "high"
             response = await call_with_retries(
                 self.settings, "image edit", functools.partial(self._edit, params)
             )
@@ -212,6 +239,7 @@ class OpenAIImageProvider(OpenAIProvider):
         if not designs:
             raise ProviderError("OpenAI returned no images")
         usage["images"] = len(designs)
+        self._add_cost(usage)
         return DesignBatch(images=designs, provider=self.name, model=self.model, usage=usage)
 
     async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
@@ -245,7 +273,14 @@ class OpenAIImageProvider(OpenAIProvider):
         if not results:
             raise ProviderError("OpenAI returned no images")
         usage["images"] = len(results)
+        self._add_cost(usage)
         return DesignBatch(images=results, provider=self.name, model=self.model, usage=usage)
+
+    def _add_cost(self, usage: dict[str, int]) -> None:
+        """The calls' cost from the usage OpenAI returned, where the model's prices are known."""
+        cost = image_cost_microusd(self.model, usage)
+        if cost is not None:
+            usage["cost_microusd"] = cost
 
     async def _edit(self, params: dict[str, Any]) -> ImagesResponse:
         # Unpacked params hide which overload (streamed or not) applies; ours never streams.

@@ -26,6 +26,7 @@ from layerminder.providers.base import (
 )
 from layerminder.providers.korean import hangul_share
 from layerminder.providers.openai.client import OpenAIProvider, add_usage, call_with_retries
+from layerminder.providers.openai.pricing import chat_cost_microusd
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +299,9 @@ class OpenAIStoryProvider(OpenAIProvider):
                     }
                 )
                 continue
+            cost = chat_cost_microusd(self.model, usage)
+            if cost is not None:
+                usage["cost_microusd"] = cost
             return StoryResult(story=story, provider=self.name, model=self.model, usage=usage)
         raise ProviderError(
             f"the story model returned an invalid story twice: {problem}", retryable=False
