@@ -91,6 +91,11 @@ def test_designer_searches_the_library_and_pins_a_reference(
     summary = page.get_by_test_id("search-summary")
     expect(summary).to_contain_text("for images like oak.jpg, best first")
     expect(summary).to_contain_text("basic-descriptor-v1")
+    # The basic descriptor's floor (0.30) leaves 14 of the 24 starter references out, and the
+    # page says so rather than showing fewer hits without a word.
+    expect(page.get_by_test_id("search-below")).to_have_text(
+        re.compile(r"^\d+ references scored below 0\.30$")
+    )
     expect(page.get_by_test_id("library-error")).to_have_count(0)
     hits = page.get_by_test_id("library-reference")
     assert hits.count() >= 1
