@@ -1,7 +1,8 @@
 """The design loop in the studio: a real server process, the static build, Debian's Chromium.
 
-generate → refine design 2 → paint a mask over a design and edit that region → the record says
-where it came from, draws its lineage and shows each design's similarity to each input.
+a reference's role and strength and a style → generate → refine design 2 → paint a mask over a
+design and edit that region → the record says where it came from, draws its lineage and shows
+each design's similarity to each input.
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ def test_refine_edit_a_region_and_see_the_lineage(
     start = int(credits.get_attribute("data-credits") or 0)
     create_room(page, "Loop study")
     upload(page, [("oak.png", "image/png", image_bytes("PNG", (168, 118, 78), (640, 480)))])
+    # The reference's part of the brief, and a curated style beside the keyword.
+    page.get_by_label("What to take from reference 1").select_option("form")
+    page.get_by_label("How much to take from reference 1").fill("0.8")
+    expect(page.get_by_test_id("input-strength-value")).to_have_text("80%")
+    page.locator("#style").select_option("japandi")
+    expect(page.get_by_test_id("style-description")).to_be_visible()
     page.get_by_label("Style keyword").fill("japandi")
     page.get_by_role("button", name=re.compile("Generate")).click()
     live = page.get_by_test_id("live-record")
@@ -143,6 +150,14 @@ def test_refine_edit_a_region_and_see_the_lineage(
     assert alpha[512, 400] == 0 and alpha[512, 600] == 0, (painted.min(0), painted.max(0))
     assert alpha[100, 100] == 255 and alpha[900, 512] == 255
     assert alpha[512, 716] == 255  # erased
+
+    # The first record kept the brief as it was set: role, strength and style.
+    root_id = _api(loop_studio, page, f"/api/v1/records/{refined_id}").json()["parent"]["record_id"]
+    root = _api(loop_studio, page, f"/api/v1/records/{root_id}").json()
+    assert [(i["role"], i["strength"]) for i in root["inputs"]] == [("form", 0.8)]
+    assert root["style"] == "japandi"
+    page.goto(f"{base}/record/?id={root_id}")
+    expect(page.get_by_test_id("input-brief")).to_have_text("Form · 80%")
 
     # The refined record's lineage, from its page, now shows the edit below it.
     page.goto(f"{base}/record/?id={refined_id}")

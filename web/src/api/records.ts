@@ -8,17 +8,22 @@ export type RecommendationOut = Schemas["RecommendationOut"];
 /** pending | processing | ready | error, as the server's StageStatus enum declares it. */
 export type StageStatus = Schemas["StageStatus"];
 
+export type InputIn = Schemas["InputIn"];
+
 export async function startGeneration(
   roomId: string,
-  imageIds: string[],
+  /** The brief's references in order, each with its role and strength. */
+  inputs: InputIn[],
   keyword: string,
+  /** A curated style id (GET /api/v1/styles), or none. */
+  style: string | null,
   /** The story's language: the one the studio is showing, so a reader gets what they read. */
   language: Locale,
   idempotencyKey: string,
 ) {
   return api.POST("/api/v1/generate", {
     params: { header: { "idempotency-key": idempotencyKey } },
-    body: { session_id: roomId, input_image_ids: imageIds, keyword: keyword.trim() || null, language },
+    body: { session_id: roomId, inputs, keyword: keyword.trim() || null, style, language },
   });
 }
 

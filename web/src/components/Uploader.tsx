@@ -5,12 +5,16 @@
 import { useRef, useState } from "react";
 import { ImagePlus, Loader2, X } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
-import { api, multipart, type ImageOut } from "@/api/client";
+import { api, multipart, type ImageOut, type Schemas } from "@/api/client";
 import { useErrorText, type MessageKey } from "@/i18n/errors";
 
 export const MAX_INPUTS = 4;
 export const MAX_BYTES = 20 * 1024 * 1024;
 export const ACCEPTED = ["image/jpeg", "image/png", "image/webp"];
+
+export type InputRole = Schemas["InputIn"]["role"];
+export const ROLES: NonNullable<InputRole>[] = ["any", "form", "material", "colour", "mood"];
+export const DEFAULT_STRENGTH = 0.5;
 
 export interface Slot {
   key: string;
@@ -18,6 +22,14 @@ export interface Slot {
   name: string;
   image?: ImageOut;
   uploading: boolean;
+  /** What the brief takes from this reference, and how much (0–1). */
+  role: NonNullable<InputRole>;
+  strength: number;
+}
+
+/** A new slot: role any at the default strength, as the API assumes. */
+export function newSlot(fields: Omit<Slot, "role" | "strength">): Slot {
+  return { ...fields, role: "any", strength: DEFAULT_STRENGTH };
 }
 
 /** Why a file is turned away, as a catalogue sentence and its values. */
@@ -93,12 +105,12 @@ export function Uploader({
         found.push(t("upload.tooMany", { max: MAX_INPUTS, name: file.name }));
         continue;
       }
-      const slot = {
+      const slot = newSlot({
         key: `${Date.now()}-${Math.random()}`,
         preview: URL.createObjectURL(file),
         name: file.name,
         uploading: true,
-      };
+      });
       fresh.push([slot, file]);
     }
     setProblems(found);
@@ -126,26 +138,34 @@ export function Uploader({
         data-testid="dropzone"
       >
         {slots.map((slot, i) => (
-          <div key={slot.key} className="relative aspect-square overflow-hidden rounded-xl bg-stone-100" data-testid="input-slot">
-            {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src={slot.image?.url ?? slot.preview} alt={t("upload.slotAlt", { n: i + 1, name: slot.name })} className="h-full w-full object-cover" />
-            {slot.uploading && (
-              <div className="absolute inset-0 grid place-items-center bg-white/60">
-                <Loader2 className="h-5 w-5 animate-spin text-clay-600" aria-label={t("upload.uploading")} />
-              </div>
-            )}
-            <button
-              type="button"
-              onClick={() => {
-                setSlots((s) => s.filter((x) => x.key !== slot.key));
-                if (!slot.image) URL.revokeObjectURL(slot.preview);
-              }}
-              className="absolute right-1.5 top-1.5 rounded-full bg-white/95 p-1 text-ink shadow hover:bg-white"
-              aria-label={t("upload.remove", { n: i + 1, name: slot.name })}
+          <div key={slot.key} className="flex flex-col gap-1.5" data-testid="input-slot">
+            <div className="relative aspect-square overflow-hidden rounded-xl bg-stone-100">
+              {/* eslint-disable-next-line @next/next/no-img-element */}
+              <img src={slot.image?.url ?? slot.preview} alt={t("upload.slotAlt", { n: i + 1, name: slot.name })} className="h-full w-full object-cover" />
+              {slot.uploading && (
+                <div className="absolute inset-0 grid place-items-center bg-white/60">
+                  <Loader2 className="h-5 w-5 animate-spin text-clay-600" aria-label={t("upload.uploading")} />
+                </div>
+              )}
+              <button
+                type="button"
+                onClick={() => {
+                  setSlots((s) => s.filter((x) => x.key !== slot.key));
+                  if (!slot.image) URL.revokeObjectURL(slot.preview);
+                }}
+                className="absolute right-1.5 top-1.5 rounded-full bg-white/95 p-1 text-ink shadow hover:bg-white"
+                aria-label={t("upload.remove", { n: i + 1, name: slot.name })}
+                disabled={disabled}
+              >
+                <X className="h-3.5 w-3.5" aria-hidden />
+              </button>
+            </div>
+            <SlotBrief
+              slot={slot}
+              n={i + 1}
               disabled={disabled}
-            >
-              <X className="h-3.5 w-3.5" aria-hidden />
-            </button>
+              onChange={(change) => setSlots((s) => s.map((x) => (x.key === slot.key ? { ...x, ...change } : x)))}
+            />
           </div>
         ))}
         {free > 0 && (
@@ -188,6 +208,61 @@ export function Uploader({
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+/** A reference card's part of the brief: what to take from it (role) and how much (strength). */
+function SlotBrief({
+  slot,
+  n,
+  disabled,
+  onChange,
+}: {
+  slot: Slot;
+  n: number;
+  disabled?: boolean;
+  onChange: (change: Partial<Slot>) => void;
+}) {
+  const t = useTranslations();
+  const format = useFormatter();
+  return (
+    <div className="space-y-1 text-xs">
+      <label className="flex items-center gap-1.5">
+        <span className="sr-only">{t("brief.roleOf", { n })}</span>
+        <select
+          className="field px-2 py-1 text-xs"
+          value={slot.role}
+          disabled={disabled}
+          onChange={(e) => onChange({ role: e.target.value as Slot["role"] })}
+          aria-label={t("brief.roleOf", { n })}
+          data-testid="input-role"
+        >
+          {ROLES.map((role) => (
+            <option key={role} value={role}>
+              {t(`brief.roles.${role}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1.5 text-muted">
+        <span aria-hidden>{t("brief.strength")}</span>
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={slot.strength}
+          disabled={disabled}
+          onChange={(e) => onChange({ strength: Number(e.target.value) })}
+          aria-label={t("brief.strengthOf", { n })}
+          className="min-w-0 flex-1"
+          data-testid="input-strength"
+        />
+        <output className="w-8 text-right font-mono text-ink" data-testid="input-strength-value">
+          {format.number(slot.strength, { style: "percent" })}
+        </output>
+      </label>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "next/navigation";
 import { FileQuestion } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useFormatter, useTranslations } from "use-intl";
 import { api, type ImageOut, type Pin, type Room } from "@/api/client";
 import { useAuth, useRequireAuth } from "@/lib/auth";
 import { useLiveRecord } from "@/lib/useRecord";
@@ -29,6 +29,7 @@ function RecordLoader() {
   const { refresh } = useAuth();
   const t = useTranslations();
   const dates = useDates();
+  const format = useFormatter();
   const errorText = useErrorText();
   const id = useSearchParams().get("id");
   const { record, error } = useLiveRecord(me ? id : null, () => void refresh());
@@ -175,21 +176,31 @@ function RecordLoader() {
             {t("recordPage.inputs")}
           </h2>
           <ul className="flex flex-wrap gap-3">
-            {inputImages.map((image, i) => (
-              <li key={image.id} className="relative h-28 w-28 overflow-hidden rounded-xl border border-line bg-stone-100">
-                {/* eslint-disable-next-line @next/next/no-img-element */}
-                <img src={image.url} alt={t("recordPage.inputAlt", { n: i + 1 })} className="h-full w-full object-cover" />
-                <div className="absolute right-1 top-1">
-                  <PinButton
-                    imageId={image.id}
-                    label={t("recordPage.inputLower", { n: i + 1 })}
-                    defaultRoomId={record.room_id}
-                    pinned={pinnedIds.has(image.id)}
-                    onPinned={() => void loadPins()}
-                  />
-                </div>
-              </li>
-            ))}
+            {inputImages.map((image, i) => {
+              const brief = record.inputs.find((x) => x.image_id === image.id);
+              return (
+                <li key={image.id} className="w-28">
+                  <div className="relative h-28 w-28 overflow-hidden rounded-xl border border-line bg-stone-100">
+                    {/* eslint-disable-next-line @next/next/no-img-element */}
+                    <img src={image.url} alt={t("recordPage.inputAlt", { n: i + 1 })} className="h-full w-full object-cover" />
+                    <div className="absolute right-1 top-1">
+                      <PinButton
+                        imageId={image.id}
+                        label={t("recordPage.inputLower", { n: i + 1 })}
+                        defaultRoomId={record.room_id}
+                        pinned={pinnedIds.has(image.id)}
+                        onPinned={() => void loadPins()}
+                      />
+                    </div>
+                  </div>
+                  {brief && (
+                    <p className="mt-1 text-xs text-muted" data-testid="input-brief">
+                      {t(`brief.roles.${brief.role}`)} · {format.number(brief.strength, { style: "percent" })}
+                    </p>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </section>
       )}

@@ -23,7 +23,8 @@ import { useLiveRecord } from "@/lib/useRecord";
 import { Alert, EmptyState, PageLoading, Shell } from "@/components/ui";
 import { RoomSettingsDialog, shareUrl, CopyLink } from "@/components/RoomSettings";
 import { RoomExport } from "@/components/ExportMenu";
-import { Uploader, MAX_INPUTS, type Slot } from "@/components/Uploader";
+import { Uploader, MAX_INPUTS, newSlot, type Slot } from "@/components/Uploader";
+import { StylePicker } from "@/components/StylePicker";
 import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
 import { RecordCard } from "@/components/RecordCard";
 import { UnpinButton } from "@/components/Pin";
@@ -91,6 +92,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
   // Composer
   const [slots, setSlots] = useState<Slot[]>([]);
   const [keyword, setKeyword] = useState("");
+  const [style, setStyle] = useState<string | null>(null);
   const [uploads, setUploads] = useState<ImageOut[]>([]);
   const [starting, setStarting] = useState(false);
   const [genError, setGenError] = useState<string | null>(null);
@@ -165,8 +167,9 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
     setGenError(null);
     const { data, error } = await startGeneration(
       room.id,
-      ready.map((s) => s.image!.id),
+      ready.map((s) => ({ image_id: s.image!.id, role: s.role, strength: s.strength })),
       keyword,
+      style,
       locale,
       crypto.randomUUID(),
     );
@@ -250,7 +253,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
                           ? s
                           : [
                               ...s,
-                              { key: image.id, preview: image.url, name: t("room.earlierUpload"), image, uploading: false },
+                              newSlot({ key: image.id, preview: image.url, name: t("room.earlierUpload"), image, uploading: false }),
                             ],
                       )
                     }
@@ -280,6 +283,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
               disabled={running}
             />
           </div>
+          <StylePicker value={style} onChange={setStyle} disabled={running} />
           {outOfCredits ? (
             <div role="status" data-testid="no-credits" className="flex items-center gap-2 rounded-lg border border-red-200 bg-red-50 px-4 py-2.5 text-sm text-red-800 sm:max-w-sm">
               <Coins className="h-4 w-4 shrink-0" aria-hidden />

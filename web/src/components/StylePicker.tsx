@@ -1,0 +1,66 @@
+"use client";
+
+// A curated furniture style beside the free keyword (GET /api/v1/styles): the two combine.
+import { useEffect, useState } from "react";
+import { useLocale, useTranslations } from "use-intl";
+import { api, type Schemas } from "@/api/client";
+
+type StyleOut = Schemas["StyleOut"];
+
+export function StylePicker({
+  value,
+  onChange,
+  disabled,
+}: {
+  value: string | null;
+  onChange: (style: string | null) => void;
+  disabled?: boolean;
+}) {
+  const t = useTranslations();
+  const locale = useLocale();
+  const [styles, setStyles] = useState<StyleOut[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    void api.GET("/api/v1/styles").then(({ data }) => {
+      if (!cancelled && data) setStyles(data.items);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  const chosen = styles.find((s) => s.id === value);
+  const name = (s: StyleOut) => (locale === "ko" ? s.name_ko : s.name);
+  return (
+    <div className="sm:w-60">
+      <label htmlFor="style" className="label">
+        {t("brief.style")} <span className="normal-case tracking-normal">{t("common.optional")}</span>
+      </label>
+      <div className="flex items-center gap-2">
+        {chosen && (
+          // eslint-disable-next-line @next/next/no-img-element
+          <img src={chosen.preview_url} alt="" className="h-9 w-9 shrink-0 rounded-md border border-line object-cover" />
+        )}
+        <select
+          id="style"
+          className="field"
+          value={value ?? ""}
+          disabled={disabled || styles.length === 0}
+          onChange={(e) => onChange(e.target.value || null)}
+          aria-describedby={chosen ? "style-description" : undefined}
+        >
+          <option value="">{t("brief.noStyle")}</option>
+          {styles.map((s) => (
+            <option key={s.id} value={s.id}>
+              {name(s)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {chosen && (
+        <p id="style-description" className="mt-1 text-xs text-muted" data-testid="style-description">
+          {locale === "ko" ? chosen.description_ko : chosen.description}
+        </p>
+      )}
+    </div>
+  );
+}
