@@ -15,6 +15,14 @@ export const ACCEPTED = ["image/jpeg", "image/png", "image/webp"];
 export type InputRole = Schemas["InputIn"]["role"];
 export const ROLES: NonNullable<InputRole>[] = ["any", "form", "material", "colour", "mood"];
 export const DEFAULT_STRENGTH = 0.5;
+/** Each role's name in the catalogue. */
+export const ROLE_LABEL: Record<NonNullable<InputRole>, MessageKey> = {
+  any: "brief.roles.any",
+  form: "brief.roles.form",
+  material: "brief.roles.material",
+  colour: "brief.roles.colour",
+  mood: "brief.roles.mood",
+};
 
 export interface Slot {
   key: string;
@@ -240,7 +248,7 @@ function SlotBrief({
         >
           {ROLES.map((role) => (
             <option key={role} value={role}>
-              {t(`brief.roles.${role}`)}
+              {t(ROLE_LABEL[role])}
             </option>
           ))}
         </select>

@@ -15,6 +15,7 @@ import { FailureNotice, RecordView, StageProgress } from "@/components/RecordVie
 import { PinButton } from "@/components/Pin";
 import { RecordExport } from "@/components/ExportMenu";
 import { Attribution, Lineage } from "@/components/Lineage";
+import { ROLE_LABEL } from "@/components/Uploader";
 
 export default function RecordPage() {
   return (
@@ -195,7 +196,7 @@ function RecordLoader() {
                   </div>
                   {brief && (
                     <p className="mt-1 text-xs text-muted" data-testid="input-brief">
-                      {t(`brief.roles.${brief.role}`)} · {format.number(brief.strength, { style: "percent" })}
+                      {t(ROLE_LABEL[brief.role])} · {format.number(brief.strength, { style: "percent" })}
                     </p>
                   )}
                 </li>
