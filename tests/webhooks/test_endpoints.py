@@ -4,14 +4,7 @@ of a record's end, retries after a 500 that stop after success, private addresse
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +15,7 @@ from asgi_lifespan import LifespanManager
 from layerminder.app import create_app
 from tests.conftest import Database, make_settings
 from tests.helpers import Account, create_room, signup, upload_image
+from tests.webhooks.receiver import Received, Receiver, run_receiver, verify
 
 # Short waits so retries happen within a test; deliveries to 127.0.0.1 allowed.
 FAST = {
@@ -32,45 +26,10 @@ FAST = {
 }
 
 
-@dataclass
-class Received:
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Receiver:
-    """A tiny HTTP server answering each POST with the next scripted status (then 200)."""
-
-    statuses: list[int] = field(default_factory=list)
-    received: list[Received] = field(default_factory=list)
-    url: str = ""
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            state.received.append(Received(dict(self.headers.items()), body))
-            status = state.statuses.pop(0) if state.statuses else 200
-            self.send_response(status)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args: Any) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    with run_receiver() as state:
+        yield state
 
 
 async def _client(
@@ -81,19 +40,6 @@ async def _client(
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield http
-
-
-def verify(secret: str, received: Received, tolerance: int = 300) -> dict[str, Any]:
-    """What a receiver does: check the Stripe-style signature over "t.body", and t's age."""
-    header = received.headers["LayerMinder-Signature"]
-    parts = dict(item.split("=", 1) for item in header.split(","))
-    expected = hmac.new(
-        secret.encode(), parts["t"].encode() + b"." + received.body, hashlib.sha256
-    ).hexdigest()
-    assert hmac.compare_digest(expected, parts["v1"]), "signature does not verify"
-    assert abs(time.time() - int(parts["t"])) < tolerance
-    payload: dict[str, Any] = json.loads(received.body)
-    return payload
 
 
 async def _register(

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Coins, Languages, Layers, LibraryBig, LogOut } from "lucide-react";
+import { Coins, Languages, Layers, LibraryBig, LogOut, Settings } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
 import { useAuth } from "@/lib/auth";
 import { useLocaleSwitch } from "@/i18n/I18nProvider";
@@ -48,9 +48,17 @@ export function Header() {
           {me ? (
             <>
               <CreditBadge credits={me.credits} cost={me.generation_cost} />
-              <span className="hidden max-w-48 truncate text-sm text-muted md:inline" title={me.email} data-content="user">
-                {me.email}
-              </span>
+              <Link
+                href="/settings/"
+                className="inline-flex items-center gap-1.5 rounded-lg p-1.5 text-sm text-muted hover:text-ink"
+                title={me.email}
+              >
+                <Settings className="h-4 w-4" aria-hidden />
+                <span className="sr-only">{t("header.settings")}</span>
+                <span className="hidden max-w-48 truncate md:inline" data-content="user" aria-hidden>
+                  {me.email}
+                </span>
+              </Link>
               <button
                 type="button"
                 className="btn-ghost px-2"

@@ -159,3 +159,13 @@ export function Dialog({
   );
 }
 
+/** A settings section: a titled card with an anchor. */
+export function Section({ id, title, intro, children }: { id: string; title: string; intro?: string; children: React.ReactNode }) {
+  return (
+    <section id={id} aria-labelledby={`${id}-title`} className="rounded-2xl border border-line bg-white p-5 sm:p-6">
+      <h2 id={`${id}-title`} className="font-serif text-xl">{title}</h2>
+      {intro && <p className="mt-1 text-sm text-muted">{intro}</p>}
+      <div className="mt-4">{children}</div>
+    </section>
+  );
+}

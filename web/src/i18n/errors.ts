@@ -10,23 +10,27 @@ export type MessageKey = MessageKeys<Messages, NestedKeyOf<Messages>>;
 
 /** Every error code the API answers with that a screen may show. */
 const BY_CODE: Record<string, MessageKey> = {
+  AddressNotAllowed: "errors.AddressNotAllowed",
   AdminRequired: "errors.AdminRequired",
   ClipModelMissing: "errors.ClipModelMissing",
   Conflict: "errors.Conflict",
   EmailTaken: "errors.EmailTaken",
   ImageTooLarge: "errors.ImageTooLarge",
   InsufficientCredits: "errors.InsufficientCredits",
+  InsufficientScope: "errors.InsufficientScope",
   InvalidCredentials: "errors.InvalidCredentials",
   InvalidImage: "errors.InvalidImage",
   InvalidMask: "errors.InvalidMask",
   InvalidRequest: "errors.InvalidRequest",
   InviteRequired: "errors.InviteRequired",
+  LoginRequired: "errors.LoginRequired",
   NotAuthenticated: "errors.NotAuthenticated",
   NotFound: "errors.NotFound",
   RateLimited: "errors.RateLimited",
   ServiceUnavailable: "errors.ServiceUnavailable",
   SignupClosed: "errors.SignupClosed",
   ValidationError: "errors.ValidationError",
+  WrongPassword: "errors.WrongPassword",
 };
 
 /**

@@ -17,3 +17,9 @@ export function clearToken(): void {
   window.localStorage.removeItem(KEY);
   window.sessionStorage.removeItem(KEY);
 }
+
+/** Whether the stored token outlives the tab (so a replacement token is kept the same way). */
+export function isRemembered(): boolean {
+  if (typeof window === "undefined") return false;
+  return window.localStorage.getItem(KEY) !== null;
+}
