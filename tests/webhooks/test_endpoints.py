@@ -230,3 +230,32 @@ async def test_delivery_gives_up_when_the_retry_window_ends(
         sent = len(receiver.received)
         await asyncio.sleep(0.6)
         assert len(receiver.received) == sent == delivery["attempts"]
+
+
+async def test_a_cancelled_record_is_delivered_once(
+    tmp_path: Path, database: Database, receiver: Receiver
+) -> None:
+    slow = {**FAST, "image_provider": "tests.fakes.providers:SlowImageProvider"}
+    async for client in _client(tmp_path, database, **slow):
+        account = await signup(client)
+        hook = await _register(client, account, receiver.url, ["record.cancelled"])
+        room = await create_room(client, account)
+        image = await upload_image(client, account, room)
+        started = await client.post(
+            "/api/v1/generate",
+            json={"session_id": room, "input_image_ids": [image["id"]]},
+            headers=account.headers,
+        )
+        record_id = started.json()["record_id"]
+        for _ in range(2):  # cancelling twice notifies once
+            cancelled = await client.post(
+                f"/api/v1/records/{record_id}/cancel", headers=account.headers
+            )
+            assert cancelled.status_code == 200, cancelled.text
+        [delivery] = await _deliveries_when(client, account, hook["id"])
+        assert delivery["status"] == "succeeded" and delivery["event"] == "record.cancelled"
+        await asyncio.sleep(0.5)
+        [received] = receiver.received
+        payload = verify(hook["secret"], received)
+        assert payload["type"] == "record.cancelled" and payload["record"]["id"] == record_id
+        assert payload["record"]["image_status"] == "cancelled"
