@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     webhook_max_endpoints: int = 10
 
     # Uploads.
+    # Worker processes for CPU-bound work (layerminder.offload); None: one per CPU, 0: threads.
+    cpu_workers: int | None = Field(default=None, ge=0, le=64)
     max_upload_bytes: int = 20 * 1024 * 1024
     max_upload_pixels: int = 40_000_000
 

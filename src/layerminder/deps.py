@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.config import Settings
 from layerminder.db.base import utcnow
-from layerminder.db.session import unit_of_work
+from layerminder.db.session import reading, unit_of_work
 from layerminder.errors import (
     AdminRequired,
     InsufficientScope,
@@ -32,7 +32,9 @@ from layerminder.security.apikeys import Scope, is_api_key, parse_key, secret_ma
 from layerminder.security.crypto import read_access_token, read_stream_ticket
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies are `async def` even where they await nothing: FastAPI runs a plain `def` one in
+# its thread pool, a thread hop (and a GIL handover) per dependency per request.
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -40,16 +42,18 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_settings(runtime: RuntimeDep) -> Settings:
+async def get_settings(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+async def get_session(runtime: RuntimeDep, request: Request) -> AsyncIterator[AsyncSession]:
     # scope="function" below: commit before the response is sent, so a 2xx means "saved".
-    async with unit_of_work(runtime.sessionmaker) as session:
+    # GET and HEAD only read: their transactions take no write lock (db.session.reading).
+    reads = request.method in _READ_METHODS
+    async with unit_of_work(runtime.sessionmaker, read_only=reads) as session:
         yield session
 
 
@@ -99,7 +103,7 @@ async def _load_user(user_id: uuid.UUID, version: int, runtime: Runtime) -> User
     # A short session of its own: a route that never touches SessionDep (one that runs
     # runtime-level services opening their own units of work) then holds no transaction,
     # which SQLite's single writer would otherwise make those units of work wait on.
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         user = await session.get(User, user_id)
     if user is None:
         raise NotAuthenticated("the account for this token no longer exists")
@@ -251,7 +255,7 @@ async def get_admin_user(user: CurrentUser) -> User:
 AdminUser = Annotated[User, Depends(get_admin_user)]
 
 
-def get_client_address(request: Request, runtime: RuntimeDep) -> str:
+async def get_client_address(request: Request, runtime: RuntimeDep) -> str:
     return client_address(request, runtime.settings.trusted_proxy_networks)
 
 
@@ -283,17 +287,20 @@ async def limit_upload(runtime: RuntimeDep, user: CurrentUser) -> None:
 MAX_OFFSET = 2**31 - 1
 
 
+@dataclass(frozen=True)
 class Page:
     """limit/offset query parameters shared by every listing."""
 
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        # Bounded by the database's 32-bit integers: a larger offset is a 422, not a 500.
-        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    ) -> None:
-        self.limit = limit
-        self.offset = offset
+    limit: int
+    offset: int
 
 
-PageDep = Annotated[Page, Depends()]
+async def get_page(
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    # Bounded by the database's 32-bit integers: a larger offset is a 422, not a 500.
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> Page:
+    return Page(limit, offset)
+
+
+PageDep = Annotated[Page, Depends(get_page)]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from layerminder import offload
 from layerminder.config import Settings
 from layerminder.db.session import create_engine, create_sessionmaker
 from layerminder.jobs.events import EventBus, build_event_bus
@@ -82,6 +83,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Build the process state: engine, storage, events and the queue the settings choose.
 
     The queue runs nothing until a process that runs jobs binds their handlers to it."""
+    offload.configure(settings.cpu_workers)
     engine = create_engine(settings)
     storage = build_storage(settings)
     events = build_event_bus(settings)

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from layerminder import offload
 from layerminder.credits import service as credits
 from layerminder.db.base import utcnow
 from layerminder.db.session import unit_of_work
@@ -41,6 +42,7 @@ from layerminder.providers.base import (
 )
 from layerminder.providers.masks import keep_outside
 from layerminder.recommender.base import l2_normalise, mean_direction
+from layerminder.recommender.basic import BasicDescriptorEmbedder
 from layerminder.records.events import publish
 from layerminder.records.repository import RecordRepository
 from layerminder.runtime import Runtime
@@ -323,11 +325,13 @@ async def _stage_images(runtime: Runtime, record: Record) -> None:
     if len(batch.images) != DESIGN_COUNT:
         raise StageFailed(f"the image provider returned {len(batch.images)} designs, not 4")
     checked = [
-        await asyncio.to_thread(
-            validate_image,
+        await offload.run(
+            partial(
+                validate_image,
+                max_bytes=runtime.settings.max_upload_bytes,
+                max_pixels=runtime.settings.max_upload_pixels,
+            ),
             data,
-            max_bytes=runtime.settings.max_upload_bytes,
-            max_pixels=runtime.settings.max_upload_pixels,
         )
         for data in batch.images
     ]
@@ -365,8 +369,7 @@ async def _edit_region(runtime: Runtime, brief: Brief) -> DesignBatch:
     image, mask = edit_parts(brief)
     batch = await runtime.image_provider.edit_region(brief, DESIGN_COUNT)
     batch.images = [
-        await asyncio.to_thread(keep_outside, image.data, edited, mask.data)
-        for edited in batch.images
+        await offload.run(keep_outside, image.data, edited, mask.data) for edited in batch.images
     ]
     return batch
 
@@ -429,7 +432,13 @@ async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
         )
     embedder = runtime.embedder
     inputs = await _load_inputs(runtime, record)
-    vectors = await asyncio.to_thread(embedder.embed_images, designs + [i.data for i in inputs])
+    images = designs + [i.data for i in inputs]
+    if isinstance(embedder, BasicDescriptorEmbedder):
+        # Plain numpy and Pillow under the GIL, and stateless: in a worker process. CLIP's ONNX
+        # sessions release the GIL while they run, and cannot be pickled: a thread.
+        vectors = await offload.run(embedder.embed_images, images)
+    else:
+        vectors = await asyncio.to_thread(embedder.embed_images, images)
     design_vectors, input_vectors = vectors[: len(designs)], vectors[len(designs) :]
     query = mean_direction(design_vectors)
     k = runtime.settings.recommendation_top_k

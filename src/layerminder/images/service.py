@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from layerminder import offload
 from layerminder.config import Settings
 from layerminder.db.session import on_rollback
 from layerminder.errors import NotFound
@@ -104,11 +105,14 @@ async def upload(
     data: bytes,
     kind: ImageKind = ImageKind.uploaded,
 ) -> Image:
-    valid = await asyncio.to_thread(
-        validate_image,
+    # A 20 MB upload takes a while to decode and check: in a worker process, not the API's.
+    valid = await offload.run(
+        functools.partial(
+            validate_image,
+            max_bytes=settings.max_upload_bytes,
+            max_pixels=settings.max_upload_pixels,
+        ),
         data,
-        max_bytes=settings.max_upload_bytes,
-        max_pixels=settings.max_upload_pixels,
     )
     return await store_image(
         session, storage, valid=valid, owner_id=owner.id, kind=kind, room_id=room_id

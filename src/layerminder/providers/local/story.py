@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import colorsys
 from collections.abc import Sequence
 
+from layerminder import offload
 from layerminder.providers.base import (
     KEYWORD_COUNT,
     Brief,
@@ -317,7 +317,7 @@ class LocalStoryProvider:
     async def write_story(
         self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult:
-        story = await asyncio.to_thread(
+        story = await offload.run(
             write_story, design, brief.words or None, None, language, brief_materials(brief)
         )
         return StoryResult(
