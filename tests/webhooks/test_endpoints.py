@@ -259,3 +259,28 @@ async def test_a_cancelled_record_is_delivered_once(
         payload = verify(hook["secret"], received)
         assert payload["type"] == "record.cancelled" and payload["record"]["id"] == record_id
         assert payload["record"]["image_status"] == "cancelled"
+
+
+async def test_a_retried_record_that_ends_again_is_delivered_again(
+    tmp_path: Path, database: Database, receiver: Receiver
+) -> None:
+    async for client in _client(tmp_path, database, **FAST):
+        account = await signup(client)
+        hook = await _register(client, account, receiver.url, ["record.failed"])
+        room = await create_room(client, account)
+        image = await upload_image(client, account, room)
+        started = await client.post(
+            "/api/v1/generate",
+            json={"session_id": room, "input_image_ids": [image["id"]]},
+            headers=account.headers,
+        )
+        record_id = started.json()["record_id"]
+        [first] = await _deliveries_when(client, account, hook["id"])
+        # No library: the recommendation stage fails again on the retry, a new outcome.
+        retried = await client.post(f"/api/v1/records/{record_id}/retry", headers=account.headers)
+        assert retried.status_code == 202, retried.text
+        log = await _deliveries_when(client, account, hook["id"], ended=2)
+        assert [d["event"] for d in log] == ["record.failed", "record.failed"]
+        assert {d["status"] for d in log} == {"succeeded"} and first["id"] in {d["id"] for d in log}
+        versions = [verify(hook["secret"], r)["record"]["version"] for r in receiver.received]
+        assert len(versions) == 2 and versions[0] < versions[1]

@@ -42,9 +42,18 @@ class WebhookEndpoint(UUIDPrimaryKey, CreatedAt, Base):
 
 class WebhookDelivery(UUIDPrimaryKey, CreatedAt, Base):
     __tablename__ = "webhook_deliveries"
-    # One delivery per record outcome and endpoint: a job that ends a record twice (a retry
-    # after a crash) does not notify twice. Test events have no record (NULLs never collide).
-    __table_args__ = (UniqueConstraint("endpoint_id", "record_id", "event"),)
+    # One delivery per record outcome and endpoint: ending the same state twice (a job re-run
+    # after a crash, a cancel racing the job) notifies once, while a retried record that ends
+    # again (a newer version) notifies again. Test events have no record (NULLs never collide).
+    __table_args__ = (
+        UniqueConstraint(
+            "endpoint_id",
+            "record_id",
+            "event",
+            "record_version",
+            name="uq_webhook_deliveries_record_outcome",
+        ),
+    )
 
     endpoint_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
@@ -52,6 +61,8 @@ class WebhookDelivery(UUIDPrimaryKey, CreatedAt, Base):
     event: Mapped[str] = mapped_column(String(40))
     # No foreign key: the log outlives a deleted record.
     record_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # The record's version when it ended (RecordOut.version).
+    record_version: Mapped[int | None] = mapped_column(default=None)
     # The exact bytes sent on every attempt (the signature's timestamp is per attempt).
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.pending)

@@ -45,13 +45,14 @@ class WebhookRepository:
         await self.session.flush()
 
     async def delivered_endpoints(
-        self, endpoint_ids: Sequence[uuid.UUID], record_id: uuid.UUID, event: str
+        self, endpoint_ids: Sequence[uuid.UUID], record_id: uuid.UUID, event: str, version: int
     ) -> set[uuid.UUID]:
-        """Which of these endpoints already have a delivery of this record's event."""
+        """Which of these endpoints already have a delivery of this record's event and version."""
         statement = select(WebhookDelivery.endpoint_id).where(
             WebhookDelivery.endpoint_id.in_(endpoint_ids),
             WebhookDelivery.record_id == record_id,
             WebhookDelivery.event == event,
+            WebhookDelivery.record_version == version,
         )
         return set((await self.session.scalars(statement)).all())
 

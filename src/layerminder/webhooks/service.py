@@ -150,7 +150,8 @@ async def record_ended(
 
     Called wherever a record reaches its final status: the generation job (finished, failed)
     and cancelling (`event=WebhookEvent.record_cancelled`). Safe to call twice: an endpoint gets
-    one delivery per record and event.
+    one delivery per record, event and record version (a retried record that ends again is a new
+    version, and is delivered again).
     """
     async with runtime.sessionmaker() as session:
         record = await records.get(session, record_id)
@@ -166,7 +167,9 @@ async def record_ended(
         endpoints = [e for e in await repository.endpoints_of(record.owner_id) if event in e.events]
         if not endpoints:
             return 0
-        done = await repository.delivered_endpoints([e.id for e in endpoints], record_id, event)
+        done = await repository.delivered_endpoints(
+            [e.id for e in endpoints], record_id, event, state.version
+        )
         queued = []
         for endpoint in endpoints:
             if endpoint.id in done:
@@ -178,6 +181,7 @@ async def record_ended(
                     endpoint_id=endpoint.id,
                     event=event,
                     record_id=record_id,
+                    record_version=state.version,
                     body=_body(delivery_id, event, snapshot),
                     next_attempt_at=utcnow(),
                 )
