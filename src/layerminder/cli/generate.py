@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import signal
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
-from layerminder.cli.common import console, fail, migrate_database, run
+from layerminder.cli.common import console, err_console, fail, migrate_database, run
 from layerminder.config import Settings
 from layerminder.jobs.queue import DirectQueue
 from layerminder.providers.base import DEFAULT_STRENGTH, INPUT_ROLES, InputRole, Language
@@ -25,6 +27,7 @@ ICONS = {
     "processing": "[yellow]…[/]",
     "ready": "[green]✓[/]",
     "error": "[red]✗[/]",
+    "cancelled": "[dim]⊘[/]",
 }
 
 
@@ -224,6 +227,10 @@ def generate(
     )
     (out / "story.md").write_text(_markdown(state), encoding="utf-8")
     console.print(f"wrote {len(designs)} designs, story.md and story.json to [bold]{out}[/]")
+    if state.get("cancelled"):
+        refunded = " (credit refunded)" if state.get("refunded") else ""
+        err_console.print(f"cancelled{refunded}")
+        raise typer.Exit(130)
     if state["image_status"] != "ready":
         raise typer.Exit(1)
 
@@ -240,6 +247,7 @@ async def _generate(
     from layerminder.auth.repository import UserRepository
     from layerminder.credits import service as credits
     from layerminder.db.session import unit_of_work
+    from layerminder.errors import AlreadyFinished
     from layerminder.generation import service as generation
     from layerminder.generation.schemas import GenerateIn, InputIn, ParentIn
     from layerminder.generation.tasks import run_generation
@@ -307,6 +315,20 @@ async def _generate(
             )
         console.print(f"record [bold]{record.id}[/]")
         state: dict[str, Any] = {}
+
+        async def cancel_on_interrupt(interrupted: asyncio.Event) -> None:
+            # Ctrl-C cancels the record as the API would (the job stops at its next check and
+            # the credit comes back if no design was delivered); the stream then shows it.
+            await interrupted.wait()
+            console.print("cancelling…")
+            async with unit_of_work(runtime.sessionmaker) as session:
+                with contextlib.suppress(AlreadyFinished):
+                    await generation.cancel_generation(session, runtime, user, record.id)
+
+        interrupted = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGINT, interrupted.set)
+        canceller = asyncio.create_task(cancel_on_interrupt(interrupted))
         async with runtime.events.subscribe(channel(record.id)) as subscription:
             job = asyncio.create_task(run_generation(runtime, record.id))
             with Live(_stage_table(state), console=console, refresh_per_second=8) as live:
@@ -318,6 +340,11 @@ async def _generate(
                     elif job.done():
                         break
             await job
+        loop.remove_signal_handler(signal.SIGINT)
+        if not interrupted.is_set():
+            canceller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await canceller
         async with runtime.sessionmaker() as session:
             final = await RecordRepository(session).get(record.id)
             assert final is not None

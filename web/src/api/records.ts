@@ -5,7 +5,7 @@ import type { Locale } from "@/i18n/locale";
 export type RecordOut = Schemas["RecordOut"];
 export type DesignOut = Schemas["DesignOut"];
 export type RecommendationOut = Schemas["RecommendationOut"];
-/** pending | processing | ready | error, as the server's StageStatus enum declares it. */
+/** pending | processing | ready | error | cancelled, as the server's StageStatus enum declares it. */
 export type StageStatus = Schemas["StageStatus"];
 
 export type InputIn = Schemas["InputIn"];
@@ -92,4 +92,16 @@ export async function streamUrl(recordId: string): Promise<string | null> {
   if (!data) return null;
   const path = STREAM_PATH.replace("{record_id}", encodeURIComponent(recordId));
   return apiUrl(`${path}?ticket=${encodeURIComponent(data.ticket)}`);
+}
+
+/** Stop a waiting or running record (its open stages become "cancelled"). */
+export function cancelRecord(id: string) {
+  return api.POST("/api/v1/records/{record_id}/cancel", { params: { path: { record_id: id } } });
+}
+
+/** Run a failed or cancelled record's unfinished stages again; costs `retry_cost` credits. */
+export function retryRecord(id: string, idempotencyKey: string) {
+  return api.POST("/api/v1/records/{record_id}/retry", {
+    params: { path: { record_id: id }, header: { "idempotency-key": idempotencyKey } },
+  });
 }

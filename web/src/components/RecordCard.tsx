@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { AlertTriangle, ImageOff, Loader2, RotateCcw } from "lucide-react";
+import { AlertTriangle, ImageOff, Loader2, RotateCcw, Square } from "lucide-react";
 import { useTranslations } from "use-intl";
 import type { RecordOut } from "@/api/records";
 import { useDates } from "@/i18n/format";
@@ -21,7 +21,7 @@ export function RecordCard({ record }: { record: RecordOut }) {
       : t("record.untitled");
   return (
     <li className="card group relative overflow-hidden transition-shadow hover:shadow-md" data-testid="record-card">
-      {designs.length === 0 && record.image_status === "error" ? (
+      {designs.length === 0 && (record.image_status === "error" || record.image_status === "cancelled") ? (
         <div className="grid aspect-square place-items-center bg-stone-100 text-sm text-muted">
           <span className="flex flex-col items-center gap-2 px-6 text-center">
             <ImageOff className="h-6 w-6" aria-hidden />
@@ -63,6 +63,11 @@ export function RecordCard({ record }: { record: RecordOut }) {
           {!record.done && (
             <span className="chip gap-1 border-clay-500/30 bg-clay-50">
               <Loader2 className="h-3 w-3 animate-spin" aria-hidden /> {t("record.inProgress")}
+            </span>
+          )}
+          {record.cancelled && (
+            <span className="chip gap-1 border-line bg-stone-100" data-testid="record-cancelled">
+              <Square className="h-3 w-3" aria-hidden /> {t("record.cancelled")}
             </span>
           )}
           {failed && (

@@ -16,12 +16,13 @@ const POLL_MS = 2000;
 
 /**
  * `fresh`: the record was just started here, so its end is news even if the first read
- * already finds it done; otherwise only a record seen running reports its end.
+ * already finds it done; otherwise only a record seen running reports its end. A new `epoch`
+ * follows the record again from the start (after a retry made a finished record run again).
  */
 export function useLiveRecord(
   recordId: string | null,
   onDone?: (record: RecordOut) => void,
-  { fresh = false }: { fresh?: boolean } = {},
+  { fresh = false, epoch = 0 }: { fresh?: boolean; epoch?: number } = {},
 ): LiveRecord {
   const [record, setRecord] = useState<RecordOut | null>(null);
   const [error, setError] = useState<{ body: unknown } | null>(null);
@@ -133,7 +134,7 @@ export function useLiveRecord(
       source?.close();
       window.clearTimeout(timer);
     };
-  }, [recordId, fresh]);
+  }, [recordId, fresh, epoch]);
 
   return { record, error, connection };
 }

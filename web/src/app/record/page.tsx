@@ -12,6 +12,7 @@ import { useDates } from "@/i18n/format";
 import { useErrorText } from "@/i18n/errors";
 import { Alert, EmptyState, PageLoading, Shell } from "@/components/ui";
 import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
+import { JobControls } from "@/components/JobControls";
 import { PinButton } from "@/components/Pin";
 import { RecordExport } from "@/components/ExportMenu";
 import { Attribution, Lineage } from "@/components/Lineage";
@@ -33,7 +34,8 @@ function RecordLoader() {
   const format = useFormatter();
   const errorText = useErrorText();
   const id = useSearchParams().get("id");
-  const { record, error } = useLiveRecord(me ? id : null, () => void refresh());
+  const [epoch, setEpoch] = useState(0);
+  const { record, error } = useLiveRecord(me ? id : null, () => void refresh(), { epoch });
   const [room, setRoom] = useState<Room | null>(null);
   const [inputs, setInputs] = useState<ImageOut[]>([]);
   const [pins, setPins] = useState<Pin[]>([]);
@@ -164,9 +166,17 @@ function RecordLoader() {
         )}
       </header>
       <div className="space-y-5">
-        {(!record.done || record.image_status === "error" || record.story_status === "error" || record.keywords_status === "error" || record.recommendation_status === "error") && (
+        {(!record.done || record.cancelled || record.image_status === "error" || record.story_status === "error" || record.keywords_status === "error" || record.recommendation_status === "error") && (
           <StageProgress record={record} />
         )}
+        <JobControls
+          record={record}
+          onChanged={() => {
+            // A retry runs the record again (and may have spent a credit): follow it anew.
+            void refresh();
+            setEpoch((n) => n + 1);
+          }}
+        />
         <FailureNotice record={record} />
         {error && <Alert>{errorText(error.body, "recordPage.loadFailed")}</Alert>}
         <RecordView record={record} roomId={record.room_id} pinnedIds={pinnedIds} onPinned={() => void loadPins()} />

@@ -26,6 +26,7 @@ import { RoomExport } from "@/components/ExportMenu";
 import { Uploader, MAX_INPUTS, newSlot, type Slot } from "@/components/Uploader";
 import { StylePicker } from "@/components/StylePicker";
 import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
+import { JobControls } from "@/components/JobControls";
 import { RecordCard } from "@/components/RecordCard";
 import { UnpinButton } from "@/components/Pin";
 import { useToast } from "@/components/Toast";
@@ -141,13 +142,15 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
   // Set while rendering (React's "adjust state when a prop changes"); liveId never returns to null.
   if (resumeId && liveId === null) setLiveId(resumeId);
 
+  const [epoch, setEpoch] = useState(0);
   const live = useLiveRecord(liveId, (last) => {
     // Every stage ended: the balance may have changed (a refund), the gallery has a new record.
     void refresh();
     void loadRecords(0);
+    if (last.cancelled) return; // the Cancel button has said so already
     if (last.refunded) toast(t("room.toastRefunded"), "error");
     else toast(t("room.toastComplete"));
-  }, { fresh: true });
+  }, { fresh: true, epoch });
 
   const pinnedIds = useMemo(() => new Set(pins.map((p) => p.image.id)), [pins]);
   const ready = slots.filter((s) => s.image && !s.uploading);
@@ -330,6 +333,15 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
           {live.record ? (
             <>
               <StageProgress record={live.record} />
+              <JobControls
+                record={live.record}
+                onChanged={(_, action) => {
+                  void refresh();
+                  void loadRecords(0);
+                  toast(t(action === "cancelled" ? "jobs.toastCancelled" : "jobs.toastRetried"));
+                  if (action === "retried") setEpoch((n) => n + 1);
+                }}
+              />
               <FailureNotice record={live.record} />
               <RecordView
                 record={live.record}
