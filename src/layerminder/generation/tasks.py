@@ -16,6 +16,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, cast
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder import offload
@@ -432,14 +433,26 @@ async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
         )
     embedder = runtime.embedder
     inputs = await _load_inputs(runtime, record)
-    images = designs + [i.data for i in inputs]
+    input_ids = [uuid.UUID(i) for i in record.input_image_ids]
+    # A design refined again comes back as an input: its vector was stored when it was made.
+    async with runtime.sessionmaker() as session:
+        known = await RecordRepository(session).stored_design_vectors(input_ids, embedder.model_id)
+    fresh = [position for position, image_id in enumerate(input_ids) if image_id not in known]
+    # Designs and the inputs not seen before in one batch: one model call.
+    images = designs + [inputs[position].data for position in fresh]
     if isinstance(embedder, BasicDescriptorEmbedder):
         # Plain numpy and Pillow under the GIL, and stateless: in a worker process. CLIP's ONNX
         # sessions release the GIL while they run, and cannot be pickled: a thread.
         vectors = await offload.run(embedder.embed_images, images)
     else:
         vectors = await asyncio.to_thread(embedder.embed_images, images)
-    design_vectors, input_vectors = vectors[: len(designs)], vectors[len(designs) :]
+    design_vectors = vectors[: len(designs)]
+    embedded = dict(zip(fresh, vectors[len(designs) :], strict=True))
+    rows = [
+        embedded[position] if position in embedded else known[image_id]
+        for position, image_id in enumerate(input_ids)
+    ]
+    input_vectors = np.stack(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
     query = mean_direction(design_vectors)
     k = runtime.settings.recommendation_top_k
     scores, ids = await asyncio.to_thread(index.search, query, k, model_id=embedder.model_id)

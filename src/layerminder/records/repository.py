@@ -331,6 +331,20 @@ class RecordRepository:
             )
         await self.session.flush()
 
+    async def stored_design_vectors(
+        self, image_ids: Sequence[uuid.UUID], model_id: str
+    ) -> dict[uuid.UUID, Any]:
+        """The stored vectors (float32 rows) of those images that are designs embedded by
+        `model_id`."""
+        rows = await self.session.execute(
+            select(DesignVector.image_id, DesignVector.vector).where(
+                DesignVector.image_id.in_(list(image_ids)), DesignVector.model_id == model_id
+            )
+        )
+        return {
+            image_id: np.frombuffer(vector, dtype=np.float32) for image_id, vector in rows.all()
+        }
+
     async def store_design_vectors(
         self,
         record: Record,
