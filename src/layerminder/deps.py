@@ -116,19 +116,22 @@ async def _load_key(token: str, runtime: Runtime) -> Principal:
     parsed = parse_key(token)
     if parsed is None:
         raise NotAuthenticated("this API key is malformed: copy the whole `lm_…` key")
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         key = await session.get(ApiKey, parsed.key_id)
         if key is None or not secret_matches(parsed.secret, key.secret_hash):
             raise NotAuthenticated("this API key is unknown or has been revoked")
         # The key row cascades away with its user, so a found key has a live user.
         user = await session.get(User, key.user_id)
-        if user is None:
-            raise NotAuthenticated("the account for this API key no longer exists")
-        now = utcnow()
-        if key.last_used_at is None or now - key.last_used_at >= _KEY_USE_RESOLUTION:
-            key.last_used_at = now
-            await session.commit()
-        scopes = frozenset(Scope(s) for s in key.scopes if s in Scope.__members__)
+    if user is None:
+        raise NotAuthenticated("the account for this API key no longer exists")
+    now = utcnow()
+    # The write lock only when the stamp is stale: most requests with a key just read it.
+    if key.last_used_at is None or now - key.last_used_at >= _KEY_USE_RESOLUTION:
+        async with unit_of_work(runtime.sessionmaker) as session:
+            stamped = await session.get(ApiKey, key.id)
+            if stamped is not None:
+                stamped.last_used_at = now
+    scopes = frozenset(Scope(s) for s in key.scopes if s in Scope.__members__)
     return Principal(user, scopes)
 
 
