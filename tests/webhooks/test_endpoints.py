@@ -284,3 +284,32 @@ async def test_a_retried_record_that_ends_again_is_delivered_again(
         assert {d["status"] for d in log} == {"succeeded"} and first["id"] in {d["id"] for d in log}
         versions = [verify(hook["secret"], r)["record"]["version"] for r in receiver.received]
         assert len(versions) == 2 and versions[0] < versions[1]
+
+
+async def test_a_delivery_goes_to_the_checked_address_with_its_host(
+    tmp_path: Path, database: Database, receiver: Receiver
+) -> None:
+    # By name: resolved and checked at each attempt, then sent to that address (no second DNS
+    # lookup to rebind), with the name kept in the Host header.
+    port = receiver.url.split(":")[2].split("/")[0]
+    url = f"http://localhost:{port}/hooks"
+    async for client in _client(tmp_path, database, **FAST):
+        account = await signup(client)
+        hook = await _register(client, account, url, ["record.finished"])
+        await client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=account.headers)
+        [delivery] = await _deliveries_when(client, account, hook["id"])
+        assert delivery["status"] == "succeeded", delivery
+    [received] = receiver.received
+    assert received.headers["Host"] == f"localhost:{port}"
+    assert verify(hook["secret"], received)["type"] == "webhook.test"
+
+
+async def test_pinned_requests_keep_the_name_for_host_and_tls() -> None:
+    from layerminder.security.outbound import pinned_request
+
+    pinned = await pinned_request("https://localhost:8443/hooks?a=1", allow_private=True)
+    assert pinned.url == "https://127.0.0.1:8443/hooks?a=1"
+    assert pinned.headers == {"Host": "localhost:8443"}
+    assert pinned.extensions == {"sni_hostname": "localhost"}
+    plain = await pinned_request("http://[::1]/x", allow_private=True)
+    assert plain.url == "http://[::1]/x" and plain.extensions == {}

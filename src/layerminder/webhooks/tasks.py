@@ -24,7 +24,7 @@ from layerminder.errors import InvalidRequest
 from layerminder.jobs.queue import JobHandler
 from layerminder.models import DeliveryStatus
 from layerminder.runtime import Runtime
-from layerminder.security.outbound import check_public_url
+from layerminder.security.outbound import pinned_request
 from layerminder.webhooks.repository import WebhookRepository
 from layerminder.webhooks.service import DELIVER_WEBHOOK
 from layerminder.webhooks.signing import SIGNATURE_HEADER, signature
@@ -66,17 +66,22 @@ async def deliver(runtime: Runtime, delivery_id: uuid.UUID) -> None:
     error: str | None = None
     final_error = False
     try:
-        # Checked again at each attempt: DNS may have changed since the URL was registered.
-        await check_public_url(endpoint.url, allow_private=settings.webhook_allow_private_addresses)
+        # Checked again at each attempt (DNS may have changed since the URL was registered),
+        # and the request goes to the very address that was checked.
+        target = await pinned_request(
+            endpoint.url, allow_private=settings.webhook_allow_private_addresses
+        )
         body = delivery.body.encode()
         timestamp = int(time.time())
         async with httpx.AsyncClient(
             timeout=settings.webhook_timeout_seconds, follow_redirects=False
         ) as client:
             response = await client.post(
-                endpoint.url,
+                target.url,
                 content=body,
+                extensions=target.extensions,
                 headers={
+                    **target.headers,
                     "Content-Type": "application/json",
                     "User-Agent": f"LayerMinder-Webhooks/{__version__}",
                     "LayerMinder-Event": delivery.event,
