@@ -203,6 +203,7 @@ async def _check_providers(settings: Settings) -> list[CheckResult]:
     models: dict[str, list[str]] = {}
     if settings.image_provider == "openai":
         models.setdefault(settings.image_model, []).append("image")
+        results.append(_check_image_quality(settings))
     if settings.story_provider == "openai":
         models.setdefault(settings.story_model, []).append("story")
     if not models:
@@ -215,6 +216,20 @@ async def _check_providers(settings: Settings) -> list[CheckResult]:
         return results
     results.extend(await _check_openai_models(settings, models))
     return results
+
+
+def _check_image_quality(settings: Settings) -> CheckResult:
+    """The configured quality against the image model: a wrong one would fail every generation."""
+    from layerminder.providers.base import ProviderError
+    from layerminder.providers.openai import check_image_quality
+
+    try:
+        check_image_quality(settings.image_model, settings.image_quality)
+    except ProviderError as error:
+        return CheckResult("image quality", "fail", error.message)
+    return CheckResult(
+        "image quality", "ok", f"{settings.image_quality} is a quality {settings.image_model} takes"
+    )
 
 
 def _openai_endpoint(settings: Settings) -> str:

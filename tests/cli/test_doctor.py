@@ -225,3 +225,15 @@ def test_a_plugin_provider_that_does_not_import_fails(data_dir: Path) -> None:
     assert rows["image provider"][0] == "ok"
     assert rows["story provider"][0] == "fail"
     assert "no_such_module" in rows["story provider"][1]
+
+
+def test_a_quality_the_image_model_refuses_fails_with_the_values_it_takes(
+    data_dir: Path, fake: FakeOpenAI
+) -> None:
+    code, rows, output = doctor(data_dir, **_openai(fake, LAYERMINDER_IMAGE_QUALITY="max"))
+    assert code == 1, output
+    status, details = rows["image quality"]
+    assert status == "fail"
+    assert "'max'" in details and "gpt-image-2" in details and "auto, high, low, medium" in details
+    code, rows, output = doctor(data_dir, **_openai(fake))
+    assert rows["image quality"] == ("ok", "low is a quality gpt-image-2 takes"), output
