@@ -158,6 +158,7 @@ def test_refine_edit_a_region_and_see_the_lineage(
     assert root["style"] == "japandi"
     page.goto(f"{base}/record/?id={root_id}")
     expect(page.get_by_test_id("input-brief")).to_have_text("Form · 80%")
+    expect(page.get_by_test_id("record-style")).to_have_text("Japandi")
 
     # The refined record's lineage, from its page, now shows the edit below it.
     page.goto(f"{base}/record/?id={refined_id}")

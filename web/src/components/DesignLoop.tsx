@@ -158,6 +158,14 @@ function RegionEditDialog({
   const [problem, setProblem] = useState<string | null>(null);
   const cost = t("credits.amount", { count: me?.generation_cost ?? 1 });
 
+  // The canvas goes with the dialog, so what was painted goes too: start clean next time.
+  function close() {
+    setPainted(false);
+    setProblem(null);
+    setTool("brush");
+    onClose();
+  }
+
   function point(e: React.PointerEvent<HTMLCanvasElement>) {
     const box = e.currentTarget.getBoundingClientRect();
     return {
@@ -239,12 +247,12 @@ function RegionEditDialog({
       setProblem(errorText(error, "loop.failed", { InsufficientCredits: "room.outOfCredits" }, { cost }));
       return;
     }
-    onClose();
+    close();
     started(data.record_id);
   }
 
   return (
-    <Dialog open={open} onClose={onClose} title={t("loop.editTitle", { n: design.position + 1 })}>
+    <Dialog open={open} onClose={close} title={t("loop.editTitle", { n: design.position + 1 })}>
       <form onSubmit={submit} className="space-y-3">
         <p className="text-sm text-muted">{t("loop.editHint")}</p>
         <div className="relative aspect-square w-full overflow-hidden rounded-lg border border-line bg-stone-100">
@@ -325,7 +333,7 @@ function RegionEditDialog({
         </label>
         {/* Hidden, not removed, once painted: the canvas must not move under the pointer. */}
         <p className={`text-xs text-muted ${painted ? "invisible" : ""}`}>{t("loop.paintFirst")}</p>
-        <FormActions error={problem} onCancel={onClose}>
+        <FormActions error={problem} onCancel={close}>
           <button type="submit" className="btn-primary" disabled={busy || !painted || !prompt.trim()}>
             <SquarePen className="h-4 w-4" aria-hidden /> {t("loop.startEdit", { cost })}
           </button>

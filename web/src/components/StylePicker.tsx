@@ -7,6 +7,27 @@ import { api, type Schemas } from "@/api/client";
 
 type StyleOut = Schemas["StyleOut"];
 
+/** The curated styles (fetched once per page that asks). */
+export function useStyles(): StyleOut[] {
+  const [styles, setStyles] = useState<StyleOut[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    void api.GET("/api/v1/styles").then(({ data }) => {
+      if (!cancelled && data) setStyles(data.items);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  return styles;
+}
+
+/** A style's name in the page's language. */
+export function useStyleName() {
+  const locale = useLocale();
+  return (style: StyleOut) => (locale === "ko" ? style.name_ko : style.name);
+}
+
 export function StylePicker({
   value,
   onChange,
@@ -18,18 +39,9 @@ export function StylePicker({
 }) {
   const t = useTranslations();
   const locale = useLocale();
-  const [styles, setStyles] = useState<StyleOut[]>([]);
-  useEffect(() => {
-    let cancelled = false;
-    void api.GET("/api/v1/styles").then(({ data }) => {
-      if (!cancelled && data) setStyles(data.items);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  const styles = useStyles();
+  const name = useStyleName();
   const chosen = styles.find((s) => s.id === value);
-  const name = (s: StyleOut) => (locale === "ko" ? s.name_ko : s.name);
   return (
     <div className="sm:w-60">
       <label htmlFor="style" className="label">

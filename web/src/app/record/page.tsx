@@ -17,6 +17,7 @@ import { PinButton } from "@/components/Pin";
 import { RecordExport } from "@/components/ExportMenu";
 import { Attribution, Lineage } from "@/components/Lineage";
 import { ROLE_LABEL } from "@/components/Uploader";
+import { useStyleName, useStyles } from "@/components/StylePicker";
 
 export default function RecordPage() {
   return (
@@ -32,6 +33,8 @@ function RecordLoader() {
   const t = useTranslations();
   const dates = useDates();
   const format = useFormatter();
+  const styles = useStyles();
+  const styleName = useStyleName();
   const errorText = useErrorText();
   const id = useSearchParams().get("id");
   const [epoch, setEpoch] = useState(0);
@@ -100,6 +103,8 @@ function RecordLoader() {
       </Shell>
     );
   if (!me || !record) return <Shell><PageLoading /></Shell>;
+  const style = styles.find((s) => s.id === record.style);
+  const styleShown = style ? styleName(style) : record.style;
 
   return (
     <Shell title={record.name || t("recordPage.crumb")}>
@@ -129,6 +134,15 @@ function RecordLoader() {
           <time dateTime={record.created_at} data-testid="record-date">
             {dates.date(record.created_at)}
           </time>
+          {styleShown && (
+            <>
+              {" "}
+              · {t("brief.style")}{" "}
+              <span className="chip ml-1 py-0.5" data-testid="record-style">
+                {styleShown}
+              </span>
+            </>
+          )}
           {record.keyword && (
             <>
               {" "}
