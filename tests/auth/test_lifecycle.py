@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from layerminder.models import (
+    ApiKey,
     CreditAccount,
     CreditTransaction,
     Image,
@@ -20,6 +21,7 @@ from layerminder.models import (
     Room,
     RoomPin,
     User,
+    WebhookEndpoint,
 )
 from tests.helpers import Account, create_room, signup, upload_image
 
@@ -125,6 +127,10 @@ async def _rows(app: FastAPI, user_id: str) -> dict[str, int]:
         "ledger": select(func.count())
         .select_from(CreditTransaction)
         .where(CreditTransaction.user_id == uid),
+        "api_keys": select(func.count()).select_from(ApiKey).where(ApiKey.user_id == uid),
+        "webhooks": select(func.count())
+        .select_from(WebhookEndpoint)
+        .where(WebhookEndpoint.user_id == uid),
     }
     async with app.state.runtime.sessionmaker() as session:
         return {name: int(await session.scalar(q) or 0) for name, q in counts.items()}
@@ -151,8 +157,13 @@ async def test_deleting_the_account_erases_it_and_keeps_the_ledger(
     assert pinned.status_code == 201, pinned.text
     keeper_room = await create_room(client, keeper)
     await _finished(client, keeper, keeper_room)
+    key = await client.post(
+        "/api/v1/api-keys", json={"name": "ci", "scopes": ["read"]}, headers=account.headers
+    )
+    assert key.status_code == 201, key.text
     before = await _rows(app, account.id)
     assert before["images"] >= 5 and before["pins"] == 1 and before["ledger"] == 2
+    assert before["api_keys"] == 1
     assert _stored(data_dir, account.id)
 
     wrong = await client.request(
@@ -167,6 +178,8 @@ async def test_deleting_the_account_erases_it_and_keeps_the_ledger(
     assert deleted.status_code == 204, deleted.text
     # The token stops working at once; the account cannot log in; its signed URLs are dead.
     assert (await client.get("/api/v1/auth/me", headers=account.headers)).status_code == 401
+    by_key = {"Authorization": f"Bearer {key.json()['key']}"}
+    assert (await client.get("/api/v1/auth/me", headers=by_key)).status_code == 401
     assert (await _login(client, account.email, "correct horse")).status_code == 401
     assert (await client.get(design["url"])).status_code == 404
 
