@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
 
@@ -152,13 +152,16 @@ def _parent(record: Record) -> ParentOut | None:
     return ParentOut(record_id=record.parent_record_id, position=record.parent_position)
 
 
+LineageKind = Literal["generate", "refine", "edit"]
+
+
 class LineageNodeOut(BaseModel):
     """One record in a family tree: enough to draw it and link to it."""
 
     record_id: uuid.UUID
     room_id: uuid.UUID
     parent: ParentOut | None
-    kind: str = Field(description="generate, refine or edit")
+    kind: LineageKind = Field(description="How the record was made")
     title: str | None
     keyword: str | None
     first_design_url: str | None = Field(description="Null until the designs are made")

@@ -1394,9 +1394,10 @@ export interface components {
             parent: components["schemas"]["ParentOut"] | null;
             /**
              * Kind
-             * @description generate, refine or edit
+             * @description How the record was made
+             * @enum {string}
              */
-            kind: string;
+            kind: "generate" | "refine" | "edit";
             /** Title */
             title: string | null;
             /** Keyword */

@@ -10,7 +10,7 @@ import type { ImageOut } from "@/api/client";
 import { getLineage, type LineageNodeOut, type LineageOut, type RecordOut } from "@/api/records";
 import type { MessageKey } from "@/i18n/errors";
 
-const KIND: Record<string, MessageKey> = {
+const KIND: Record<LineageNodeOut["kind"], MessageKey> = {
   generate: "lineage.generate",
   refine: "lineage.refine",
   edit: "lineage.edit",
@@ -88,7 +88,7 @@ function Node({ node, current }: { node: LineageNodeOut; current: boolean }) {
           {label}
         </span>
         <span className="block text-xs text-muted">
-          {t(KIND[node.kind] ?? "lineage.generate")}
+          {t(KIND[node.kind])}
           {node.parent && ` · ${t("lineage.fromDesign", { n: node.parent.position + 1 })}`}
           {current && ` · ${t("lineage.thisRecord")}`}
         </span>
