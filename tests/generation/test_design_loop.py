@@ -176,6 +176,15 @@ async def test_another_users_parent_or_image_is_a_404_and_costs_nothing(
         )
         assert response.status_code == 422
 
+        # The owner's parent, but into a room that is not theirs: the room is not found.
+        response = await _generate(
+            client,
+            owner,
+            {"session_id": room, "parent": {"record_id": root["id"], "position": 0}},
+        )
+        assert response.status_code == 404, response.text
+        assert await _balance(client, stranger) == before
+
 
 async def test_an_edit_repaints_inside_the_mask_and_leaves_every_other_pixel(
     server: LiveServer,
