@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -30,3 +35,32 @@ async def test_work_runs_in_a_lower_priority_process(workers: None) -> None:
 async def test_zero_workers_keeps_it_in_threads(workers: None) -> None:
     offload.configure(0)
     assert await offload.run(os.getpid) == os.getpid()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_workers_end_with_a_killed_parent() -> None:
+    """A server killed outright (OOM killer, SIGKILL) leaves no worker waiting forever."""
+    script = (
+        "import asyncio, os, sys, time\n"
+        "from layerminder import offload\n"
+        "print(asyncio.run(offload.run(os.getpid)), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    assert worker != parent.pid and _alive(worker)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

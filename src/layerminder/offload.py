@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -26,6 +29,7 @@ T = TypeVar("T")
 # a tenth of the CPU share of a nice-0 process).
 WORKER_NICENESS = 10
 
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 _workers: int | None = None  # None: one per CPU
 _pool: Executor | None = None
 
@@ -36,9 +40,17 @@ def configure(workers: int | None) -> None:
     _workers = workers
 
 
-def _lower_priority() -> None:
+def _start_worker() -> None:
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
+    if sys.platform == "linux":
+        # End with the API process, even when it is killed outright: an orphaned worker would
+        # otherwise wait for work forever.
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() == 1:  # the parent died before the line above ran
+                os._exit(1)
 
 
 def _executor() -> Executor | None:
@@ -48,12 +60,11 @@ def _executor() -> Executor | None:
         return None
     if _pool is None:
         # One pool for the process's life (concurrent.futures joins it at exit), shared by
-        # every runtime and event loop in it. forkserver: workers start from a clean process,
-        # not a fork of one running an event loop and database threads.
+        # every runtime and event loop in it. spawn: workers start from a clean interpreter, not
+        # a fork of one running an event loop and database threads, and (unlike forkserver's)
+        # they are this process's children, so the death signal above reaches them.
         _pool = ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_lower_priority,
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
         )
     return _pool
 
