@@ -41,6 +41,25 @@ async def _add(
     )
 
 
+async def test_nobody_logs_in_as_the_account_that_owns_library_images(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    admin = await _admin(client, app)
+    assert (await _add(client, admin, make_image(), "chair")).status_code == 201
+    for password in ("", "!", "correct horse"):
+        login = await client.post(
+            "/api/v1/auth/login",
+            json={"email": "library@layerminder.local", "password": password},
+        )
+        assert login.status_code in (401, 422)
+        assert set(login.json()) == {"error", "detail"}
+    owner = await client.post(
+        "/api/v1/auth/login",
+        json={"email": "library@layerminder.local", "password": "any password at all"},
+    )
+    assert owner.json() == {"error": "InvalidCredentials", "detail": "wrong email or password"}
+
+
 async def test_admin_adds_and_removes_references(client: httpx.AsyncClient, app: FastAPI) -> None:
     admin = await _admin(client, app)
     user = await signup(client)

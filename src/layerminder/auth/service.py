@@ -24,7 +24,12 @@ from layerminder.errors import (
 from layerminder.images.repository import ImageRepository
 from layerminder.invites import service as invites
 from layerminder.models import ImageKind, Locale, User, UserRole
-from layerminder.security.crypto import create_access_token, hash_password, verify_password
+from layerminder.security.crypto import (
+    create_access_token,
+    hash_password,
+    unusable_password_hash,
+    verify_password,
+)
 from layerminder.storage.base import ObjectStorage
 
 logger = logging.getLogger(__name__)
@@ -100,8 +105,7 @@ async def system_account(session: AsyncSession, email: str) -> User:
         account = await repository.add(
             User(
                 email=email,
-                # A hash of random bytes nobody knows.
-                password_hash=hash_password(uuid.uuid4().hex + uuid.uuid4().hex),
+                password_hash=unusable_password_hash(),
                 role=UserRole.admin,
             )
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,20 +60,39 @@ async def import_references(
     runtime: Runtime,
     items: Sequence[NewReference],
     on_progress: Callable[[int], None] | None = None,
-    *,
-    publish: bool = True,
 ) -> ImportReport:
-    """Validate, dedupe by sha256, embed in batches, store; then publish a new index version
-    (`publish=False` lets a caller importing in chunks publish once at the end).
+    """Validate, dedupe by sha256, embed in batches, store; then publish a new index version."""
 
-    Pipelined: while ONNX Runtime embeds one batch in a worker thread, the previous batch's
-    files and rows are written, so the model rarely waits on storage or the database.
-    """
+    async def batches() -> AsyncGenerator[Sequence[NewReference], None]:
+        for start in range(0, len(items), EMBED_BATCH):
+            yield items[start : start + EMBED_BATCH]
+
+    report = ImportReport()
+    async with aclosing(batches()) as stream:
+        await _import_batches(runtime, stream, report, on_progress)
+    if report.added:
+        await publish_index(runtime)
+    return report
+
+
+async def _import_batches(
+    runtime: Runtime,
+    batches: AsyncIterator[Sequence[NewReference]],
+    report: ImportReport,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    """Three stages overlapped, so the model rarely waits: while ONNX Runtime embeds batch n in
+    a worker thread, batch n+1 is read, validated and checked for duplicates, and batch n-1's
+    files and rows are written. At most three batches are in memory."""
     embedder = runtime.embedder
     await ensure_single_embedder(runtime, embedder)
-    report = ImportReport()
     seen: set[str] = set()  # this run's hashes: the batch being stored is not committed yet
-    storing: asyncio.Task[None] | None = None
+
+    async def check_next() -> tuple[int, list[tuple[NewReference, ValidImage]]] | None:
+        batch = await anext(batches, None)
+        if batch is None:
+            return None
+        return len(batch), await _fresh_images(runtime, batch, seen, report)
 
     async def store(
         fresh: list[tuple[NewReference, ValidImage]], vectors: Vectors | None, count: int
@@ -81,24 +101,27 @@ async def import_references(
         if on_progress is not None:
             on_progress(count)
 
+    # Batch n+1's check starts only once batch n's is done: `seen` sees the batches in order.
+    checking: asyncio.Task[tuple[int, list[tuple[NewReference, ValidImage]]] | None]
+    checking = asyncio.create_task(check_next())
+    storing: asyncio.Task[None] | None = None
     try:
-        for start in range(0, len(items), EMBED_BATCH):
-            batch = items[start : start + EMBED_BATCH]
-            fresh = await _fresh_images(runtime, batch, seen, report)
+        while (checked := await checking) is not None:
+            count, fresh = checked
+            checking = asyncio.create_task(check_next())
             fresh, vectors, damaged = await asyncio.to_thread(_embed_batch, embedder, fresh)
             report.failed.extend(damaged)
             if storing is not None:
                 await storing
-            storing = asyncio.create_task(store(fresh, vectors, len(batch)))
+            storing = asyncio.create_task(store(fresh, vectors, count))
         if storing is not None:
             await storing
     finally:
-        if storing is not None and not storing.done():
-            storing.cancel()
-            await asyncio.gather(storing, return_exceptions=True)
-    if report.added and publish:
-        await publish_index(runtime)
-    return report
+        # On an error, nothing is left running: the next batch's check and the last store end.
+        running = [task for task in (checking, storing) if task is not None and not task.done()]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
 
 def _embed_batch(
@@ -218,9 +241,8 @@ async def import_from(
     tags: Sequence[str] = (),
     on_total: Callable[[int, int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
-    chunk: int = 4 * EMBED_BATCH,
 ) -> ImportReport:
-    """Import a folder or an S3 prefix, `chunk` images in memory at a time.
+    """Import a folder or an S3 prefix, one batch read ahead of the one being embedded.
 
     Resumable: sources imported by an earlier run are skipped without being read again.
     """
@@ -248,13 +270,14 @@ async def import_from(
                 return None
         return NewReference(data=data, title=title_for(name), source=name, tags=list(tags))
 
-    for start in range(0, len(pending), chunk):
-        read_items = await asyncio.gather(*(read(n) for n in pending[start : start + chunk]))
-        items = [item for item in read_items if item is not None]
-        part = await import_references(runtime, items, on_progress, publish=False)
-        report.added += part.added
-        report.duplicates += part.duplicates
-        report.failed.extend(part.failed)
+    async def batches() -> AsyncGenerator[Sequence[NewReference], None]:
+        for start in range(0, len(pending), EMBED_BATCH):
+            names = pending[start : start + EMBED_BATCH]
+            read_items = await asyncio.gather(*(read(name) for name in names))
+            yield [item for item in read_items if item is not None]
+
+    async with aclosing(batches()) as stream:
+        await _import_batches(runtime, stream, report, on_progress)
     if report.added:
         await publish_index(runtime)
     return report
