@@ -20,7 +20,10 @@ export function Header() {
           <span className="grid h-8 w-8 place-items-center rounded-lg bg-ink text-paper">
             <Layers className="h-4 w-4" aria-hidden />
           </span>
-          <span translate="no">LayerMinder</span>
+          {/* On a phone the mark alone: the header's icons need the width (no sideways scroll at 375 px). */}
+          <span translate="no" className="sr-only sm:not-sr-only">
+            LayerMinder
+          </span>
         </Link>
         <nav aria-label={t("header.nav")} className="ml-1 sm:ml-4">
           {me && (
