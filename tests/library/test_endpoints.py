@@ -156,7 +156,7 @@ async def test_text_search_with_clip(tmp_path: Path, database: Database) -> None
         tmp_path, database, clip_model_dir=TINY_CLIP, library_min_score=-1.0
     )
     app = create_app(settings)
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=120, shutdown_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             admin = await _admin(client, app)
@@ -181,7 +181,7 @@ async def test_a_search_whose_scores_are_all_under_the_floor_says_so(
 
     settings: Settings = make_settings(tmp_path, database, clip_model_dir=TINY_CLIP)
     app = create_app(settings)
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=120, shutdown_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             admin = await _admin(client, app)

@@ -24,7 +24,7 @@ PAGE = (
 
 async def _client(tmp_path: Path, database: Database, **settings: Any) -> AsyncIterator[Any]:
     app = create_app(make_settings(tmp_path, database, **settings))
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=120, shutdown_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield http

@@ -20,7 +20,7 @@ from tests.helpers import create_room, make_image, signup, upload_image
 
 async def _client(tmp_path: Path, database: Database, **limits: Any) -> AsyncIterator[Any]:
     app = create_app(make_settings(tmp_path, database, rate_limits_enabled=True, **limits))
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=120, shutdown_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield http, app

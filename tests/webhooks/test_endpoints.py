@@ -36,7 +36,7 @@ async def _client(
     tmp_path: Path, database: Database, **settings: Any
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(make_settings(tmp_path, database, **settings))
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=120, shutdown_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield http
