@@ -14,6 +14,8 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from layerminder.apikeys.repository import ApiKeyRepository
+from layerminder.auth.repository import UserRepository
 from layerminder.config import Settings
 from layerminder.db.base import utcnow
 from layerminder.db.session import reading, unit_of_work
@@ -25,7 +27,7 @@ from layerminder.errors import (
     RateLimited,
     raises,
 )
-from layerminder.models import ApiKey, User, UserRole
+from layerminder.models import User, UserRole
 from layerminder.runtime import Runtime
 from layerminder.security.addresses import client_address
 from layerminder.security.apikeys import Scope, is_api_key, parse_key, secret_matches
@@ -104,7 +106,7 @@ async def _load_user(user_id: uuid.UUID, version: int, runtime: Runtime) -> User
     # runtime-level services opening their own units of work) then holds no transaction,
     # which SQLite's single writer would otherwise make those units of work wait on.
     async with reading(runtime.sessionmaker) as session:
-        user = await session.get(User, user_id)
+        user = await UserRepository(session).get(user_id)
     if user is None:
         raise NotAuthenticated("the account for this token no longer exists")
     if user.token_version != version:
@@ -117,20 +119,18 @@ async def _load_key(token: str, runtime: Runtime) -> Principal:
     if parsed is None:
         raise NotAuthenticated("this API key is malformed: copy the whole `lm_…` key")
     async with reading(runtime.sessionmaker) as session:
-        key = await session.get(ApiKey, parsed.key_id)
+        key = await ApiKeyRepository(session).get(parsed.key_id)
         if key is None or not secret_matches(parsed.secret, key.secret_hash):
             raise NotAuthenticated("this API key is unknown or has been revoked")
         # The key row cascades away with its user, so a found key has a live user.
-        user = await session.get(User, key.user_id)
+        user = await UserRepository(session).get(key.user_id)
     if user is None:
         raise NotAuthenticated("the account for this API key no longer exists")
     now = utcnow()
     # The write lock only when the stamp is stale: most requests with a key just read it.
     if key.last_used_at is None or now - key.last_used_at >= _KEY_USE_RESOLUTION:
         async with unit_of_work(runtime.sessionmaker) as session:
-            stamped = await session.get(ApiKey, key.id)
-            if stamped is not None:
-                stamped.last_used_at = now
+            await ApiKeyRepository(session).mark_used(key.id, now)
     scopes = frozenset(Scope(s) for s in key.scopes if s in Scope.__members__)
     return Principal(user, scopes)
 

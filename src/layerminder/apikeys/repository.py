@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.models import ApiKey
@@ -29,6 +30,14 @@ class ApiKeyRepository:
     async def count_for_user(self, user_id: uuid.UUID) -> int:
         statement = select(func.count()).select_from(ApiKey).where(ApiKey.user_id == user_id)
         return int(await self.session.scalar(statement) or 0)
+
+    async def get(self, key_id: uuid.UUID) -> ApiKey | None:
+        return await self.session.get(ApiKey, key_id)
+
+    async def mark_used(self, key_id: uuid.UUID, at: datetime) -> None:
+        await self.session.execute(
+            update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=at)
+        )
 
     async def get_owned(self, key_id: uuid.UUID, user_id: uuid.UUID) -> ApiKey | None:
         key = await self.session.get(ApiKey, key_id)

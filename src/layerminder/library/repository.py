@@ -36,6 +36,14 @@ class ReferenceRepository:
             statement = statement.where(Reference.embedding_model == embedding_model)
         return int(await self.session.scalar(statement) or 0)
 
+    async def vector_of(self, image_id: uuid.UUID, embedding_model: str) -> bytes | None:
+        """The stored vector of the library entry for this image, if `embedding_model` made it."""
+        return await self.session.scalar(
+            select(Reference.vector).where(
+                Reference.image_id == image_id, Reference.embedding_model == embedding_model
+            )
+        )
+
     async def by_vector_ids(self, vector_ids: Sequence[int]) -> dict[int, Reference]:
         if not vector_ids:
             return {}

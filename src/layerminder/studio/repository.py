@@ -1,4 +1,5 @@
-"""SQL for finding a user's own records (filters, full text, cursor) and their favourites."""
+"""SQL for finding a user's own records (filters, full text, cursor), their favourites and
+their designs' stored vectors."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import String, and_, cast, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from layerminder.models import Favourite, Record, RecordImage, Room, StageStatus
+from layerminder.models import DesignVector, Favourite, Record, RecordImage, Room, StageStatus
 from layerminder.records.search import full_text, query_words
 
 
@@ -105,6 +106,20 @@ class StudioRepository:
         await self.session.execute(
             delete(Favourite).where(Favourite.user_id == user_id, Favourite.image_id == image_id)
         )
+
+    async def design_vectors(
+        self, owner_id: uuid.UUID, model_id: str, exclude: uuid.UUID
+    ) -> list[tuple[uuid.UUID, uuid.UUID, bytes]]:
+        """(image id, record id, vector bytes) of every design of the owner's that `model_id`
+        embedded, but `exclude`."""
+        rows = await self.session.execute(
+            select(DesignVector.image_id, DesignVector.record_id, DesignVector.vector).where(
+                DesignVector.owner_id == owner_id,
+                DesignVector.model_id == model_id,
+                DesignVector.image_id != exclude,
+            )
+        )
+        return [(image_id, record_id, vector) for image_id, record_id, vector in rows]
 
 
 def _state(state: RecordState) -> ColumnElement[bool]:

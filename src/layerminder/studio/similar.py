@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from sqlalchemy import select
 
 from layerminder.images import service as images
+from layerminder.library.repository import ReferenceRepository
 from layerminder.library.search import search_by_vector
-from layerminder.models import DesignVector, Image, Reference, User
+from layerminder.models import Image, Reference, User
 from layerminder.recommender.base import Vectors, l2_normalise
+from layerminder.records.repository import RecordRepository
 from layerminder.runtime import Runtime
+from layerminder.studio.repository import StudioRepository
 
 
 class SimilarScope(StrEnum):
@@ -34,19 +36,14 @@ class SimilarHit:
 async def _query_vector(runtime: Runtime, image: Image, model_id: str) -> Vectors:
     """The stored vector where there is one (designs, references); else embed the image."""
     async with runtime.sessionmaker() as session:
-        stored = await session.scalar(
-            select(DesignVector.vector).where(
-                DesignVector.image_id == image.id, DesignVector.model_id == model_id
-            )
-        )
+        designs = await RecordRepository(session).stored_design_vectors([image.id], model_id)
+        stored = designs.get(image.id)
         if stored is None:
-            stored = await session.scalar(
-                select(Reference.vector).where(
-                    Reference.image_id == image.id, Reference.embedding_model == model_id
-                )
-            )
+            reference = await ReferenceRepository(session).vector_of(image.id, model_id)
+            if reference is not None:
+                stored = np.frombuffer(reference, dtype=np.float32)
     if stored is not None:
-        return l2_normalise(np.frombuffer(stored, dtype=np.float32).reshape(1, -1))
+        return l2_normalise(stored.reshape(1, -1))
     data = await runtime.storage.get(image.storage_key)
     return l2_normalise(await asyncio.to_thread(runtime.embedder.embed_images, [data]))
 
@@ -55,15 +52,7 @@ async def _mine(
     runtime: Runtime, user: User, query: Vectors, exclude: uuid.UUID, model_id: str
 ) -> list[SimilarHit]:
     async with runtime.sessionmaker() as session:
-        rows = (
-            await session.execute(
-                select(DesignVector.image_id, DesignVector.record_id, DesignVector.vector).where(
-                    DesignVector.owner_id == user.id,
-                    DesignVector.model_id == model_id,
-                    DesignVector.image_id != exclude,
-                )
-            )
-        ).all()
+        rows = await StudioRepository(session).design_vectors(user.id, model_id, exclude)
     if not rows:
         return []
     matrix = np.stack([np.frombuffer(vector, dtype=np.float32) for _, _, vector in rows])
