@@ -20,14 +20,12 @@ from layerminder.providers.local.forms import SEAT_FORMS
 from layerminder.providers.local.inputs import design_seed
 from layerminder.providers.local.materials import NamedMaterial, brief_materials, frame_and_seat
 from layerminder.providers.local.reading import DesignReading, read_design
-from layerminder.providers.local.story_ko import StoryFacts, user_keywords, write_korean
+from layerminder.providers.local.story_en import English
+from layerminder.providers.local.story_ko import Korean, user_keywords
+from layerminder.providers.local.story_structure import StoryFacts, compose
 from layerminder.providers.local.vocabulary import (
-    CURVED_INSPIRATION,
     INSPIRATION,
-    NAME_WORDS,
-    OBJECT_NAMES,
     MaterialWord,
-    article,
     colour_name,
     frame_material,
     seeded_choice,
@@ -214,77 +212,11 @@ def write_story(
 ) -> Story:
     """Write the Story for a design from its pixels alone (any JPEG works), in `language`.
 
-    Blocking. Both languages say the same things about the same design: the reading is shared,
-    and each language has its own templates and vocabulary.
+    Blocking. Both languages say the same things about the same design: the reading and the
+    structure (story_structure.compose) are shared, and each language phrases the parts.
     """
     facts = read_story_facts(design, keyword, form_hint, materials)
-    return write_korean(facts) if language == "ko" else _write_english(facts)
-
-
-def _write_english(facts: StoryFacts) -> Story:
-    seed, form, dims, keyword = facts.seed, facts.form, facts.dimensions, facts.keyword
-    object_name = "Bar Stool" if facts.object_key == "bar_stool" else OBJECT_NAMES[form]
-    frame = MaterialWord(facts.frame_phrase, facts.frame_word, facts.frame_family)
-    soft = MaterialWord(facts.soft_phrase, facts.soft_word, "soft")
-    main_colour, frame_colour, form_words = facts.main_colour, facts.frame_colour, facts.form_words
-    name = f"{seeded_choice(NAME_WORDS, seed, 0)} {object_name}"
-    lead_form = form_words[0]
-    title = seeded_choice(
-        (
-            f"The {lead_form.capitalize()} {object_name} in {main_colour.title()} and "
-            f"{frame.word.capitalize()}",
-            f"{article(lead_form).capitalize()} {lead_form.capitalize()} {object_name} of "
-            f"{frame.phrase.title()} and {soft.word.capitalize()}",
-            f"{main_colour.title()} {object_name}: {article(lead_form)} {lead_form} study in "
-            f"{frame.word}",
-        ),
-        seed,
-        1,
-    )
-    keyword_note = (
-        f" The brief's keyword, \u201c{keyword.strip()}\u201d, sets its mood."
-        if keyword and keyword.strip()
-        else ""
-    )
-    inspiration = (
-        CURVED_INSPIRATION
-        if facts.curved_inspiration
-        else INSPIRATION[frame.family][facts.inspiration]
-    )
-    # Timber is named by its species; other frames by their colour too.
-    frame_desc = frame.phrase if frame.family == "wood" else f"{frame_colour} {frame.phrase}"
-    first = (
-        f"The {name} is {article(lead_form)} {lead_form}, {form_words[2]} "
-        f"{object_name.lower()} in {main_colour} {soft.word} over {article(frame_desc)} "
-        f"{frame_desc} frame. {inspiration}.{keyword_note}"
-    )
-    support = {
-        "chair": "four legs rise into a framed back that meets the spine where it needs support",
-        "stool": "splayed legs gather under a single seat, steady on any floor",
-        "bench": "a long seat rests on spaced supports, inviting one sitter or three",
-        "lounge": "a low base carries deep cushions, with arms and back that enclose the sitter",
-    }[form]
-    grounded = (
-        "Its weight sits close to the ground, so it reads as permanent, like a threshold stone."
-        if facts.grounded
-        else "Lifted on legs, it lets light and floor run underneath, so the room stays open."
-    )
-    second = (
-        f"Functionally, {support}; at {dims.height_cm} cm high and {dims.width_cm} cm wide it "
-        f"suits {'dining and desks' if form in {'chair', 'stool'} else 'halls and living rooms'}. "
-        f"{grounded} The {main_colour} surface stands for warmth and welcome, while the "
-        f"{frame_desc} frame is its quiet discipline."
-    )
-    material = f"{frame.phrase.capitalize()} frame; {soft.phrase} seat in {main_colour}"
-    return Story(
-        name=name,
-        furniture_type=facts.furniture_type,
-        dimensions=dims,
-        material=material,
-        title=title,
-        story=f"{first}\n\n{second}",
-        keywords=list(facts.keywords),
-    )
+    return compose(facts, Korean(facts) if language == "ko" else English(facts))
 
 
 def _twelve_keywords(user: list[str], *pools: list[str]) -> list[str]:

@@ -160,3 +160,14 @@ def article(word: str) -> str:
 
 def seeded_choice(options: Sequence[str], seed: int, salt: int) -> str:
     return options[(seed >> (salt * 5)) % len(options)]
+
+
+# How the piece carries a sitter (the second paragraph).
+SUPPORT = {
+    "chair": "four legs rise into a framed back that meets the spine where it needs support",
+    "stool": "splayed legs gather under a single seat, steady on any floor",
+    "bench": "a long seat rests on spaced supports, inviting one sitter or three",
+    "lounge": "a low base carries deep cushions, with arms and back that enclose the sitter",
+}
+GROUNDED = "Its weight sits close to the ground, so it reads as permanent, like a threshold stone."
+LIFTED = "Lifted on legs, it lets light and floor run underneath, so the room stays open."
