@@ -21,23 +21,24 @@ from layerminder.jobs.queue import DirectQueue
 from layerminder.providers.base import DEFAULT_STRENGTH, INPUT_ROLES, InputRole, Language
 
 CLI_EMAIL = "cli@layerminder.local"
-STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
-ICONS = {
-    "pending": "[dim]·[/]",
-    "processing": "[yellow]…[/]",
-    "ready": "[green]✓[/]",
-    "error": "[red]✗[/]",
-    "cancelled": "[dim]⊘[/]",
-}
 
 
 def _stage_table(state: dict[str, Any]) -> Table:
+    # Imported here: the models bring SQLAlchemy, which the other commands start without.
+    from layerminder.models import Stage, StageStatus
+
+    icons = {
+        StageStatus.pending: "[dim]·[/]",
+        StageStatus.processing: "[yellow]…[/]",
+        StageStatus.ready: "[green]✓[/]",
+        StageStatus.error: "[red]✗[/]",
+        StageStatus.cancelled: "[dim]⊘[/]",
+    }
     table = Table(show_header=False, box=None)
-    for field in STAGES:
-        status = state.get(field, "pending")
-        error = state.get(field.replace("_status", "_error"))
-        label = field.replace("_status", "").replace("image", "images")
-        table.add_row(ICONS.get(status, status), label, status, f"[red]{error}[/]" if error else "")
+    for stage in Stage:
+        status = StageStatus(state.get(stage.status_field, StageStatus.pending))
+        error = state.get(stage.error_field)
+        table.add_row(icons[status], stage.value, status.value, f"[red]{error}[/]" if error else "")
     return table
 
 
@@ -206,6 +207,7 @@ def generate(
 ) -> None:
     """Merge reference images into 4 designs, write their story, recommend references."""
     from layerminder.errors import LayerminderError
+    from layerminder.models import Stage, StageStatus
 
     inputs = _role_inputs(role or [], strength or [])
     inputs += [CliInput(_read(path)) for path in images or []]
@@ -231,7 +233,7 @@ def generate(
         refunded = " (credit refunded)" if state.get("refunded") else ""
         err_console.print(f"cancelled{refunded}")
         raise typer.Exit(130)
-    if state["image_status"] != "ready":
+    if state[Stage.images.status_field] != StageStatus.ready:
         raise typer.Exit(1)
 
 
