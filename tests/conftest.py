@@ -101,6 +101,17 @@ async def _truncate_postgres(url: str) -> None:
     await engine.dispose()
 
 
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A unique Redis key prefix per test, so runs never collide; its keys are removed after."""
+    from tests.jobs.redis_keys import delete_prefixed
+
+    require_service("Redis", REDIS_TEST_URL)
+    prefix = f"lmtest-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    asyncio.run(delete_prefixed(prefix))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
     if request.param == "sqlite":

@@ -103,12 +103,18 @@ class Event:
 
 
 async def read_stream(
-    client: httpx.AsyncClient, record_id: str, token: str, *, use_header: bool = False
+    client: httpx.AsyncClient,
+    record_id: str,
+    token: str,
+    *,
+    use_header: bool = False,
+    until_closed: bool = False,
 ) -> AsyncIterator[Event]:
     """A real SSE client: yields every event until `end`.
 
     By default it connects as the studio's EventSource does, with a stream ticket in the URL;
-    `use_header` sends the bearer token instead.
+    `use_header` sends the bearer token instead. `until_closed` reads on after `end` until the
+    server closes the response (so a stream left open after `end` never returns).
     """
     url = f"/api/v1/records/{record_id}/stream"
     if use_header:
@@ -124,7 +130,7 @@ async def read_stream(
                 # A heartbeat comment: httpx-sse reports one as an empty event once an id was seen.
                 continue
             yield Event(sse.id, sse.event, json.loads(sse.data) if sse.data else None)
-            if sse.event == "end":
+            if sse.event == "end" and not until_closed:
                 return
 
 

@@ -22,7 +22,6 @@ from typing import Any
 
 import httpx
 import pytest
-import redis.asyncio as redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -31,6 +30,7 @@ from layerminder.db.session import create_engine
 from tests.conftest import REDIS_TEST_URL, Database, require_service
 from tests.helpers import Account, create_room, make_image, signup, upload_image
 from tests.integration.workers import LiveWorker, start_worker
+from tests.jobs.redis_keys import queue_drained
 from tests.live import Event, LiveServer, events_until_end, server_env, start_server
 from tests.storage.moto_server import MotoS3, running_moto_s3
 
@@ -236,7 +236,8 @@ async def _scenario(
 
     await _assert_database_consistent(engine, len(submitted))
     await _assert_no_orphan_objects(engine, moto, names["bucket"])
-    await _assert_queue_drained(names["prefix"])
+    # Every job message ends acknowledged (duplicates from the recovery sweep included).
+    assert await queue_drained(names["prefix"])
 
     # The surviving worker stops cleanly on SIGTERM.
     survivor = next(w for w in running.workers if w is not victim)
@@ -308,18 +309,3 @@ async def _assert_no_orphan_objects(engine: AsyncEngine, moto: MotoS3, bucket: s
     )
     assert library == {"library/manifest.json", manifest["key"]}, library
     assert keys - library == rows, (sorted(keys - library - rows), sorted(rows - keys))
-
-
-async def _assert_queue_drained(prefix: str) -> None:
-    """Every job message ends acknowledged (duplicates from the recovery sweep included)."""
-    client = redis.from_url(REDIS_TEST_URL)
-    try:
-        left = -1
-        for _ in range(75):  # up to 15 s
-            left = await client.xlen(f"{prefix}:jobs")
-            if left == 0:
-                break
-            await asyncio.sleep(0.2)
-        assert left == 0
-    finally:
-        await client.aclose()

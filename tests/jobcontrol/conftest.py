@@ -1,28 +1,22 @@
-"""One server for the job-control tests: jobs run one at a time, and its providers are steered
-through a control file (slow, failing) while it runs."""
+"""Servers for the job-control tests.
+
+`server`: one embedded server for the package; jobs run one at a time, and its providers are
+steered through a control file (slow, failing) while it runs.
+`redis_deployment`: the scaled deployment (PostgreSQL, Redis) whose API replicas and workers a
+test starts, kills and restarts itself; the same control file steers every one of them."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REDIS_TEST_URL, require_service
+from tests.conftest import REDIS_TEST_URL, Database
+from tests.integration.workers import LiveWorker, start_worker
 from tests.jobcontrol.common import SIGNUP_CREDITS, TUNABLE_IMAGES, TUNABLE_STORY, steer
-from tests.jobs.redis_keys import delete_prefixed
 from tests.live import LiveServer, server_env, start_server
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A unique Redis key prefix per test; its keys are removed afterwards."""
-    require_service("Redis", REDIS_TEST_URL)
-    prefix = f"lmtest-{uuid.uuid4().hex[:10]}"
-    yield prefix
-    asyncio.run(delete_prefixed(prefix))
 
 
 @pytest.fixture(scope="package")
@@ -43,3 +37,74 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
     live = start_server(env, root / "server.log")
     yield live, control_file
     live.stop()
+
+
+class RedisDeployment:
+    """API replicas and `layerminder worker` processes sharing one database, Redis prefix,
+    token secret and control file; every process still running is stopped at the end."""
+
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        self.root = root
+        self.env = env
+        self.control = root / "control.json"
+        self.apis: list[LiveServer] = []
+        self.workers: list[LiveWorker] = []
+        steer(self.control)
+
+    def configure(self, **settings: object) -> None:
+        """Settings for the processes started from now on (`job_lease_seconds=3`...)."""
+        self.env.update({f"LAYERMINDER_{k.upper()}": str(v) for k, v in settings.items()})
+
+    def api(self) -> LiveServer:
+        """Another API replica; only the first seeds the reference library (no seeding race)."""
+        name = f"api-{len(self.apis) + 1}"
+        seed = "true" if not self.apis else "false"
+        server = start_server({**self.env, "LAYERMINDER_SEED_LIBRARY": seed}, self.log(name))
+        self.apis.append(server)
+        return server
+
+    def worker(self, concurrency: int = 1) -> LiveWorker:
+        worker = start_worker(
+            self.env, self.log(f"worker-{len(self.workers) + 1}"), concurrency=concurrency
+        )
+        self.workers.append(worker)
+        return worker
+
+    def log(self, name: str) -> Path:
+        return self.root / f"{name}.log"
+
+    def tail(self, lines: int = 40) -> str:
+        """The end of every process's log, for a failure message."""
+        parts = []
+        for path in sorted(self.root.glob("*.log")):
+            text = path.read_text(errors="replace").splitlines()[-lines:]
+            parts.append(f"--- {path.name} ---\n" + "\n".join(text))
+        return "\n".join(parts)
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop(kill=True)
+        for api in self.apis:
+            api.stop()
+
+
+@pytest.fixture
+def redis_deployment(
+    tmp_path: Path, postgres: Database, redis_prefix: str
+) -> Iterator[RedisDeployment]:
+    env = server_env(
+        tmp_path / "data",
+        postgres.url,
+        redis_url=REDIS_TEST_URL,
+        redis_prefix=redis_prefix,
+        signup_credits="20",
+        # Every process signs and checks the same tokens and stream tickets.
+        jwt_secret=secrets.token_urlsafe(48),
+        image_provider=TUNABLE_IMAGES,
+        test_control_file=str(tmp_path / "control.json"),
+    )
+    deployment = RedisDeployment(tmp_path, env)
+    yield deployment
+    deployment.stop()
+    # pytest shows a test's captured output only when it failed: the logs then explain it.
+    print(deployment.tail())

@@ -4,59 +4,30 @@ with one slot on PostgreSQL and Redis; one record runs while six wait."""
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import REDIS_TEST_URL, Database
 from tests.helpers import signup
-from tests.integration.workers import start_worker
 from tests.jobcontrol.common import (
     STAGES,
-    TUNABLE_IMAGES,
     generate,
     get_record,
     room_with_input,
     steer,
     wait_for,
 )
-from tests.live import LiveServer, read_stream, server_env, start_server
+from tests.jobcontrol.conftest import RedisDeployment
+from tests.live import read_stream
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 
-@pytest.fixture
-def deployment(
-    tmp_path: Path, postgres: Database, redis_prefix: str
-) -> Iterator[tuple[LiveServer, Path]]:
-    control = tmp_path / "control.json"
-    steer(control)
-    env = server_env(
-        tmp_path / "data",
-        postgres.url,
-        redis_url=REDIS_TEST_URL,
-        redis_prefix=redis_prefix,
-        seed_library="true",
-        signup_credits="20",
-        jwt_secret=secrets.token_urlsafe(48),
-        image_provider=TUNABLE_IMAGES,
-        test_control_file=str(control),
-    )
-    api = start_server(env, tmp_path / "api.log")
-    worker = start_worker(env, tmp_path / "worker.log", concurrency=1)
-    try:
-        yield api, control
-    finally:
-        worker.stop(kill=True)
-        api.stop()
-
-
 async def test_six_waiting_records_know_their_place_and_a_cancelled_one_never_runs(
-    deployment: tuple[LiveServer, Path],
+    redis_deployment: RedisDeployment,
 ) -> None:
-    api, control = deployment
+    api = redis_deployment.api()
+    redis_deployment.worker(concurrency=1)
+    control = redis_deployment.control
     async with api.client() as client:
         account = await signup(client)
         room_id, image_id = await room_with_input(client, account)

@@ -27,7 +27,7 @@ from layerminder.errors import LayerminderError
 from layerminder.images import service as images
 from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import validate_image
-from layerminder.jobs.queue import JobHandler
+from layerminder.jobs.queue import JobHandler, RunAgain
 from layerminder.library.repository import ReferenceRepository
 from layerminder.models import OPEN_STATUSES, ImageKind, Record, Stage, StageStatus
 from layerminder.providers.base import (
@@ -94,23 +94,33 @@ async def finish_stage(
         raise JobCancelled
 
 
-async def _cancelled(runtime: Runtime, record_id: uuid.UUID) -> bool:
+async def _stopped(runtime: Runtime, record: Record) -> bool:
+    """Cancelled, gone, or retried: a cancel followed at once by a retry puts the stages back
+    to pending under a new attempt before this job may have seen them cancelled."""
     async with runtime.sessionmaker() as session:
-        record = await RecordRepository(session).get(record_id)
-    return record is None or record.cancelled
+        current = await RecordRepository(session).get(record.id)
+    return current is None or current.cancelled or current.attempt != record.attempt
 
 
-async def until_cancelled(runtime: Runtime, record_id: uuid.UUID, work: Awaitable[None]) -> None:
+async def _superseded(runtime: Runtime, record: Record) -> bool:
+    """A newer attempt (a retry) of the record is waiting to run."""
+    async with runtime.sessionmaker() as session:
+        current = await RecordRepository(session).get(record.id)
+    return current is not None and current.attempt != record.attempt and not current.done
+
+
+async def until_cancelled(runtime: Runtime, record: Record, work: Awaitable[None]) -> None:
     """Run `work`, looking for a cancel every `job_cancel_poll_seconds` (the cancel is in the
     database, so any API replica can make it); on one the work's task is cancelled, which
-    abandons a provider request in flight, and JobCancelled is raised."""
+    abandons a provider request in flight, and JobCancelled is raised. A retry that took the
+    record over from this run stops it the same way."""
     task = asyncio.ensure_future(work)
     try:
         while True:
             done, _ = await asyncio.wait({task}, timeout=runtime.settings.job_cancel_poll_seconds)
             if done:
                 return task.result()
-            if await _cancelled(runtime, record_id):
+            if await _stopped(runtime, record):
                 raise JobCancelled
     finally:
         if not task.done():
@@ -178,10 +188,20 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
         try:
             await _run_stages(runtime, record)
         except JobCancelled:
-            logger.info("generation cancelled by its owner", extra=log)
-            return
-        logger.info("generation finished", extra=log)
-        await _notify_ended(runtime, record_id)
+            superseded = await _superseded(runtime, record)
+            if not superseded:
+                logger.info("generation cancelled by its owner", extra=log)
+                return
+        else:
+            superseded = False
+    if superseded:
+        # The retry's own job found this one holding the record (its queue message absorbed by
+        # this one's, or its lease claim refused): once the lease is released above, the queue
+        # runs this job again, for the new attempt.
+        logger.info("generation cancelled and retried; running the retry", extra=log)
+        raise RunAgain
+    logger.info("generation finished", extra=log)
+    await _notify_ended(runtime, record_id)
 
 
 async def _notify_ended(runtime: Runtime, record_id: uuid.UUID) -> None:
@@ -207,7 +227,7 @@ async def _run_stages(runtime: Runtime, record: Record) -> None:
         if stage is Stage.story:
             await begin_stage(runtime, record.id, Stage.keywords)
         try:
-            await until_cancelled(runtime, record.id, run_stage(runtime, record))
+            await until_cancelled(runtime, record, run_stage(runtime, record))
         except JobCancelled:
             raise
         except Exception as exc:

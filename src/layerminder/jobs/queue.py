@@ -14,6 +14,11 @@ logger = logging.getLogger(__name__)
 JobHandler = Callable[[uuid.UUID], Awaitable[None]]
 
 
+class RunAgain(Exception):
+    """Raised by a job that must run once more (its record was retried while it ran): the
+    queue runs it again, even where the retry's own enqueue was absorbed by this job's."""
+
+
 class UnknownTask(LookupError):
     """A job named a task no handler is bound to."""
 
@@ -68,6 +73,8 @@ class InProcessQueue:
         async with self._slots:
             try:
                 await handler(record_id)
+            except RunAgain:
+                await self.enqueue(task, record_id)
             except Exception:
                 logger.exception(
                     "%s job crashed", task, extra={"record_id": str(record_id), "task": task}

@@ -20,7 +20,7 @@ from taskiq.receiver import Receiver
 from taskiq_redis import RedisStreamBroker
 
 from layerminder.config import Settings
-from layerminder.jobs.queue import JobHandler
+from layerminder.jobs.queue import JobHandler, RunAgain
 
 logger = logging.getLogger(__name__)
 
@@ -263,6 +263,14 @@ def _taskiq_job(task: str, handler: JobHandler) -> Callable[..., Awaitable[None]
         log = {"record_id": record_id, "task": task}
         try:
             await handler(uuid.UUID(record_id))
+        except RunAgain:
+            # Back at the end of the queue under the same marker: a retry enqueued while this
+            # job ran found the marker set, so this message is the only one for the record.
+            logger.info("running a job again", extra=log)
+            broker = context.broker
+            assert isinstance(broker, JobStreamBroker)
+            await broker.give_back(context.message.task_id)
+            return
         except asyncio.CancelledError:
             # Shutdown ran out of patience: hand the job back at once rather than leave it to
             # the idle timeout (re-added and acknowledged in one transaction: never lost, never
