@@ -64,22 +64,15 @@ async def debit_for_generation(
     session: AsyncSession, user_id: uuid.UUID, record_id: uuid.UUID, cost: int
 ) -> int:
     """Spend `cost` credits for a record; raises InsufficientCredits and writes nothing."""
-    repository = CreditRepository(session)
-    balance = await repository.apply_delta(user_id, -cost)
-    if balance is None:
-        raise InsufficientCredits(
-            f"a generation costs {cost} credit{'s' if cost != 1 else ''} and your balance is "
-            f"{await repository.balance(user_id)}"
-        )
-    await repository.insert_transaction(
-        user_id=user_id,
-        delta=-cost,
-        reason=CreditReason.generation,
-        record_id=record_id,
-        idempotency_key=f"generation:{record_id}",
+    return await _debit(
+        CreditRepository(session),
+        user_id,
+        record_id,
+        cost,
+        attempt=0,
         note="",
+        refusal=f"a generation costs {_credits(cost)}",
     )
-    return balance
 
 
 def _run_key(kind: str, record_id: uuid.UUID, attempt: int) -> str:
@@ -113,11 +106,37 @@ async def debit_for_retry(
     session: AsyncSession, user_id: uuid.UUID, record_id: uuid.UUID, cost: int, attempt: int
 ) -> None:
     """Charge a retry of a refunded record again; raises InsufficientCredits and writes nothing."""
-    repository = CreditRepository(session)
-    if await repository.apply_delta(user_id, -cost) is None:
+    await _debit(
+        CreditRepository(session),
+        user_id,
+        record_id,
+        cost,
+        attempt=attempt,
+        note="retry",
+        refusal=f"retrying this record costs {_credits(cost)} (its credit was refunded)",
+    )
+
+
+def _credits(count: int) -> str:
+    return f"{count} credit{'s' if count != 1 else ''}"
+
+
+async def _debit(
+    repository: CreditRepository,
+    user_id: uuid.UUID,
+    record_id: uuid.UUID,
+    cost: int,
+    *,
+    attempt: int,
+    note: str,
+    refusal: str,
+) -> int:
+    """Spend a run's credits under that run's key; `refusal` begins the InsufficientCredits
+    message. Returns the new balance."""
+    balance = await repository.apply_delta(user_id, -cost)
+    if balance is None:
         raise InsufficientCredits(
-            f"retrying this record costs {cost} credit{'s' if cost != 1 else ''} (its credit "
-            f"was refunded) and your balance is {await repository.balance(user_id)}"
+            f"{refusal} and your balance is {await repository.balance(user_id)}"
         )
     await repository.insert_transaction(
         user_id=user_id,
@@ -125,8 +144,9 @@ async def debit_for_retry(
         reason=CreditReason.generation,
         record_id=record_id,
         idempotency_key=_run_key("generation", record_id, attempt),
-        note="retry",
+        note=note,
     )
+    return balance
 
 
 async def _change(
