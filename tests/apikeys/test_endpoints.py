@@ -29,9 +29,8 @@ async def _create(
 
 
 async def test_a_key_is_shown_once_stored_hashed_and_works_as_a_token(
-    client: httpx.AsyncClient, app: FastAPI
+    client: httpx.AsyncClient, account: Account, app: FastAPI
 ) -> None:
-    account = await signup(client)
     created = await _create(client, account, "ci script", ["generate", "read"])
     key = created["key"]
     assert key.startswith("lm_") and created["prefix"] == key[: len(created["prefix"])]
@@ -70,8 +69,9 @@ async def test_a_key_is_shown_once_stored_hashed_and_works_as_a_token(
     assert listed["last_used_at"] is not None and "key" not in listed
 
 
-async def test_a_read_key_cannot_write_or_spend(client: httpx.AsyncClient) -> None:
-    account = await signup(client)
+async def test_a_read_key_cannot_write_or_spend(
+    client: httpx.AsyncClient, account: Account
+) -> None:
     room = await create_room(client, account)
     image = await upload_image(client, account, room)
     key = (await _create(client, account, "dashboard", ["read"]))["key"]
@@ -98,8 +98,7 @@ async def test_a_read_key_cannot_write_or_spend(client: httpx.AsyncClient) -> No
     assert records.status_code == 200 and records.json()["items"] == []
 
 
-async def test_keys_cannot_manage_the_account(client: httpx.AsyncClient) -> None:
-    account = await signup(client)
+async def test_keys_cannot_manage_the_account(client: httpx.AsyncClient, account: Account) -> None:
     key = (await _create(client, account, "full", ["generate"]))["key"]
     for method, path, body in (
         ("POST", "/api/v1/api-keys", {"name": "more", "scopes": ["generate"]}),
@@ -112,8 +111,9 @@ async def test_keys_cannot_manage_the_account(client: httpx.AsyncClient) -> None
         assert response.json()["error"] == "LoginRequired"
 
 
-async def test_revoked_forged_and_unknown_keys_are_refused(client: httpx.AsyncClient) -> None:
-    account = await signup(client)
+async def test_revoked_forged_and_unknown_keys_are_refused(
+    client: httpx.AsyncClient, account: Account
+) -> None:
     other = await signup(client)
     created = await _create(client, account, "temp", ["read"])
     key = created["key"]
@@ -134,8 +134,9 @@ async def test_revoked_forged_and_unknown_keys_are_refused(client: httpx.AsyncCl
     assert (await client.get("/api/v1/api-keys", headers=account.headers)).json() == []
 
 
-async def test_validation_and_a_deleted_accounts_keys(client: httpx.AsyncClient) -> None:
-    account = await signup(client)
+async def test_validation_and_a_deleted_accounts_keys(
+    client: httpx.AsyncClient, account: Account
+) -> None:
     for body in ({"name": "x", "scopes": []}, {"name": "x", "scopes": ["admin"]}, {"name": ""}):
         response = await client.post("/api/v1/api-keys", json=body, headers=account.headers)
         assert response.status_code == 422 and response.json()["error"] == "ValidationError"

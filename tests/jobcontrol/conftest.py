@@ -1,21 +1,31 @@
 """Servers for the job-control tests.
 
 `server`: one embedded server for the package; jobs run one at a time, and its providers are
-steered through a control file (slow, failing) while it runs.
+steered through a control file (slow, failing) while it runs. `control`, `client`, `account` and
+`room_input` are a test's usual start on it: providers reset, a client, a new account, a room
+with one input.
 `redis_deployment`: the scaled deployment (PostgreSQL, Redis) whose API replicas and workers a
 test starts, kills and restarts itself; the same control file steers every one of them."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import REDIS_TEST_URL, Database
+from tests.helpers import Account, signup
 from tests.integration.workers import LiveWorker, start_worker
-from tests.jobcontrol.common import SIGNUP_CREDITS, TUNABLE_IMAGES, TUNABLE_STORY, steer
+from tests.jobcontrol.common import (
+    SIGNUP_CREDITS,
+    TUNABLE_IMAGES,
+    TUNABLE_STORY,
+    room_with_input,
+    steer,
+)
 from tests.live import LiveServer, server_env, start_server
 
 
@@ -37,6 +47,33 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
     live = start_server(env, root / "server.log")
     yield live, control_file
     live.stop()
+
+
+@pytest.fixture
+def control(server: tuple[LiveServer, Path]) -> Path:
+    """The embedded server's control file, its providers back to normal (no pause, no failure)."""
+    _, control_file = server
+    steer(control_file)
+    return control_file
+
+
+@pytest.fixture
+async def client(server: tuple[LiveServer, Path]) -> AsyncIterator[httpx.AsyncClient]:
+    """HTTP to the embedded server (here, not the in-process app of tests/conftest.py)."""
+    live, _ = server
+    async with live.client() as http:
+        yield http
+
+
+@pytest.fixture
+async def account(client: httpx.AsyncClient) -> Account:
+    return await signup(client)
+
+
+@pytest.fixture
+async def room_input(client: httpx.AsyncClient, account: Account) -> tuple[str, str]:
+    """The account's room and one uploaded input: (room id, image id)."""
+    return await room_with_input(client, account)
 
 
 class RedisDeployment:

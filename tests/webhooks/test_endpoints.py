@@ -53,6 +53,28 @@ async def _register(
     return body
 
 
+async def _account_with_hook(
+    client: httpx.AsyncClient, url: str, events: list[str]
+) -> tuple[Account, dict[str, Any]]:
+    """A new account with one webhook registered."""
+    account = await signup(client)
+    return account, await _register(client, account, url, events)
+
+
+async def _start_generation(client: httpx.AsyncClient, account: Account) -> str:
+    """A record generated from one upload in a new room; its id."""
+    room = await create_room(client, account)
+    image = await upload_image(client, account, room)
+    started = await client.post(
+        "/api/v1/generate",
+        json={"session_id": room, "input_image_ids": [image["id"]]},
+        headers=account.headers,
+    )
+    assert started.status_code == 202, started.text
+    record_id: str = started.json()["record_id"]
+    return record_id
+
+
 async def _deliveries_when(
     client: httpx.AsyncClient, account: Account, webhook_id: str, ended: int = 1
 ) -> list[dict[str, Any]]:
@@ -71,9 +93,8 @@ async def test_a_failed_record_is_delivered_signed(
     tmp_path: Path, database: Database, receiver: Receiver
 ) -> None:
     async for client in _client(tmp_path, database, **FAST):
-        account = await signup(client)
-        hook = await _register(
-            client, account, receiver.url, ["record.finished", "record.failed", "record.cancelled"]
+        account, hook = await _account_with_hook(
+            client, receiver.url, ["record.finished", "record.failed", "record.cancelled"]
         )
         assert hook["secret"].startswith("whsec_")
         listed = (await client.get("/api/v1/webhooks", headers=account.headers)).json()
@@ -81,14 +102,7 @@ async def test_a_failed_record_is_delivered_signed(
 
         # No reference library in this app: the recommendation stage fails, so the record ends
         # as record.failed (designs delivered, no refund).
-        room = await create_room(client, account)
-        image = await upload_image(client, account, room)
-        started = await client.post(
-            "/api/v1/generate",
-            json={"session_id": room, "input_image_ids": [image["id"]]},
-            headers=account.headers,
-        )
-        record_id = started.json()["record_id"]
+        record_id = await _start_generation(client, account)
         [delivery] = await _deliveries_when(client, account, hook["id"])
         assert delivery["status"] == "succeeded" and delivery["attempts"] == 1
         assert delivery["event"] == "record.failed" and delivery["record_id"] == record_id
@@ -113,8 +127,7 @@ async def test_a_500_is_retried_and_delivery_stops_after_success(
 ) -> None:
     receiver.statuses = [500, 503]
     async for client in _client(tmp_path, database, **FAST):
-        account = await signup(client)
-        hook = await _register(client, account, receiver.url, ["record.finished"])
+        account, hook = await _account_with_hook(client, receiver.url, ["record.finished"])
         sent = await client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=account.headers)
         assert sent.status_code == 202 and sent.json()["status"] == "pending"
         [delivery] = await _deliveries_when(client, account, hook["id"])
@@ -169,8 +182,7 @@ async def test_a_private_address_is_refused_at_delivery(
     tmp_path: Path, database: Database, receiver: Receiver
 ) -> None:
     async for client in _client(tmp_path, database, **FAST):
-        account = await signup(client)
-        hook = await _register(client, account, receiver.url, ["record.failed"])
+        account, hook = await _account_with_hook(client, receiver.url, ["record.failed"])
     # The same database, now with private addresses refused (the default).
     strict = {**FAST, "webhook_allow_private_addresses": False}
     async for client in _client(tmp_path, database, **strict):
@@ -221,8 +233,7 @@ async def test_delivery_gives_up_when_the_retry_window_ends(
 ) -> None:
     receiver.statuses = [500] * 100
     async for client in _client(tmp_path, database, **FAST, webhook_retry_window_seconds=1.0):
-        account = await signup(client)
-        hook = await _register(client, account, receiver.url, ["record.finished"])
+        account, hook = await _account_with_hook(client, receiver.url, ["record.finished"])
         await client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=account.headers)
         [delivery] = await _deliveries_when(client, account, hook["id"])
         assert delivery["status"] == "failed" and delivery["last_status_code"] == 500
@@ -237,16 +248,8 @@ async def test_a_cancelled_record_is_delivered_once(
 ) -> None:
     slow = {**FAST, "image_provider": "tests.fakes.providers:SlowImageProvider"}
     async for client in _client(tmp_path, database, **slow):
-        account = await signup(client)
-        hook = await _register(client, account, receiver.url, ["record.cancelled"])
-        room = await create_room(client, account)
-        image = await upload_image(client, account, room)
-        started = await client.post(
-            "/api/v1/generate",
-            json={"session_id": room, "input_image_ids": [image["id"]]},
-            headers=account.headers,
-        )
-        record_id = started.json()["record_id"]
+        account, hook = await _account_with_hook(client, receiver.url, ["record.cancelled"])
+        record_id = await _start_generation(client, account)
         for _ in range(2):  # cancelling twice notifies once
             cancelled = await client.post(
                 f"/api/v1/records/{record_id}/cancel", headers=account.headers
@@ -265,16 +268,8 @@ async def test_a_retried_record_that_ends_again_is_delivered_again(
     tmp_path: Path, database: Database, receiver: Receiver
 ) -> None:
     async for client in _client(tmp_path, database, **FAST):
-        account = await signup(client)
-        hook = await _register(client, account, receiver.url, ["record.failed"])
-        room = await create_room(client, account)
-        image = await upload_image(client, account, room)
-        started = await client.post(
-            "/api/v1/generate",
-            json={"session_id": room, "input_image_ids": [image["id"]]},
-            headers=account.headers,
-        )
-        record_id = started.json()["record_id"]
+        account, hook = await _account_with_hook(client, receiver.url, ["record.failed"])
+        record_id = await _start_generation(client, account)
         [first] = await _deliveries_when(client, account, hook["id"])
         # No library: the recommendation stage fails again on the retry, a new outcome.
         retried = await client.post(f"/api/v1/records/{record_id}/retry", headers=account.headers)
@@ -294,8 +289,7 @@ async def test_a_delivery_goes_to_the_checked_address_with_its_host(
     port = receiver.url.split(":")[2].split("/")[0]
     url = f"http://localhost:{port}/hooks"
     async for client in _client(tmp_path, database, **FAST):
-        account = await signup(client)
-        hook = await _register(client, account, url, ["record.finished"])
+        account, hook = await _account_with_hook(client, url, ["record.finished"])
         await client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=account.headers)
         [delivery] = await _deliveries_when(client, account, hook["id"])
         assert delivery["status"] == "succeeded", delivery
