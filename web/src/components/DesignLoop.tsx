@@ -46,84 +46,144 @@ export function DesignLoopButtons({ record, design }: { record: RecordOut; desig
   );
 }
 
-function useStarted() {
-  const router = useRouter();
-  const { refresh } = useAuth();
-  return (recordId: string) => {
-    void refresh(); // the credit is spent now; the header shows it at once
-    router.push(`/record/?id=${recordId}`);
-  };
-}
-
-function RefineDialog({
-  open,
-  onClose,
-  record,
-  design,
-}: {
-  open: boolean;
-  onClose: () => void;
-  record: RecordOut;
-  design: DesignOut;
-}) {
+/** Busy and error state for a dialog that spends a credit on a new record, and opening it. */
+function useStart() {
   const t = useTranslations();
   const errorText = useErrorText();
-  const { locale } = useLocaleSwitch();
-  const started = useStarted();
-  const { me } = useAuth();
-  const [keyword, setKeyword] = useState(record.keyword ?? "");
+  const router = useRouter();
+  const { me, refresh } = useAuth();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const cost = t("credits.amount", { count: me?.generation_cost ?? 1 });
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    const { data, error } = await startRefine(
-      { recordId: record.id, position: design.position },
-      keyword,
-      locale,
-      crypto.randomUUID(),
-    );
-    setBusy(false);
-    if (!data) {
-      setProblem(errorText(error, "loop.failed", { InsufficientCredits: "room.outOfCredits" }, { cost }));
-      return;
-    }
-    onClose();
-    started(data.record_id);
+  /** What to show for a POST /generate answer: the problem, or the record it started. */
+  function outcome({ data, error }: { data?: { record_id: string }; error?: unknown }) {
+    return data ?? errorText(error, "loop.failed", { InsufficientCredits: "room.outOfCredits" }, { cost });
   }
 
+  /** Runs `start`: a string it returns is the problem to show; a record closes the dialog and opens it. */
+  async function run(start: () => Promise<string | { record_id: string }>, close: () => void) {
+    setBusy(true);
+    setProblem(null);
+    const started = await start();
+    setBusy(false);
+    if (typeof started === "string") {
+      setProblem(started);
+      return;
+    }
+    close();
+    void refresh(); // the credit is spent now; the header shows it at once
+    router.push(`/record/?id=${started.record_id}`);
+  }
+
+  return { busy, problem, cost, outcome, run, clearProblem: () => setProblem(null) };
+}
+
+/** The shell both dialogs share: a form, its error, Cancel and the button that spends the credit. */
+function LoopDialog({
+  open,
+  onClose,
+  title,
+  className,
+  problem,
+  onSubmit,
+  disabled,
+  action,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  className: string;
+  problem: string | null;
+  onSubmit: () => void;
+  disabled: boolean;
+  action: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
-    <Dialog open={open} onClose={onClose} title={t("loop.refineTitle", { n: design.position + 1 })}>
-      <form onSubmit={submit} className="space-y-4">
-        <div className="flex gap-3">
-          {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img
-            src={stableUrl(design.image_id, design.url)}
-            alt={t("record.design", { n: design.position + 1 })}
-            className="h-24 w-24 rounded-lg border border-line object-cover"
-          />
-          <p className="text-sm text-muted">{t("loop.refineHint")}</p>
-        </div>
-        <label className="block text-sm font-medium">
-          {t("room.keyword")} <span className="font-normal text-muted">{t("common.optional")}</span>
-          <input
-            className="field mt-1"
-            value={keyword}
-            maxLength={100}
-            onChange={(e) => setKeyword(e.target.value)}
-            placeholder={t("room.keywordPlaceholder")}
-          />
-        </label>
+    <Dialog open={open} onClose={onClose} title={title}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSubmit();
+        }}
+        className={className}
+      >
+        {children}
         <FormActions error={problem} onCancel={onClose}>
-          <button type="submit" className="btn-primary" disabled={busy}>
-            <Sparkles className="h-4 w-4" aria-hidden /> {t("loop.startRefine", { cost })}
+          <button type="submit" className="btn-primary" disabled={disabled}>
+            {action}
           </button>
         </FormActions>
       </form>
     </Dialog>
+  );
+}
+
+type DialogProps = {
+  open: boolean;
+  onClose: () => void;
+  record: RecordOut;
+  design: DesignOut;
+};
+
+function RefineDialog({ open, onClose, record, design }: DialogProps) {
+  const t = useTranslations();
+  const { locale } = useLocaleSwitch();
+  const { busy, problem, cost, outcome, run } = useStart();
+  const [keyword, setKeyword] = useState(record.keyword ?? "");
+
+  function submit() {
+    void run(
+      async () =>
+        outcome(
+          await startRefine(
+            { recordId: record.id, position: design.position },
+            keyword,
+            locale,
+            crypto.randomUUID(),
+          ),
+        ),
+      onClose,
+    );
+  }
+
+  return (
+    <LoopDialog
+      open={open}
+      onClose={onClose}
+      title={t("loop.refineTitle", { n: design.position + 1 })}
+      className="space-y-4"
+      problem={problem}
+      onSubmit={submit}
+      disabled={busy}
+      action={
+        <>
+          <Sparkles className="h-4 w-4" aria-hidden /> {t("loop.startRefine", { cost })}
+        </>
+      }
+    >
+      <div className="flex gap-3">
+        {/* eslint-disable-next-line @next/next/no-img-element */}
+        <img
+          src={stableUrl(design.image_id, design.url)}
+          alt={t("record.design", { n: design.position + 1 })}
+          className="h-24 w-24 rounded-lg border border-line object-cover"
+        />
+        <p className="text-sm text-muted">{t("loop.refineHint")}</p>
+      </div>
+      <label className="block text-sm font-medium">
+        {t("room.keyword")} <span className="font-normal text-muted">{t("common.optional")}</span>
+        <input
+          className="field mt-1"
+          value={keyword}
+          maxLength={100}
+          onChange={(e) => setKeyword(e.target.value)}
+          placeholder={t("room.keywordPlaceholder")}
+        />
+      </label>
+    </LoopDialog>
   );
 }
 
@@ -132,36 +192,22 @@ function RefineDialog({
 const BRUSH_MIN = 8;
 const BRUSH_MAX = 200;
 
-function RegionEditDialog({
-  open,
-  onClose,
-  record,
-  design,
-}: {
-  open: boolean;
-  onClose: () => void;
-  record: RecordOut;
-  design: DesignOut;
-}) {
+function RegionEditDialog({ open, onClose, record, design }: DialogProps) {
   const t = useTranslations();
   const errorText = useErrorText();
   const { locale } = useLocaleSwitch();
-  const started = useStarted();
-  const { me } = useAuth();
+  const { busy, problem, cost, outcome, run, clearProblem } = useStart();
   const canvas = useRef<HTMLCanvasElement>(null);
   const last = useRef<{ x: number; y: number } | null>(null);
   const [tool, setTool] = useState<"brush" | "eraser">("brush");
   const [size, setSize] = useState(64);
   const [painted, setPainted] = useState(false);
   const [prompt, setPrompt] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const cost = t("credits.amount", { count: me?.generation_cost ?? 1 });
 
   // The canvas goes with the dialog, so what was painted goes too: start clean next time.
   function close() {
     setPainted(false);
-    setProblem(null);
+    clearProblem();
     setTool("brush");
     onClose();
   }
@@ -215,130 +261,122 @@ function RegionEditDialog({
     return new Promise((resolve) => mask.toBlob(resolve, "image/png"));
   }
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
+  function submit() {
     if (!painted || !prompt.trim()) return;
-    setBusy(true);
-    setProblem(null);
-    const blob = await maskPng();
-    if (!blob) {
-      setBusy(false);
-      setProblem(t("loop.failed"));
-      return;
-    }
-    const file = new File([blob], "mask.png", { type: "image/png" });
-    const { data: mask, error: uploadError } = await api.POST("/api/v1/layerroom/{room_id}/images", {
-      params: { path: { room_id: record.room_id } },
-      ...multipart(file, { purpose: "mask" as const }),
-    });
-    if (!mask) {
-      setBusy(false);
-      setProblem(errorText(uploadError, "loop.failed"));
-      return;
-    }
-    const { data, error } = await startEdit(
-      { imageId: design.image_id, maskImageId: mask.id, prompt },
-      record.keyword ?? null,
-      locale,
-      crypto.randomUUID(),
-    );
-    setBusy(false);
-    if (!data) {
-      setProblem(errorText(error, "loop.failed", { InsufficientCredits: "room.outOfCredits" }, { cost }));
-      return;
-    }
-    close();
-    started(data.record_id);
+    void run(async () => {
+      const blob = await maskPng();
+      if (!blob) return t("loop.failed");
+      const file = new File([blob], "mask.png", { type: "image/png" });
+      const { data: mask, error: uploadError } = await api.POST("/api/v1/layerroom/{room_id}/images", {
+        params: { path: { room_id: record.room_id } },
+        ...multipart(file, { purpose: "mask" as const }),
+      });
+      if (!mask) return errorText(uploadError, "loop.failed");
+      return outcome(
+        await startEdit(
+          { imageId: design.image_id, maskImageId: mask.id, prompt },
+          record.keyword ?? null,
+          locale,
+          crypto.randomUUID(),
+        ),
+      );
+    }, close);
   }
 
   return (
-    <Dialog open={open} onClose={close} title={t("loop.editTitle", { n: design.position + 1 })}>
-      <form onSubmit={submit} className="space-y-3">
-        <p className="text-sm text-muted">{t("loop.editHint")}</p>
-        <div className="relative aspect-square w-full overflow-hidden rounded-lg border border-line bg-stone-100">
-          {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img
-            src={stableUrl(design.image_id, design.url)}
-            alt={t("record.design", { n: design.position + 1 })}
-            className="absolute inset-0 h-full w-full object-contain"
-            draggable={false}
-          />
-          <canvas
-            ref={canvas}
-            width={design.width}
-            height={design.height}
-            data-testid="mask-canvas"
-            aria-label={t("loop.canvas")}
-            className="absolute inset-0 h-full w-full cursor-crosshair touch-none opacity-50"
-            onPointerDown={(e) => {
-              e.currentTarget.setPointerCapture(e.pointerId);
-              const at = point(e);
-              last.current = at;
-              stroke(at, at);
-            }}
-            onPointerMove={(e) => {
-              if (!last.current) return;
-              const at = point(e);
-              stroke(last.current, at);
-              last.current = at;
-            }}
-            onPointerUp={() => {
-              last.current = null;
-            }}
-            onPointerCancel={() => {
-              last.current = null;
-            }}
-          />
-        </div>
-        <div className="flex flex-wrap items-center gap-2" role="group" aria-label={t("loop.tools")}>
-          <button
-            type="button"
-            className={tool === "brush" ? "btn-primary" : "btn-outline"}
-            aria-pressed={tool === "brush"}
-            onClick={() => setTool("brush")}
-          >
-            <Brush className="h-4 w-4" aria-hidden /> {t("loop.brush")}
-          </button>
-          <button
-            type="button"
-            className={tool === "eraser" ? "btn-primary" : "btn-outline"}
-            aria-pressed={tool === "eraser"}
-            onClick={() => setTool("eraser")}
-          >
-            <Eraser className="h-4 w-4" aria-hidden /> {t("loop.eraser")}
-          </button>
-          <button type="button" className="btn-ghost" onClick={clear}>
-            <Trash2 className="h-4 w-4" aria-hidden /> {t("loop.clear")}
-          </button>
-          <label className="ml-auto flex items-center gap-2 text-sm">
-            {t("loop.brushSize")}
-            <input
-              type="range"
-              min={BRUSH_MIN}
-              max={BRUSH_MAX}
-              value={size}
-              onChange={(e) => setSize(Number(e.target.value))}
-            />
-          </label>
-        </div>
-        <label className="block text-sm font-medium">
-          {t("loop.prompt")}
+    <LoopDialog
+      open={open}
+      onClose={close}
+      title={t("loop.editTitle", { n: design.position + 1 })}
+      className="space-y-3"
+      problem={problem}
+      onSubmit={submit}
+      disabled={busy || !painted || !prompt.trim()}
+      action={
+        <>
+          <SquarePen className="h-4 w-4" aria-hidden /> {t("loop.startEdit", { cost })}
+        </>
+      }
+    >
+      <p className="text-sm text-muted">{t("loop.editHint")}</p>
+      <div className="relative aspect-square w-full overflow-hidden rounded-lg border border-line bg-stone-100">
+        {/* eslint-disable-next-line @next/next/no-img-element */}
+        <img
+          src={stableUrl(design.image_id, design.url)}
+          alt={t("record.design", { n: design.position + 1 })}
+          className="absolute inset-0 h-full w-full object-contain"
+          draggable={false}
+        />
+        <canvas
+          ref={canvas}
+          width={design.width}
+          height={design.height}
+          data-testid="mask-canvas"
+          aria-label={t("loop.canvas")}
+          className="absolute inset-0 h-full w-full cursor-crosshair touch-none opacity-50"
+          onPointerDown={(e) => {
+            e.currentTarget.setPointerCapture(e.pointerId);
+            const at = point(e);
+            last.current = at;
+            stroke(at, at);
+          }}
+          onPointerMove={(e) => {
+            if (!last.current) return;
+            const at = point(e);
+            stroke(last.current, at);
+            last.current = at;
+          }}
+          onPointerUp={() => {
+            last.current = null;
+          }}
+          onPointerCancel={() => {
+            last.current = null;
+          }}
+        />
+      </div>
+      <div className="flex flex-wrap items-center gap-2" role="group" aria-label={t("loop.tools")}>
+        <button
+          type="button"
+          className={tool === "brush" ? "btn-primary" : "btn-outline"}
+          aria-pressed={tool === "brush"}
+          onClick={() => setTool("brush")}
+        >
+          <Brush className="h-4 w-4" aria-hidden /> {t("loop.brush")}
+        </button>
+        <button
+          type="button"
+          className={tool === "eraser" ? "btn-primary" : "btn-outline"}
+          aria-pressed={tool === "eraser"}
+          onClick={() => setTool("eraser")}
+        >
+          <Eraser className="h-4 w-4" aria-hidden /> {t("loop.eraser")}
+        </button>
+        <button type="button" className="btn-ghost" onClick={clear}>
+          <Trash2 className="h-4 w-4" aria-hidden /> {t("loop.clear")}
+        </button>
+        <label className="ml-auto flex items-center gap-2 text-sm">
+          {t("loop.brushSize")}
           <input
-            className="field mt-1"
-            value={prompt}
-            maxLength={1000}
-            onChange={(e) => setPrompt(e.target.value)}
-            placeholder={t("loop.promptPlaceholder")}
+            type="range"
+            min={BRUSH_MIN}
+            max={BRUSH_MAX}
+            value={size}
+            onChange={(e) => setSize(Number(e.target.value))}
           />
         </label>
-        {/* Hidden, not removed, once painted: the canvas must not move under the pointer. */}
-        <p className={`text-xs text-muted ${painted ? "invisible" : ""}`}>{t("loop.paintFirst")}</p>
-        <FormActions error={problem} onCancel={close}>
-          <button type="submit" className="btn-primary" disabled={busy || !painted || !prompt.trim()}>
-            <SquarePen className="h-4 w-4" aria-hidden /> {t("loop.startEdit", { cost })}
-          </button>
-        </FormActions>
-      </form>
-    </Dialog>
+      </div>
+      <label className="block text-sm font-medium">
+        {t("loop.prompt")}
+        <input
+          className="field mt-1"
+          value={prompt}
+          maxLength={1000}
+          onChange={(e) => setPrompt(e.target.value)}
+          placeholder={t("loop.promptPlaceholder")}
+        />
+      </label>
+      {/* Hidden, not removed, once painted: the canvas must not move under the pointer. */}
+      <p className={`text-xs text-muted ${painted ? "invisible" : ""}`}>{t("loop.paintFirst")}</p>
+    </LoopDialog>
   );
 }
