@@ -60,8 +60,11 @@ def web_build() -> Path:
 def browser() -> Iterator[Any]:
     if not CHROMIUM.is_file():
         _unavailable(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # `expect` has its own 5 s default that context.set_default_timeout does not change; a
+    # generation on a loaded 2-core CI machine can take longer than that to reach `ready`.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
