@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from layerminder import offload
 from layerminder.credits import service as credits
 from layerminder.db.base import utcnow
-from layerminder.db.session import unit_of_work
+from layerminder.db.session import reading, unit_of_work
 from layerminder.errors import LayerminderError
 from layerminder.images import service as images
 from layerminder.images.repository import ImageRepository
@@ -97,14 +97,16 @@ async def finish_stage(
 async def _stopped(runtime: Runtime, record: Record) -> bool:
     """Cancelled, gone, or retried: a cancel followed at once by a retry puts the stages back
     to pending under a new attempt before this job may have seen them cancelled."""
-    async with runtime.sessionmaker() as session:
+    # The job's reads use reading sessions: on SQLite a plain session's first query takes the
+    # one write lock (BEGIN IMMEDIATE), and this one runs twice a second per running job.
+    async with reading(runtime.sessionmaker) as session:
         current = await RecordRepository(session).get(record.id)
     return current is None or current.cancelled or current.attempt != record.attempt
 
 
 async def _superseded(runtime: Runtime, record: Record) -> bool:
     """A newer attempt (a retry) of the record is waiting to run."""
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         current = await RecordRepository(session).get(record.id)
     return current is not None and current.attempt != record.attempt and not current.done
 
@@ -174,7 +176,7 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
         if not held:
             logger.info("record is held by another job; leaving it", extra=log)
             return
-        async with runtime.sessionmaker() as session:
+        async with reading(runtime.sessionmaker) as session:
             record = await RecordRepository(session).get(record_id)
         if record is None:
             logger.warning("generation job for a record that does not exist", extra=log)
@@ -286,7 +288,7 @@ async def _fail_from(runtime: Runtime, record: Record, stage: Stage, reason: str
 
 
 async def _load_inputs(runtime: Runtime, record: Record) -> list[InputImage]:
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         found = await ImageRepository(session).get_many(
             [uuid.UUID(i) for i in record.input_image_ids]
         )
@@ -323,7 +325,7 @@ async def _load_edit(runtime: Runtime, record: Record) -> tuple[InputImage | Non
     """A region edit's mask and prompt; (None, None) for a record that is not an edit."""
     if not record.edit:
         return None, None
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         mask_image = await ImageRepository(session).get(uuid.UUID(record.edit["mask_image_id"]))
     if mask_image is None:
         raise StageFailed("the edit's mask image no longer exists")
@@ -396,7 +398,7 @@ async def _edit_region(runtime: Runtime, brief: Brief) -> DesignBatch:
 
 
 async def _designs(runtime: Runtime, record: Record) -> list[bytes]:
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         designs = (await RecordRepository(session).designs([record.id]))[record.id]
     if len(designs) != DESIGN_COUNT:
         raise StageFailed("the record has no designs to describe")
@@ -455,7 +457,7 @@ async def _stage_recommendation(runtime: Runtime, record: Record) -> None:
     inputs = await _load_inputs(runtime, record)
     input_ids = [uuid.UUID(i) for i in record.input_image_ids]
     # A design refined again comes back as an input: its vector was stored when it was made.
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         known = await RecordRepository(session).stored_design_vectors(input_ids, embedder.model_id)
     fresh = [position for position, image_id in enumerate(input_ids) if image_id not in known]
     # Designs and the inputs not seen before in one batch: one model call.
@@ -528,7 +530,7 @@ async def recover_unfinished(runtime: Runtime, *, at_startup: bool = False) -> i
     stale_before = (
         now if at_startup else now - timedelta(seconds=runtime.settings.job_lease_seconds)
     )
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         record_ids = await RecordRepository(session).unfinished(now, stale_before)
     for record_id in record_ids:
         await runtime.queue.enqueue(GENERATE_DESIGNS, record_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from layerminder.db.session import reading
 from layerminder.records import service as records
 from layerminder.runtime import Runtime
 
@@ -14,7 +15,9 @@ def channel(record_id: uuid.UUID) -> str:
 
 async def publish(runtime: Runtime, record_id: uuid.UUID, event: str) -> None:
     """Send the record's full state: a client needs no earlier event to render it."""
-    async with runtime.sessionmaker() as session:
+    # A reading session: on SQLite a plain session's first query takes the one write lock
+    # (BEGIN IMMEDIATE), and a job publishes after every stage change.
+    async with reading(runtime.sessionmaker) as session:
         state = await records.current_state(session, record_id, runtime.secret)
     if state is None:
         return

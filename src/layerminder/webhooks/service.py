@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.config import Settings
 from layerminder.db.base import utcnow
-from layerminder.db.session import after_commit, unit_of_work
+from layerminder.db.session import after_commit, reading, unit_of_work
 from layerminder.errors import InvalidRequest, NotFound
 from layerminder.jobs.queue import JobQueue
 from layerminder.models import (
@@ -153,13 +153,18 @@ async def record_ended(
     one delivery per record, event and record version (a retried record that ends again is a new
     version, and is delivered again).
     """
-    async with runtime.sessionmaker() as session:
+    async with reading(runtime.sessionmaker) as session:
         record = await records.get(session, record_id)
         state = await records.current_state(session, record_id, runtime.secret)
-    if record is None or state is None:
-        return 0
-    event = event or outcome(state)
-    if event is None:
+        if record is None or state is None:
+            return 0
+        event = event or outcome(state)
+        if event is None:
+            return 0
+        listening = await WebhookRepository(session).endpoints_of(record.owner_id)
+    if not any(event in endpoint.events for endpoint in listening):
+        # Most owners have no webhooks: then no write transaction (on SQLite, the one write
+        # lock, which every record's end would otherwise take).
         return 0
     snapshot = state.model_dump(mode="json")
     async with unit_of_work(runtime.sessionmaker) as session:
