@@ -32,7 +32,14 @@ from layerminder.generation.tasks import run_generation
 from layerminder.images import service as images
 from layerminder.jobs.queue import DirectQueue
 from layerminder.library.importing import seed_starter_library
-from layerminder.providers.base import Brief, DesignBatch, InputImage, Language, StoryResult
+from layerminder.providers.base import (
+    Brief,
+    DesignBatch,
+    DesignProgress,
+    InputImage,
+    Language,
+    StoryResult,
+)
 from layerminder.recommender.base import mean_direction
 from layerminder.rooms import service as rooms
 from layerminder.runtime import Runtime, open_runtime
@@ -51,10 +58,13 @@ class TimedImages:
         self.inner, self.timer = inner, timer
         self.name, self.model = inner.name, inner.model
 
-    async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
+    async def generate_designs(
+        self, brief: Brief, count: int = 4, progress: DesignProgress | None = None
+    ) -> DesignBatch:
+        # With previews on, the time spent storing and publishing them counts as the provider's.
         started = time.perf_counter()
         try:
-            batch: DesignBatch = await self.inner.generate_designs(brief, count)
+            batch: DesignBatch = await self.inner.generate_designs(brief, count, progress)
             return batch
         finally:
             self.timer.add(started)

@@ -119,6 +119,12 @@ class Settings(BaseSettings):
     openai_timeout_seconds: float = 120.0
     openai_max_attempts: int = 4
     openai_max_retry_seconds: float = 60.0
+    # Live previews while the designs are made (SSE `preview` events). With OpenAI, each design
+    # is its own streamed images.edit call (n=1: the stream does not say which of n images a
+    # partial belongs to) with this many partial images (1-3; each costs about 100 extra output
+    # tokens, and the references' input tokens are paid per call). 0 turns previews off: one
+    # call with n=4, no partials.
+    image_previews: int = Field(default=2, ge=0, le=3)
 
     # Recommendations and the reference library.
     embedder: Literal["auto", "clip", "basic"] = "auto"

@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, UnidentifiedImageError
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 DEFAULT_API_KEY = "sk-test-fake-openai"
@@ -92,6 +92,8 @@ class Reply:
     image_size: tuple[int, int] | None = None
     # Sleep before answering, to make the client time out.
     delay: float = 0.0
+    # Streamed images: sleep after each partial image (a client can watch them arrive).
+    partial_delay: float = 0.0
 
 
 def error_reply(
@@ -500,10 +502,18 @@ def _validate_image_edit(form: dict[str, str], files: list[RecordedFile]) -> dic
             "output_compression",
             "invalid_value",
         )
+    stream = form.get("stream", "false")
+    if stream not in {"true", "false"}:
+        raise _Rejected(400, f"Invalid value: '{stream}'.", "stream", "invalid_value")
+    partial_images = _int_field(form, "partial_images", 0, 3)
+    if stream == "true" and dall_e_2:
+        raise _Rejected(400, "Streaming is not supported for dall-e-2.", "stream", "invalid_value")
     if size == "auto":
         size = "1024x1024"
     width, height = (int(side) for side in size.split("x"))
     return {
+        "stream": stream == "true",
+        "partial_images": partial_images or 0,
         "model": model,
         "n": n,
         "width": width,
@@ -735,6 +745,79 @@ def render_design(
     return out.getvalue()
 
 
+def render_partial(
+    width: int, height: int, index: int, step: int, output_format: str, compression: int | None
+) -> bytes:
+    """A partial image as the stream sends it: the design at full size, coarser the earlier."""
+    final = Image.open(io.BytesIO(render_design(width, height, index, "png", None)))
+    coarse = max(8, width // (32 >> min(step, 4)))
+    image = final.resize((coarse, coarse)).resize((width, height), Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    fmt = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}[output_format]
+    quality = compression if compression is not None else 95
+    image.save(out, format=fmt, **({"quality": max(1, quality)} if fmt != "PNG" else {}))
+    return out.getvalue()
+
+
+def _image_usage(params: dict[str, Any], count: int) -> dict[str, Any]:
+    text_tokens = max(1, len(params["prompt"]) // 4)
+    image_tokens = 323 * params["image_count"]
+    # Each partial image costs 100 output tokens more, as OpenAI prices them.
+    output_tokens = 272 * count + 100 * params.get("partial_images", 0)
+    return {
+        "input_tokens": text_tokens + image_tokens,
+        "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": image_tokens},
+        "output_tokens": output_tokens,
+        "total_tokens": text_tokens + image_tokens + output_tokens,
+    }
+
+
+def _image_stream(
+    params: dict[str, Any],
+    entry: RecordedRequest,
+    reply: Reply,
+    count: int,
+    width: int,
+    height: int,
+    fmt: str,
+) -> Response:
+    """`stream=true`: server-sent events as the API sends them, `image_edit.partial_image`
+    (`partial_images` of them, `partial_image_index` from 0) then `image_edit.completed` with
+    the usage, for each image."""
+    common = {
+        "background": "opaque",
+        "output_format": fmt,
+        "quality": entry.form.get("quality", "auto"),
+        "size": f"{width}x{height}",
+    }
+
+    async def events() -> Any:
+        for index in range(count):
+            for step in range(params["partial_images"]):
+                data = render_partial(width, height, index, step, fmt, params["compression"])
+                payload = {
+                    "type": "image_edit.partial_image",
+                    "b64_json": base64.b64encode(data).decode(),
+                    "created_at": int(time.time()),
+                    "partial_image_index": step,
+                    **common,
+                }
+                yield f"event: image_edit.partial_image\ndata: {json.dumps(payload)}\n\n"
+                if reply.partial_delay:
+                    await asyncio.sleep(reply.partial_delay)
+            data = render_design(width, height, index, fmt, params["compression"])
+            payload = {
+                "type": "image_edit.completed",
+                "b64_json": base64.b64encode(data).decode(),
+                "created_at": int(time.time()),
+                "usage": _image_usage(params, 1),
+                **common,
+            }
+            yield f"event: image_edit.completed\ndata: {json.dumps(payload)}\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers=reply.headers)
+
+
 def _build_app(fake: FakeOpenAI) -> Starlette:
     async def recorded(request: Request) -> RecordedRequest:
         entry = RecordedRequest(
@@ -782,6 +865,10 @@ def _build_app(fake: FakeOpenAI) -> Starlette:
         count = params["n"] if reply.image_count is None else reply.image_count
         width, height = reply.image_size or (params["width"], params["height"])
         fmt = "png" if params["dall_e_2"] else params["output_format"]
+        if params["stream"]:
+            return await answer(
+                entry, _image_stream(params, entry, reply, count, width, height, fmt)
+            )
         data = [
             {
                 "b64_json": base64.b64encode(

@@ -8,6 +8,7 @@ from layerminder.config import Settings
 from layerminder.providers.base import (
     Brief,
     DesignBatch,
+    DesignProgress,
     Dimensions,
     FurnitureType,
     Language,
@@ -25,7 +26,9 @@ class FailingImageProvider:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
+    async def generate_designs(
+        self, brief: Brief, count: int = 4, progress: DesignProgress | None = None
+    ) -> DesignBatch:
         raise ProviderError("the image service rejected the request: content policy")
 
     async def edit_region(self, brief: Brief, count: int = 4) -> DesignBatch:
@@ -51,9 +54,11 @@ class SlowImageProvider(LocalImageProvider):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
 
-    async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
+    async def generate_designs(
+        self, brief: Brief, count: int = 4, progress: DesignProgress | None = None
+    ) -> DesignBatch:
         await asyncio.sleep(600)
-        return await super().generate_designs(brief, count)
+        return await super().generate_designs(brief, count, progress)
 
 
 KEYWORDS = [

@@ -20,9 +20,17 @@ TUNABLE_IMAGES = "tests.integration.providers:TunableImageProvider"
 TUNABLE_STORY = "tests.integration.providers:TunableStoryProvider"
 
 
-def steer(control_file: Path, *, image_delay: float = 0, fail: tuple[str, ...] = ()) -> None:
+def steer(
+    control_file: Path,
+    *,
+    image_delay: float = 0,
+    preview_delay: float = 0,
+    fail: tuple[str, ...] = (),
+) -> None:
     """What the server's tunable providers do from their next call on."""
-    control_file.write_text(json.dumps({"image_delay": image_delay, "fail": list(fail)}))
+    control_file.write_text(
+        json.dumps({"image_delay": image_delay, "preview_delay": preview_delay, "fail": list(fail)})
+    )
 
 
 async def room_with_input(client: httpx.AsyncClient, account: Account) -> tuple[str, str]:

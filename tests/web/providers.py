@@ -10,7 +10,7 @@ import asyncio
 import os
 
 from layerminder.config import Settings
-from layerminder.providers.base import DesignBatch, Brief, Language, StoryResult
+from layerminder.providers.base import Brief, DesignBatch, DesignProgress, Language, StoryResult
 from layerminder.providers.local import LocalImageProvider, LocalStoryProvider
 
 PACE_SECONDS = float(os.environ.get("LAYERMINDER_TEST_PACE_SECONDS", "1.0"))
@@ -20,9 +20,11 @@ class PacedImageProvider(LocalImageProvider):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
 
-    async def generate_designs(self, brief: Brief, count: int = 4) -> DesignBatch:
+    async def generate_designs(
+        self, brief: Brief, count: int = 4, progress: DesignProgress | None = None
+    ) -> DesignBatch:
         await asyncio.sleep(PACE_SECONDS)
-        return await super().generate_designs(brief, count)
+        return await super().generate_designs(brief, count, progress)
 
 
 class PacedStoryProvider(LocalStoryProvider):

@@ -18,7 +18,7 @@ def product_jsonld(
     """`images` replaces the design URLs (a zip names its own files instead)."""
     record = sheet.record
     base = base_url.rstrip("/")
-    urls = images if images is not None else [f"{base}{d.url}" for d in record.designs]
+    urls = images if images is not None else [f"{base}{d.url}" for d in record.designs if d.url]
     product: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",

@@ -60,9 +60,10 @@ async def load_sheet(
 ) -> SpecSheet:
     """The record with its designs, inputs and recommended references read from storage."""
     out = await records.record_out(session, record, secret)
-    if not out.designs:
+    delivered = [d.image_id for d in out.designs if d.image_id is not None]
+    if out.image_status != "ready" or not delivered:
         raise Conflict("the record has no designs yet: export it once the images stage is ready")
-    wanted = [d.image_id for d in out.designs]
+    wanted = list(delivered)
     wanted += out.input_image_ids
     wanted += [r.image_id for r in out.recommendations]
     found = await images.get_many(session, wanted)
@@ -72,8 +73,8 @@ async def load_sheet(
 
     return SpecSheet(
         record=out,
-        designs=await read_all([d.image_id for d in out.designs]),
+        designs=await read_all(delivered),
         inputs=await read_all(list(out.input_image_ids)),
         references=await read_all([r.image_id for r in out.recommendations]),
-        chosen=min(max(chosen, 0), len(out.designs) - 1),
+        chosen=min(max(chosen, 0), len(delivered) - 1),
     )

@@ -20,6 +20,7 @@ from layerminder.errors import (
     NotFound,
     NothingToRetry,
 )
+from layerminder.generation import previews
 from layerminder.generation.schemas import GenerateIn, InputIn
 from layerminder.generation.tasks import GENERATE_DESIGNS
 from layerminder.images import service as images
@@ -139,6 +140,9 @@ async def _check_references(session: AsyncSession, user: User, image_ids: list[u
             raise NotFound(f"no image {image_id}")
         if image.kind == ImageKind.mask:
             raise InvalidRequest(f"image {image_id} is an edit mask, not a reference")
+        if image.kind == ImageKind.preview:
+            # Gone when its record's images stage ends: the design it became is the reference.
+            raise InvalidRequest(f"image {image_id} is a live preview, not a reference")
 
 
 async def _plan_generation(session: AsyncSession, user: User, request: GenerateIn) -> Plan:
@@ -163,7 +167,8 @@ async def _plan_edit(
     assert edit is not None
     found = await images.get_many(session, [edit.image_id, edit.mask_image_id])
     image, mask = found.get(edit.image_id), found.get(edit.mask_image_id)
-    if image is None or image.owner_id != user.id or image.kind == ImageKind.mask:
+    not_editable = (ImageKind.mask, ImageKind.preview)
+    if image is None or image.owner_id != user.id or image.kind in not_editable:
         raise NotFound(f"no image {edit.image_id}")
     if mask is None or mask.owner_id != user.id:
         raise NotFound(f"no mask image {edit.mask_image_id}")
@@ -210,6 +215,8 @@ async def cancel_generation(
         if current.cancelled:
             return current
         raise AlreadyFinished(f"record {record_id} has already finished: nothing to cancel")
+    # Its previews (and designs finished but not delivered) go with the cancel, before `end`.
+    await previews.discard(session, runtime.storage, current)
     if current.image_status == StageStatus.cancelled:
         await credits.refund_generation(
             session,

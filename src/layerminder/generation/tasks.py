@@ -24,9 +24,12 @@ from layerminder.credits import service as credits
 from layerminder.db.base import utcnow
 from layerminder.db.session import reading, unit_of_work
 from layerminder.errors import LayerminderError
+from layerminder.generation import previews
+from layerminder.generation.previews import design_id
 from layerminder.images import service as images
 from layerminder.images.repository import ImageRepository
-from layerminder.images.validation import validate_image
+from layerminder.images.urls import image_url
+from layerminder.images.validation import ValidImage, validate_image
 from layerminder.jobs.queue import JobHandler, RunAgain
 from layerminder.library.repository import ReferenceRepository
 from layerminder.models import OPEN_STATUSES, ImageKind, Record, Stage, StageStatus
@@ -66,11 +69,12 @@ class JobCancelled(Exception):
     """The record's owner cancelled it: the job stops and writes nothing more to it."""
 
 
-async def begin_stage(runtime: Runtime, record_id: uuid.UUID, stage: Stage) -> None:
-    """Mark `stage` processing, unless the owner cancelled it first (JobCancelled)."""
+async def begin_stage(runtime: Runtime, record_id: uuid.UUID, stage: Stage, **values: Any) -> None:
+    """Mark `stage` processing (with `values`), unless the owner cancelled it first
+    (JobCancelled)."""
     async with unit_of_work(runtime.sessionmaker) as session:
         started = await RecordRepository(session).set_stage_if(
-            record_id, stage, StageStatus.processing, when=OPEN_STATUSES
+            record_id, stage, StageStatus.processing, when=OPEN_STATUSES, **values
         )
     if not started:
         raise JobCancelled
@@ -196,6 +200,8 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
                 return
         else:
             superseded = False
+        finally:
+            await _discard_previews(runtime, record_id)
     if superseded:
         # The retry's own job found this one holding the record (its queue message absorbed by
         # this one's, or its lease claim refused): once the lease is released above, the queue
@@ -204,6 +210,21 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
         raise RunAgain
     logger.info("generation finished", extra=log)
     await _notify_ended(runtime, record_id)
+
+
+async def _discard_previews(runtime: Runtime, record_id: uuid.UUID) -> None:
+    """The job's last word on previews: whatever is left once the record has ended goes (the
+    stage or the cancel normally took them already). An unfinished record keeps them for the
+    job that picks it up again."""
+    try:
+        async with unit_of_work(runtime.sessionmaker) as session:
+            record = await RecordRepository(session).get(record_id)
+            if record is not None and record.done:
+                await previews.discard(session, runtime.storage, record)
+    except Exception:
+        logger.warning(
+            "could not discard previews", exc_info=True, extra={"record_id": str(record_id)}
+        )
 
 
 async def _notify_ended(runtime: Runtime, record_id: uuid.UUID) -> None:
@@ -225,7 +246,9 @@ async def _run_stages(runtime: Runtime, record: Record) -> None:
             continue
         if status in (StageStatus.error, StageStatus.cancelled):
             break
-        await begin_stage(runtime, record.id, stage)
+        # Every design starts waiting, so the page shows 4 cards filling one by one.
+        slots = {"design_slots": previews.fresh_slots()} if stage is Stage.images else {}
+        await begin_stage(runtime, record.id, stage, **slots)
         if stage is Stage.story:
             await begin_stage(runtime, record.id, Stage.keywords)
         try:
@@ -272,9 +295,12 @@ async def _fail_from(runtime: Runtime, record: Record, stage: Stage, reason: str
             else f"not run: the {stage} stage failed",
         )
     async with unit_of_work(runtime.sessionmaker) as session:
-        ended = await RecordRepository(session).end_open_stages(
-            record.id, ends, finished_at=utcnow()
-        )
+        repository = RecordRepository(session)
+        ended = await repository.end_open_stages(record.id, ends, finished_at=utcnow())
+        current = await repository.get(record.id)
+        if current is not None:
+            # Gone before the stream's `end`: the record has ended.
+            await previews.discard(session, runtime.storage, current)
         if ended and stage is Stage.images:
             await credits.refund_generation(
                 session,
@@ -333,38 +359,133 @@ async def _load_edit(runtime: Runtime, record: Record) -> tuple[InputImage | Non
     return InputImage(data, mask_image.content_type, "mask.png"), str(record.edit["prompt"])
 
 
-def design_id(record_id: uuid.UUID, position: int) -> uuid.UUID:
-    """Deterministic, so a re-run job overwrites the same objects instead of orphaning them."""
-    return uuid.uuid5(record_id, f"design-{position}")
+async def _check_design(runtime: Runtime, data: bytes) -> ValidImage:
+    return await offload.run(
+        partial(
+            validate_image,
+            max_bytes=runtime.settings.max_upload_bytes,
+            max_pixels=runtime.settings.max_upload_pixels,
+        ),
+        data,
+    )
+
+
+class LivePreviews:
+    """The images stage's DesignProgress: stores each preview and each finished design, keeps
+    `design_slots` up to date and publishes a `preview` (or `images`) event with the state.
+
+    Every write is conditional on the stage still processing: after a cancel nothing more is
+    written (JobCancelled), and the bytes stored for the refused write are removed with it."""
+
+    def __init__(self, runtime: Runtime, record: Record) -> None:
+        self.runtime = runtime
+        self.record = record
+        # Finished designs already stored, by position: the stage's end stores only the rest.
+        self.stored: dict[int, uuid.UUID] = {}
+        # Providers may report concurrently (OpenAI: one stream per design); the slots are one
+        # JSON value, so its read-modify-write is one at a time (one job holds the record).
+        self._lock = asyncio.Lock()
+
+    async def preview(self, position: int, image: bytes, step: int, of: int) -> None:
+        valid = await offload.run(previews.small_preview, image)
+        record = self.record
+        image_id = previews.preview_id(record.id, record.attempt, position, step)
+        async with self._lock:
+            async with unit_of_work(self.runtime.sessionmaker) as session:
+                await images.store_image(
+                    session,
+                    self.runtime.storage,
+                    valid=valid,
+                    owner_id=record.owner_id,
+                    kind=ImageKind.preview,
+                    room_id=None,
+                    image_id=image_id,
+                )
+                shown = await self._update(
+                    session,
+                    position,
+                    {
+                        "status": "running",
+                        "preview_image_id": str(image_id),
+                        "step": step,
+                        "of": of,
+                    },
+                )
+            if not shown:
+                return
+            event = {"position": position, "url": image_url(image_id, self.runtime.secret)}
+            await publish(
+                self.runtime, record.id, "preview", preview={**event, "step": step, "of": of}
+            )
+
+    async def finished(self, position: int, image: bytes) -> None:
+        valid = await _check_design(self.runtime, image)
+        record = self.record
+        async with self._lock:
+            async with unit_of_work(self.runtime.sessionmaker) as session:
+                stored = await images.store_image(
+                    session,
+                    self.runtime.storage,
+                    valid=valid,
+                    owner_id=record.owner_id,
+                    kind=ImageKind.generated,
+                    room_id=record.room_id,
+                    image_id=previews.design_id(record.id, position),
+                )
+                await self._update(
+                    session,
+                    position,
+                    {
+                        "status": "ready",
+                        "image_id": str(stored.id),
+                        "width": stored.width,
+                        "height": stored.height,
+                    },
+                )
+            self.stored[position] = stored.id
+            await publish(self.runtime, record.id, Stage.images)
+
+    async def _update(self, session: AsyncSession, position: int, slot: dict[str, Any]) -> bool:
+        """Set one position's slot; False (nothing written) for a preview of a design that is
+        already made. JobCancelled once the stage is no longer processing."""
+        repository = RecordRepository(session)
+        current = await repository.get(self.record.id)
+        slots = [dict(s) for s in (current.design_slots if current else None) or []]
+        slots += previews.fresh_slots(DESIGN_COUNT - len(slots))
+        if slots[position].get("status") == "ready" and slot["status"] != "ready":
+            return False
+        slots[position] = slot
+        if not await repository.set_design_slots(self.record.id, slots):
+            raise JobCancelled
+        return True
 
 
 async def _stage_images(runtime: Runtime, record: Record) -> None:
     provider = runtime.image_provider
     brief = await load_brief(runtime, record)
+    live = LivePreviews(runtime, record)
     if brief.is_edit:
         batch = await _edit_region(runtime, brief)
     else:
-        batch = await provider.generate_designs(brief, DESIGN_COUNT)
+        progress = live if runtime.settings.image_previews else None
+        batch = await provider.generate_designs(brief, DESIGN_COUNT, progress=progress)
     if len(batch.images) != DESIGN_COUNT:
         raise StageFailed(f"the image provider returned {len(batch.images)} designs, not 4")
-    checked = [
-        await offload.run(
-            partial(
-                validate_image,
-                max_bytes=runtime.settings.max_upload_bytes,
-                max_pixels=runtime.settings.max_upload_pixels,
-            ),
-            data,
-        )
-        for data in batch.images
-    ]
+    checked = {
+        position: await _check_design(runtime, data)
+        for position, data in enumerate(batch.images)
+        if position not in live.stored
+    }
     async with unit_of_work(runtime.sessionmaker) as session:
         design_ids = []
-        for position, valid in enumerate(checked):
+        for position in range(DESIGN_COUNT):
+            if position in live.stored:
+                design_ids.append(live.stored[position])
+                continue
             image = await images.store_image(
                 session,
                 runtime.storage,
-                valid=valid,
+                valid=checked[position],
                 owner_id=record.owner_id,
                 kind=ImageKind.generated,
                 room_id=record.room_id,
@@ -382,7 +503,12 @@ async def _stage_images(runtime: Runtime, record: Record) -> None:
             image_provider=batch.provider,
             image_model=batch.model,
             usage=usage,
+            # The 4 designs are the record's now; their progress and previews are over.
+            design_slots=None,
         )
+        current = await repository.get(record.id)
+        assert current is not None
+        await previews.discard(session, runtime.storage, current)
     await publish(runtime, record.id, Stage.images)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.models import Image, ImageKind
@@ -63,3 +63,12 @@ class ImageRepository:
             .where(Image.owner_id == owner_id, Image.kind == ImageKind.reference)
             .values(owner_id=to_owner_id)
         )
+
+    async def delete_many(self, image_ids: Sequence[uuid.UUID]) -> list[str]:
+        """Delete those of `image_ids` that exist; their storage keys, for the bytes to go."""
+        if not image_ids:
+            return []
+        result = await self.session.execute(
+            delete(Image).where(Image.id.in_(list(image_ids))).returning(Image.storage_key)
+        )
+        return list(result.scalars())

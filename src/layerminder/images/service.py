@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import uuid
 from collections.abc import Sequence
 
@@ -11,13 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder import offload
 from layerminder.config import Settings
-from layerminder.db.session import on_rollback
+from layerminder.db.session import after_commit, on_rollback
 from layerminder.errors import NotFound
 from layerminder.images.repository import ImageRepository
 from layerminder.images.validation import ValidImage, validate_image
 from layerminder.models import Image, ImageKind, Room, User
 from layerminder.security.crypto import read_image_signature
 from layerminder.storage.base import ObjectMissing, ObjectStorage, make_key
+
+logger = logging.getLogger(__name__)
 
 
 async def store_image(
@@ -72,6 +75,25 @@ async def store_images(
             raise result
     await ImageRepository(session).add_all(rows)
     return rows
+
+
+async def delete_images(
+    session: AsyncSession, storage: ObjectStorage, image_ids: Sequence[uuid.UUID]
+) -> int:
+    """Delete those of `image_ids` that exist; their bytes go once the transaction commits.
+    Returns how many rows went."""
+    keys = await ImageRepository(session).delete_many(image_ids)
+    for key in keys:
+        after_commit(session, functools.partial(_delete_quietly, storage, key))
+    return len(keys)
+
+
+async def _delete_quietly(storage: ObjectStorage, key: str) -> None:
+    # The row is gone: bytes that outlive it are unreachable, so a failure here is only logged.
+    try:
+        await storage.delete(key)
+    except Exception:
+        logger.warning("could not delete %s from storage", key, exc_info=True)
 
 
 def _new_image(

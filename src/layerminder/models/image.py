@@ -17,6 +17,9 @@ class ImageKind(StrEnum):
     reference = "reference"
     # A region-edit mask (transparent = repaint): kept out of a room's reference uploads.
     mask = "mask"
+    # A design's in-between render while the images stage runs: owner-only, small, and
+    # deleted when the record ends.
+    preview = "preview"
 
 
 class Image(UUIDPrimaryKey, CreatedAt, Base):

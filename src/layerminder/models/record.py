@@ -90,6 +90,10 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
     story_error: Mapped[str | None] = mapped_column(Text, default=None)
     keywords_error: Mapped[str | None] = mapped_column(Text, default=None)
     recommendation_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # While the images stage runs (and after it ended without designs): one entry per design
+    # position, `{status, image_id, width, height, preview_image_id, step, of}` with status
+    # pending|running|ready (error and cancelled come from image_status). Reset at each start.
+    design_slots: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
     # Bumped on every change; SSE event ids come from it, so they increase across processes.
     version: Mapped[int] = mapped_column(default=1)
 

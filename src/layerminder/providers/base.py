@@ -233,14 +233,30 @@ class StoryResult:
     usage: dict[str, int] = field(default_factory=dict)
 
 
+class DesignProgress(Protocol):
+    """Where a provider reports designs as they take shape (the pipeline shows them live).
+
+    `preview`: an in-between render of the design at `position`, pass `step` of `of` (the
+    last pass, `of`, is the design itself and comes to `finished` instead), any image format.
+    `finished`: that design is done (the same bytes the batch will hold). Both may raise to stop
+    the provider (a cancel); positions may interleave when designs are made concurrently.
+    """
+
+    async def preview(self, position: int, image: bytes, step: int, of: int) -> None: ...
+
+    async def finished(self, position: int, image: bytes) -> None: ...
+
+
 class ImageProvider(Protocol):
     """Turns a brief (1-4 references with roles, keyword, style; or a region edit) into `count`
-    new seat designs."""
+    new seat designs, reporting each one's progress to `progress` when given."""
 
     name: str
     model: str
 
-    async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch: ...
+    async def generate_designs(
+        self, brief: Brief, count: int = DESIGN_COUNT, progress: DesignProgress | None = None
+    ) -> DesignBatch: ...
 
     async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
         """`count` variants of the brief's first image repainted where `brief.mask` (a PNG of

@@ -64,8 +64,9 @@ async def _load_state(runtime: Runtime, record_id: uuid.UUID) -> RecordOut | Non
         return await service.current_state(session, record_id, runtime.secret)
 
 
-def _event(name: str, state: dict[str, Any]) -> ServerSentEvent:
-    return ServerSentEvent(data=json.dumps(state), event=name, id=str(state["version"]))
+def _event(name: str, data: dict[str, Any], version: int | None = None) -> ServerSentEvent:
+    event_id = version if version is not None else data["version"]
+    return ServerSentEvent(data=json.dumps(data), event=name, id=str(event_id))
 
 
 async def _stream(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[ServerSentEvent]:
@@ -96,7 +97,15 @@ async def _stream(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[Serve
                 continue
             sent = message["version"]
             waiting = message["record"].get("queue_position")
-            yield _event(message["event"], message["record"])
+            if message.get("preview") is not None:
+                # The preview's own fields first (what a card needs), the full state with them.
+                yield _event(
+                    "preview",
+                    {**message["preview"], "record": message["record"]},
+                    message["version"],
+                )
+            else:
+                yield _event(message["event"], message["record"])
             done = bool(message["record"]["done"])
         yield ServerSentEvent(data="", event="end", id=str(sent))
 
@@ -130,6 +139,12 @@ async def stream_record(
     runtime: RuntimeDep,
 ) -> EventSourceResponse:
     """Live progress: the full record on connect, then one event per change, then `end`.
+
+    Event names: `state`, `images`, `story`, `keywords`, `recommendation` (data: the record);
+    while the images stage runs, `preview` (data: `{position, url, step, of, record}`: design
+    `position`'s render after pass `step` of `of`, the last pass being the design itself, which
+    arrives as `designs[position]` turning `ready`). Preview URLs stop working once the images
+    stage is over.
 
     Authenticate with `Authorization: Bearer`, or (EventSource cannot send headers) with
     `?ticket=` from `POST /records/{record_id}/stream-ticket`; a login token in the query

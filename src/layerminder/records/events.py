@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from layerminder.db.session import reading
 from layerminder.records import service as records
@@ -13,15 +14,22 @@ def channel(record_id: uuid.UUID) -> str:
     return f"record:{record_id}"
 
 
-async def publish(runtime: Runtime, record_id: uuid.UUID, event: str) -> None:
-    """Send the record's full state: a client needs no earlier event to render it."""
+async def publish(
+    runtime: Runtime, record_id: uuid.UUID, event: str, preview: dict[str, Any] | None = None
+) -> None:
+    """Send the record's full state: a client needs no earlier event to render it. A `preview`
+    event also names the preview that made it (`{position, url, step, of}`)."""
     # A reading session: on SQLite a plain session's first query takes the one write lock
     # (BEGIN IMMEDIATE), and a job publishes after every stage change.
     async with reading(runtime.sessionmaker) as session:
         state = await records.current_state(session, record_id, runtime.secret)
     if state is None:
         return
-    await runtime.events.publish(
-        channel(record_id),
-        {"event": event, "version": state.version, "record": state.model_dump(mode="json")},
-    )
+    message: dict[str, Any] = {
+        "event": event,
+        "version": state.version,
+        "record": state.model_dump(mode="json"),
+    }
+    if preview is not None:
+        message["preview"] = preview
+    await runtime.events.publish(channel(record_id), message)

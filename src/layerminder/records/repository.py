@@ -150,6 +150,17 @@ class RecordRepository:
             await full_text(self.session).refresh(self.session, record_id)
         return applied
 
+    async def set_design_slots(self, record_id: uuid.UUID, slots: list[dict[str, Any]]) -> bool:
+        """Write the designs' progress while the images stage is processing (False otherwise:
+        the owner cancelled it, and a cancelled stage shows no more progress)."""
+        result = await self.session.execute(
+            update(Record)
+            .where(Record.id == record_id, Record.image_status == StageStatus.processing)
+            .values(design_slots=slots, version=Record.version + 1)
+            .returning(Record.id)
+        )
+        return result.scalar_one_or_none() is not None
+
     async def end_open_stages(
         self,
         record_id: uuid.UUID,

@@ -76,22 +76,88 @@ class InputOut(BaseModel):
         ]
 
 
+# An ended images stage has no per-design failures: it fails or is cancelled as a whole.
+DesignStatus = Literal["pending", "running", "ready"]
+
+
+class DesignPreviewOut(BaseModel):
+    """The latest in-between render of a design that is still being made."""
+
+    url: str = Field(
+        description="A small JPEG, signed for its owner; it stops working once the images "
+        "stage is over"
+    )
+    step: int = Field(description="The pass it comes from, 1 first")
+    of: int = Field(
+        description="How many passes make the design; the last one is the design itself, "
+        "which arrives as the design turning `ready`"
+    )
+
+
 class DesignOut(BaseModel):
-    image_id: uuid.UUID
+    """One of the record's 4 design positions. Ready designs have their image; while the
+    images stage runs the others have their status, and the one being made its latest
+    preview."""
+
     position: int
-    width: int
-    height: int
-    url: str
+    status: DesignStatus = Field(
+        description="pending: not started; running: being made (see `preview`); ready: done",
+    )
+    image_id: uuid.UUID | None = Field(description="Set when ready")
+    width: int | None = Field(description="Set when ready")
+    height: int | None = Field(description="Set when ready")
+    url: str | None = Field(description="Signed image URL, set when ready")
+    preview: DesignPreviewOut | None = Field(
+        default=None, description="While running: the latest preview; else null"
+    )
 
     @classmethod
     def from_model(cls, image: Image, position: int, secret: str) -> DesignOut:
         return cls(
             image_id=image.id,
             position=position,
+            status="ready",
             width=image.width,
             height=image.height,
             url=image_url(image.id, secret),
         )
+
+    @classmethod
+    def for_record(cls, record: Record, designs: Sequence[Image], secret: str) -> list[DesignOut]:
+        """The delivered designs; else, once the images stage has started, every position's
+        progress; else nothing."""
+        if designs:
+            return [
+                cls.from_model(image, position, secret) for position, image in enumerate(designs)
+            ]
+        slots = record.design_slots
+        # Not started, or ended without designs (image_status says why: error or cancelled;
+        # a design finished before that is not kept either).
+        if not slots or record.image_status != StageStatus.processing:
+            return []
+        outs = []
+        for position, slot in enumerate(slots):
+            status = slot.get("status", "pending")
+            ready = status == "ready" and slot.get("image_id")
+            preview = None
+            if status == "running" and slot.get("preview_image_id"):
+                preview = DesignPreviewOut(
+                    url=image_url(uuid.UUID(slot["preview_image_id"]), secret),
+                    step=int(slot["step"]),
+                    of=int(slot["of"]),
+                )
+            outs.append(
+                cls(
+                    position=position,
+                    status=cast(DesignStatus, status),
+                    image_id=uuid.UUID(slot["image_id"]) if ready else None,
+                    width=slot.get("width") if ready else None,
+                    height=slot.get("height") if ready else None,
+                    url=image_url(uuid.UUID(slot["image_id"]), secret) if ready else None,
+                    preview=preview,
+                )
+            )
+        return outs
 
 
 class RecommendationOut(BaseModel):
@@ -234,8 +300,12 @@ class RecordOut(BaseModel):
     eta_seconds: int | None = Field(
         description="While waiting: a rough time until it finishes, from recent runs; else null"
     )
-    designs: list[DesignOut]
-    # The seed's field: the 4 design URLs in position order.
+    designs: list[DesignOut] = Field(
+        description="While the images stage runs: one entry per position (4) with its status, "
+        "its image once ready and its latest preview while running. Once the stage is ready: "
+        "the 4 designs. Empty before it starts and when it failed or was cancelled"
+    )
+    # The seed's field: the 4 design URLs in position order, once all 4 are delivered.
     image_urls: list[str]
     name: str | None
     dimensions: DimensionsOut | None
@@ -277,9 +347,7 @@ class RecordOut(BaseModel):
         queue: QueuePlace | None = None,
     ) -> RecordOut:
         """`designs` in position order, `recommendations` in rank order."""
-        design_outs = [
-            DesignOut.from_model(image, position, secret) for position, image in enumerate(designs)
-        ]
+        design_outs = DesignOut.for_record(record, designs, secret)
         return cls(
             id=record.id,
             room_id=record.room_id,
@@ -306,7 +374,7 @@ class RecordOut(BaseModel):
             queue_position=queue.position if queue else None,
             eta_seconds=queue.eta_seconds if queue else None,
             designs=design_outs,
-            image_urls=[d.url for d in design_outs],
+            image_urls=[image_url(image.id, secret) for image in designs],
             name=record.name,
             dimensions=DimensionsOut.from_model(record),
             furniture_type=record.furniture_type,

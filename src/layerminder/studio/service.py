@@ -47,7 +47,7 @@ async def search(
     found = await StudioRepository(session).search(user.id, filters, after, limit + 1)
     page = found[:limit]
     items = await records.record_outs(session, page, secret)
-    design_ids = [d.image_id for item in items for d in item.designs]
+    design_ids = [d.image_id for item in items for d in item.designs if d.image_id is not None]
     favourites = await StudioRepository(session).favourite_ids(user.id, design_ids)
     last = page[-1] if page else None
     return RecordSearchOut(

@@ -64,6 +64,9 @@ def server(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         openai_max_attempts="3",
         # The backoff scales from this budget: waits of a few tens of milliseconds.
         openai_max_retry_seconds="0.5",
+        # One images.edit call with n=4, as these tests script it; streamed previews (a call
+        # per design) have their own tests in test_previews.py.
+        image_previews="0",
     )
     # Nothing from the developer's shell may reach the real API.
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):

@@ -4,6 +4,17 @@ import type { Locale } from "@/i18n/locale";
 
 export type RecordOut = Schemas["RecordOut"];
 export type DesignOut = Schemas["DesignOut"];
+/** A design that is made: its image is there (while the images stage runs, others are not). */
+export type ReadyDesign = DesignOut & { image_id: string; url: string; width: number; height: number };
+
+export function isReady(design: DesignOut | undefined): design is ReadyDesign {
+  return !!design && design.status === "ready" && !!design.image_id && !!design.url;
+}
+
+/** The record's made designs in position order (all 4 once the images stage is ready). */
+export function readyDesigns(record: RecordOut): ReadyDesign[] {
+  return record.designs.filter(isReady).sort((a, b) => a.position - b.position);
+}
 export type RecommendationOut = Schemas["RecommendationOut"];
 /** pending | processing | ready | error | cancelled, as the server's StageStatus enum declares it. */
 export type StageStatus = Schemas["StageStatus"];
@@ -78,7 +89,8 @@ export function listRecords(roomId: string, limit: number, offset: number) {
   });
 }
 
-export const STREAM_EVENTS = ["state", "images", "story", "keywords", "recommendation"] as const;
+// `preview` events carry `{position, url, step, of}` and the full record (as `record`).
+export const STREAM_EVENTS = ["state", "images", "story", "keywords", "recommendation", "preview"] as const;
 
 // EventSource cannot send headers, and the login token must never go into a URL (access logs,
 // proxies, history keep URLs): ask for a short-lived ticket valid for this record's stream only.

@@ -494,6 +494,12 @@ export interface paths {
          * Stream Record
          * @description Live progress: the full record on connect, then one event per change, then `end`.
          *
+         *     Event names: `state`, `images`, `story`, `keywords`, `recommendation` (data: the record);
+         *     while the images stage runs, `preview` (data: `{position, url, step, of, record}`: design
+         *     `position`'s render after pass `step` of `of`, the last pass being the design itself, which
+         *     arrives as `designs[position]` turning `ready`). Preview URLs stop working once the images
+         *     stage is over.
+         *
          *     Authenticate with `Authorization: Bearer`, or (EventSource cannot send headers) with
          *     `?ticket=` from `POST /records/{record_id}/stream-ticket`; a login token in the query
          *     string is refused. Every event carries the full state, so a reconnect with `Last-Event-ID` needs
@@ -1115,21 +1121,64 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "succeeded" | "failed";
-        /** DesignOut */
+        /**
+         * DesignOut
+         * @description One of the record's 4 design positions. Ready designs have their image; while the
+         *     images stage runs the others have their status, and the one being made its latest
+         *     preview.
+         */
         DesignOut: {
-            /**
-             * Image Id
-             * Format: uuid
-             */
-            image_id: string;
             /** Position */
             position: number;
-            /** Width */
-            width: number;
-            /** Height */
-            height: number;
-            /** Url */
+            /**
+             * Status
+             * @description pending: not started; running: being made (see `preview`); ready: done
+             * @enum {string}
+             */
+            status: "pending" | "running" | "ready";
+            /**
+             * Image Id
+             * @description Set when ready
+             */
+            image_id: string | null;
+            /**
+             * Width
+             * @description Set when ready
+             */
+            width: number | null;
+            /**
+             * Height
+             * @description Set when ready
+             */
+            height: number | null;
+            /**
+             * Url
+             * @description Signed image URL, set when ready
+             */
+            url: string | null;
+            /** @description While running: the latest preview; else null */
+            preview?: components["schemas"]["DesignPreviewOut"] | null;
+        };
+        /**
+         * DesignPreviewOut
+         * @description The latest in-between render of a design that is still being made.
+         */
+        DesignPreviewOut: {
+            /**
+             * Url
+             * @description A small JPEG, signed for its owner; it stops working once the images stage is over
+             */
             url: string;
+            /**
+             * Step
+             * @description The pass it comes from, 1 first
+             */
+            step: number;
+            /**
+             * Of
+             * @description How many passes make the design; the last one is the design itself, which arrives as the design turning `ready`
+             */
+            of: number;
         };
         /** DimensionsOut */
         DimensionsOut: {
@@ -1254,7 +1303,7 @@ export interface components {
          * ImageKind
          * @enum {string}
          */
-        ImageKind: "uploaded" | "generated" | "reference" | "mask";
+        ImageKind: "uploaded" | "generated" | "reference" | "mask" | "preview";
         /** ImageOut */
         ImageOut: {
             /**
@@ -1785,7 +1834,10 @@ export interface components {
              * @description While waiting: a rough time until it finishes, from recent runs; else null
              */
             eta_seconds: number | null;
-            /** Designs */
+            /**
+             * Designs
+             * @description While the images stage runs: one entry per position (4) with its status, its image once ready and its latest preview while running. Once the stage is ready: the 4 designs. Empty before it starts and when it failed or was cancelled
+             */
             designs: components["schemas"]["DesignOut"][];
             /** Image Urls */
             image_urls: string[];

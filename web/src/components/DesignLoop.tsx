@@ -7,14 +7,14 @@ import { useRouter } from "next/navigation";
 import { Brush, Eraser, Sparkles, SquarePen, Trash2 } from "lucide-react";
 import { useTranslations } from "use-intl";
 import { api, multipart } from "@/api/client";
-import { startEdit, startRefine, type DesignOut, type RecordOut } from "@/api/records";
+import { startEdit, startRefine, type ReadyDesign, type RecordOut } from "@/api/records";
 import { useAuth } from "@/lib/auth";
 import { useErrorText } from "@/i18n/errors";
 import { useLocaleSwitch } from "@/i18n/I18nProvider";
 import { stableUrl } from "@/lib/imageUrls";
 import { Dialog, FormActions } from "@/components/ui";
 
-export function DesignLoopButtons({ record, design }: { record: RecordOut; design: DesignOut }) {
+export function DesignLoopButtons({ record, design }: { record: RecordOut; design: ReadyDesign }) {
   const t = useTranslations();
   const [open, setOpen] = useState<"refine" | "edit" | null>(null);
   const n = design.position + 1;
@@ -125,7 +125,7 @@ type DialogProps = {
   open: boolean;
   onClose: () => void;
   record: RecordOut;
-  design: DesignOut;
+  design: ReadyDesign;
 };
 
 function RefineDialog({ open, onClose, record, design }: DialogProps) {

@@ -3,13 +3,13 @@
 import Link from "next/link";
 import { AlertTriangle, ImageOff, Loader2, RotateCcw, Square } from "lucide-react";
 import { useTranslations } from "use-intl";
-import type { RecordOut } from "@/api/records";
+import { isReady, type RecordOut } from "@/api/records";
 import { useDates } from "@/i18n/format";
-import { recordFailed } from "@/components/RecordView";
+import { DesignPreview, recordFailed } from "@/components/RecordView";
 import { stableUrl } from "@/lib/imageUrls";
 
 export function RecordCard({ record }: { record: RecordOut }) {
-  const designs = [...record.designs].sort((a, b) => a.position - b.position);
+  const designs = [0, 1, 2, 3].map((position) => record.designs.find((d) => d.position === position));
   const failed = recordFailed(record);
   const t = useTranslations();
   const dates = useDates();
@@ -21,7 +21,7 @@ export function RecordCard({ record }: { record: RecordOut }) {
       : t("record.untitled");
   return (
     <li className="card group relative overflow-hidden transition-shadow hover:shadow-md" data-testid="record-card">
-      {designs.length === 0 && (record.image_status === "error" || record.image_status === "cancelled") ? (
+      {record.designs.length === 0 && (record.image_status === "error" || record.image_status === "cancelled") ? (
         <div className="grid aspect-square place-items-center bg-stone-100 text-sm text-muted">
           <span className="flex flex-col items-center gap-2 px-6 text-center">
             <ImageOff className="h-6 w-6" aria-hidden />
@@ -30,14 +30,19 @@ export function RecordCard({ record }: { record: RecordOut }) {
         </div>
       ) : (
         <div className="grid grid-cols-2 gap-0.5 bg-line">
-          {[0, 1, 2, 3].map((i) => (
-            <div key={i} className={`aspect-square bg-stone-100 ${designs[i] || record.done ? "" : "animate-pulse"}`}>
-              {designs[i] && (
-                // eslint-disable-next-line @next/next/no-img-element
-                <img src={stableUrl(designs[i].image_id, designs[i].url)} alt="" loading="lazy" className="h-full w-full object-cover" />
-              )}
-            </div>
-          ))}
+          {designs.map((design, i) => {
+            const preview = design?.preview;
+            return (
+              <div key={i} className={`aspect-square overflow-hidden bg-stone-100 ${isReady(design) || preview || record.done ? "" : "animate-pulse"}`}>
+                {isReady(design) ? (
+                  // eslint-disable-next-line @next/next/no-img-element
+                  <img src={stableUrl(design.image_id, design.url)} alt="" loading="lazy" className="h-full w-full object-cover" />
+                ) : (
+                  preview && <DesignPreview position={i} preview={preview} compact />
+                )}
+              </div>
+            );
+          })}
         </div>
       )}
       <div className="p-4">

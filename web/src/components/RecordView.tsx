@@ -16,7 +16,7 @@ import {
   X,
 } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
-import type { RecordOut, StageStatus } from "@/api/records";
+import { readyDesigns, type DesignOut, type RecordOut, type StageStatus } from "@/api/records";
 import { useReferenceTitle } from "@/i18n/content";
 import type { MessageKey } from "@/i18n/errors";
 import { Dialog } from "@/components/ui";
@@ -136,7 +136,7 @@ export function FailureNotice({ record }: { record: RecordOut }) {
   return (
     <div role="alert" data-testid="record-failure" className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
       <p className="font-medium">
-        {failed && t(failed.failed)} {record.designs.length > 0 && t("stages.earlierKept")}
+        {failed && t(failed.failed)} {readyDesigns(record).length > 0 && t("stages.earlierKept")}
       </p>
       {detail && <StageErrorDetail text={detail} />}
       {record.refunded ? (
@@ -144,7 +144,7 @@ export function FailureNotice({ record }: { record: RecordOut }) {
           <RotateCcw className="h-4 w-4" aria-hidden /> {t("stages.refunded")}
         </p>
       ) : (
-        record.designs.length > 0 && record.done && <p className="mt-2 text-red-800">{t("stages.creditKept")}</p>
+        readyDesigns(record).length > 0 && record.done && <p className="mt-2 text-red-800">{t("stages.creditKept")}</p>
       )}
     </div>
   );
@@ -248,7 +248,7 @@ export function RecordView({
   const t = useTranslations();
   const format = useFormatter();
   const referenceTitle = useReferenceTitle();
-  const designs = [...record.designs].sort((a, b) => a.position - b.position);
+  const designs = readyDesigns(record);
   const gallery: GalleryImage[] = [
     ...designs.map((d) => ({
       imageId: d.image_id,
@@ -275,6 +275,7 @@ export function RecordView({
         <ul className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="designs">
           {[0, 1, 2, 3].map((position) => {
             const design = designs.find((d) => d.position === position);
+            const slot = record.designs.find((d) => d.position === position);
             return (
               <li key={position} className="group relative aspect-square overflow-hidden rounded-xl border border-line bg-stone-100">
                 {design ? (
@@ -315,6 +316,8 @@ export function RecordView({
                       </div>
                     )}
                   </>
+                ) : slot?.preview ? (
+                  <DesignPreview position={position} preview={slot.preview} />
                 ) : (
                   <div className="grid h-full w-full place-items-center text-xs text-muted">
                     {imageStatus === "error" ? (
@@ -455,6 +458,39 @@ export function RecordView({
       </section>
 
       <Lightbox images={gallery} index={lightbox} onIndex={setLightbox} onClose={() => setLightbox(null)} />
+    </div>
+  );
+}
+
+/** A design being made: its latest preview, softened less with each pass, and the pass. */
+export function DesignPreview({
+  position,
+  preview,
+  compact = false,
+}: {
+  position: number;
+  preview: NonNullable<DesignOut["preview"]>;
+  compact?: boolean;
+}) {
+  const t = useTranslations();
+  // The earlier the pass, the softer it is shown: the card visibly sharpens as passes arrive.
+  const blur = Math.max(0, preview.of - preview.step - 1) * 3 + 1;
+  return (
+    <div className="relative h-full w-full overflow-hidden">
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img
+        src={preview.url}
+        alt={t("record.designPreview", { n: position + 1, step: preview.step, of: preview.of })}
+        data-testid="design-preview"
+        data-step={preview.step}
+        className="h-full w-full scale-105 object-cover transition-[filter] duration-500"
+        style={{ filter: `blur(${blur}px)` }}
+      />
+      {!compact && (
+        <span className="absolute bottom-2 left-2 rounded-full bg-black/50 px-2 py-0.5 text-xs text-white" aria-hidden>
+          {t("record.previewPass", { step: preview.step, of: preview.of })}
+        </span>
+      )}
     </div>
   );
 }

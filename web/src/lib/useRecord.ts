@@ -90,7 +90,9 @@ export function useLiveRecord(
       setConnection("live");
       const onEvent = (event: MessageEvent<string>) => {
         try {
-          accept(JSON.parse(event.data) as RecordOut);
+          const data = JSON.parse(event.data) as RecordOut | { record: RecordOut };
+          // A preview event's state is under `record` (its own fields name the preview).
+          accept("record" in data ? data.record : data);
         } catch {
           /* a malformed event: the next one carries the full state again */
         }

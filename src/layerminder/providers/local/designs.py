@@ -24,6 +24,7 @@ from layerminder.providers.base import (
     Brief,
     BriefInput,
     DesignBatch,
+    DesignProgress,
     edit_parts,
 )
 from layerminder.providers.local.arrays import FloatArray
@@ -41,11 +42,15 @@ from layerminder.providers.local.materials import (
     frame_and_seat,
     material_tile,
 )
-from layerminder.providers.local.painting import Material, paint
+from layerminder.providers.local.painting import Finish, Material, paint
 from layerminder.providers.local.proportions import Proportions, keyword_proportions
 from layerminder.providers.local.silhouette import read_silhouette
 
 JPEG_QUALITY = 90
+# The live previews' passes before the finished render, each a real stage of the drawing at a
+# rising (small) size: the outline, then the lit forms in flat colours. Then the design itself.
+PREVIEW_PASSES: tuple[tuple[Finish, int], ...] = (("silhouette", 128), ("shaded", 256))
+PREVIEW_JPEG_QUALITY = 75
 # Offline work costs nothing; saying so puts 0, not "unknown", on the record.
 FREE = {"cost_microusd": 0}
 
@@ -173,7 +178,7 @@ def _with_weave(detail: FloatArray, rng: np.random.Generator) -> FloatArray:
     return (softened + 0.45 * weave).astype(np.float32)
 
 
-def _render(plan: BatchPlan, position: int, size: int) -> bytes:
+def _render(plan: BatchPlan, position: int, size: int, finish: Finish = "textured") -> bytes:
     form = plan.forms[position]
     if form not in FORM_BUILDERS:
         raise ValueError(f"unknown seat form {form!r}; expected one of {SEAT_FORMS}")
@@ -198,9 +203,10 @@ def _render(plan: BatchPlan, position: int, size: int) -> bytes:
         mood_tint = _mix(plan.mood[0], (0.93, 0.93, 0.93), 0.55)
         tint = _mix(tint, mood_tint, plan.mood[1])
     yaw = _YAW[form] + float(rng.uniform(-4.0, 4.0))
-    image = paint(parts, materials, tint, size, rng, yaw)
+    image = paint(parts, materials, tint, size, rng, yaw, finish)
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=False)
+    quality = JPEG_QUALITY if finish == "textured" else PREVIEW_JPEG_QUALITY
+    image.save(buffer, format="JPEG", quality=quality, optimize=False)
     return buffer.getvalue()
 
 
@@ -343,15 +349,43 @@ def render_brief(
     return [_render(plan, position, size) for position in range(count)]
 
 
+def render_pass(plan: BatchPlan, position: int, size: int, finish: Finish) -> bytes:
+    """One design of a planned batch drawn to `finish` at `size`. Blocking. The textured pass
+    at DESIGN_SIZE is byte-identical to what render_brief gives for that position."""
+    return _render(plan, position, size, finish)
+
+
 class LocalImageProvider:
     """Offline image provider: procedural renders that follow the brief's roles and materials."""
 
     name = "local"
     model = "procedural-v2"
 
-    async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
-        designs = await offload.run(render_brief, brief, count)
+    async def generate_designs(
+        self, brief: Brief, count: int = DESIGN_COUNT, progress: DesignProgress | None = None
+    ) -> DesignBatch:
+        if progress is None:
+            designs = await offload.run(render_brief, brief, count)
+        else:
+            designs = await self._in_passes(brief, count, progress)
         return DesignBatch(images=designs, provider=self.name, model=self.model, usage=dict(FREE))
+
+    async def _in_passes(self, brief: Brief, count: int, progress: DesignProgress) -> list[bytes]:
+        """One design after another, each drawn pass by pass and shown after every pass: the
+        cards fill one by one. The small passes cost a few percent of the finished render."""
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        plan = await offload.run(plan_brief, brief, count)
+        of = len(PREVIEW_PASSES) + 1
+        designs = []
+        for position in range(count):
+            for step, (finish, size) in enumerate(PREVIEW_PASSES, start=1):
+                preview = await offload.run(render_pass, plan, position, size, finish)
+                await progress.preview(position, preview, step, of)
+            design = await offload.run(render_pass, plan, position, DESIGN_SIZE, "textured")
+            await progress.finished(position, design)
+            designs.append(design)
+        return designs
 
     async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
         image, mask = edit_parts(brief)

@@ -6,6 +6,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
@@ -147,6 +148,11 @@ def _grain(shape: tuple[int, int], rng: np.random.Generator, vertical: bool) -> 
     return grain
 
 
+# How far a render goes: the outline in one flat tone, lit faces in flat colours, or the finished
+# surfaces with their textures. The first two are the live previews' passes, drawn small.
+Finish = Literal["silhouette", "shaded", "textured"]
+
+
 def paint(
     parts: list[Part],
     materials: Sequence[Material],
@@ -154,6 +160,7 @@ def paint(
     size: int,
     rng: np.random.Generator,
     yaw_deg: float,
+    finish: Finish = "textured",
 ) -> Image.Image:
     cam = _camera(yaw_deg, 17.0)
     all_points = np.concatenate([np.concatenate([p.bottom, p.top]) for p in parts])
@@ -252,19 +259,29 @@ def paint(
     lit *= 1.0 - 0.16 * heights**2
     out = np.asarray(canvas.crop((x0, y0, x1, y1)), dtype=np.float32) / 255.0
     out *= (1.0 - total)[:, :, None]
+    # The silhouette pass: the whole piece in one dark tone of its own colours.
+    silhouette_tone = 0.45 * np.mean([_flat(m.rgb) for m in materials], axis=0)
     for index, alpha in coverage.items():
         rows = np.flatnonzero(alpha.any(axis=1))
         cols = np.flatnonzero(alpha.any(axis=0))
         if not len(rows):
             continue
         window = (slice(int(rows[0]), int(rows[-1]) + 1), slice(int(cols[0]), int(cols[-1]) + 1))
-        out[window] += (
-            _surface(materials[index], lit[window], size, rng) * alpha[window][:, :, None]
-        )
+        if finish == "textured":
+            colour = _surface(materials[index], lit[window], size, rng)
+        elif finish == "shaded":
+            colour = _flat(materials[index].rgb)[None, None, :] * lit[window][:, :, None]
+        else:
+            colour = np.broadcast_to(silhouette_tone, (*alpha[window].shape, 3))
+        out[window] += colour * alpha[window][:, :, None]
     canvas.paste(
         Image.fromarray(np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8), "RGB"), (x0, y0)
     )
     return canvas
+
+
+def _flat(rgb: tuple[float, float, float]) -> FloatArray:
+    return np.asarray(rgb, dtype=np.float32)
 
 
 def _surface(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import functools
@@ -10,10 +11,10 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from openai import AsyncOpenAI
-from openai.types import ImagesResponse
+from openai import AsyncOpenAI, AsyncStream
+from openai.types import ImageEditStreamEvent, ImagesResponse
 from PIL import Image, UnidentifiedImageError
 
 from layerminder.config import Settings
@@ -22,6 +23,7 @@ from layerminder.providers.base import (
     DESIGN_SIZE,
     Brief,
     DesignBatch,
+    DesignProgress,
     InputImage,
     ProviderError,
     edit_parts,
@@ -62,9 +64,13 @@ class ImageModelCapabilities:
     response_format_b64: bool = False
     # DALL·E 2 wants one square PNG.
     png_square_input: bool = False
+    # GPT Image models stream partial images (`stream`, `partial_images`); an id we do not know
+    # might be a compatible server that answers a stream request with plain JSON.
+    streaming: bool = True
 
 
 _GPT_IMAGE = ImageModelCapabilities(max_inputs=16)
+_UNKNOWN = ImageModelCapabilities(max_inputs=16, qualities=None, streaming=False)
 # Matched by prefix, longest first. OpenAI retired dall-e-2 on 2026-05-12; it stays here for
 # OpenAI-compatible servers that still serve it.
 _IMAGE_MODELS: dict[str, ImageModelCapabilities] = {
@@ -85,6 +91,7 @@ _IMAGE_MODELS: dict[str, ImageModelCapabilities] = {
         output_format=False,
         response_format_b64=True,
         png_square_input=True,
+        streaming=False,
     ),
 }
 # A reference this strong asks for high input fidelity where the model has the parameter.
@@ -97,7 +104,7 @@ def image_model_capabilities(model: str) -> ImageModelCapabilities:
     for prefix in sorted(_IMAGE_MODELS, key=len, reverse=True):
         if model.startswith(prefix):
             return _IMAGE_MODELS[prefix]
-    return ImageModelCapabilities(max_inputs=16, qualities=None)
+    return _UNKNOWN
 
 
 def check_image_quality(model: str, quality: str | None) -> None:
@@ -201,7 +208,9 @@ class OpenAIImageProvider(OpenAIProvider):
         # A quality the model would reject fails the stage here, with the setting to change.
         check_image_quality(self.model, settings.image_quality)
 
-    async def generate_designs(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
+    async def generate_designs(
+        self, brief: Brief, count: int = DESIGN_COUNT, progress: DesignProgress | None = None
+    ) -> DesignBatch:
         inputs = brief.images
         if not inputs:
             raise ProviderError("at least one input image is needed")
@@ -220,6 +229,9 @@ class OpenAIImageProvider(OpenAIProvider):
         fidelity = self.capabilities.input_fidelity and any(
             item.strength >= HIGH_FIDELITY_STRENGTH for item in brief.inputs[: len(files)]
         )
+        partials = self.settings.image_previews
+        if progress is not None and partials and caps.streaming:
+            return await self._streamed(files, prompt, fidelity, count, partials, progress)
         designs: list[bytes] = []
         usage: dict[str, int] = {}
         # Some compatible servers ignore `n`; ask again for the rest, at most `count` calls.
@@ -241,6 +253,78 @@ class OpenAIImageProvider(OpenAIProvider):
         usage["images"] = len(designs)
         self._add_cost(usage)
         return DesignBatch(images=designs, provider=self.name, model=self.model, usage=usage)
+
+    async def _streamed(
+        self,
+        files: list[tuple[str, bytes, str]],
+        prompt: str,
+        fidelity: bool,
+        count: int,
+        partials: int,
+        progress: DesignProgress,
+    ) -> DesignBatch:
+        """One streamed call per design, all at once: a stream's partial images do not say
+        which of `n` images they belong to, so each design gets its own (n=1)."""
+        params = self._edit_params(files, prompt, 1)
+        if fidelity:
+            params["input_fidelity"] = "high"
+        params.update(stream=True, partial_images=partials)
+        usages = [dict[str, int]() for _ in range(count)]
+        calls = [
+            asyncio.ensure_future(
+                call_with_retries(
+                    self.settings,
+                    "image edit",
+                    functools.partial(
+                        self._stream_one, params, position, partials, progress, usages[position]
+                    ),
+                )
+            )
+            for position in range(count)
+        ]
+        try:
+            designs = await asyncio.gather(*calls)
+        except BaseException:
+            # One design failed (or the job was cancelled): the others' streams stop too.
+            for call in calls:
+                call.cancel()
+            await asyncio.gather(*calls, return_exceptions=True)
+            raise
+        usage: dict[str, int] = {}
+        for part in usages:
+            for key, value in part.items():
+                usage[key] = usage.get(key, 0) + value
+        usage["images"] = len(designs)
+        self._add_cost(usage)
+        return DesignBatch(images=list(designs), provider=self.name, model=self.model, usage=usage)
+
+    async def _stream_one(
+        self,
+        params: dict[str, Any],
+        position: int,
+        partials: int,
+        progress: DesignProgress,
+        usage: dict[str, int],
+    ) -> bytes:
+        """Read one design's stream: each partial image to `progress`, the completed image back.
+        A retried attempt starts its previews again."""
+        # `stream=True` is in the unpacked params, so this is the streamed overload's answer.
+        stream = cast(AsyncStream[ImageEditStreamEvent], await self._client.images.edit(**params))
+        design: bytes | None = None
+        async with stream:
+            async for event in stream:
+                if event.type == "image_edit.partial_image":
+                    # `of` counts the partials and the final image; a model may finish early.
+                    step = min(event.partial_image_index + 1, partials)
+                    await progress.preview(position, _decoded(event.b64_json), step, partials + 1)
+                elif event.type == "image_edit.completed":
+                    design = to_design_jpeg(_decoded(event.b64_json))
+                    usage.clear()
+                    add_usage(usage, event.usage)
+        if design is None:
+            raise ProviderError("OpenAI's image stream ended without the completed image")
+        await progress.finished(position, design)
+        return design
 
     async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
         """images.edit with the image and its mask (transparent = repaint), as OpenAI documents:

@@ -7,6 +7,7 @@ import { FileQuestion } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
 import { api, type ImageOut, type Pin, type Room } from "@/api/client";
 import { useAuth, useRequireAuth } from "@/lib/auth";
+import { readyDesigns } from "@/api/records";
 import { useLiveRecord } from "@/lib/useRecord";
 import { useDates } from "@/i18n/format";
 import { useErrorText } from "@/i18n/errors";
@@ -173,7 +174,7 @@ function RecordLoader() {
             )}
           </p>
         )}
-        {record.designs.length > 0 && (
+        {readyDesigns(record).length > 0 && (
           <div className="mt-3">
             <RecordExport recordId={record.id} />
           </div>

@@ -17,7 +17,7 @@ import {
 } from "lucide-react";
 import { useTranslations } from "use-intl";
 import { api, type ImageOut, type Pin, type Room } from "@/api/client";
-import { listRecords, startGeneration, type RecordOut } from "@/api/records";
+import { listRecords, readyDesigns, startGeneration, type RecordOut } from "@/api/records";
 import { useAuth, useRequireAuth } from "@/lib/auth";
 import { useLiveRecord } from "@/lib/useRecord";
 import { Alert, EmptyState, PageLoading, Shell } from "@/components/ui";
@@ -207,7 +207,7 @@ function RoomStudio({ room, onRoom }: { room: Room; onRoom: (room: Room) => void
           </p>
         </div>
         <div className="flex flex-wrap gap-2">
-          {records && records.some((r) => r.designs.length > 0) && <RoomExport roomId={room.id} />}
+          {records && records.some((r) => readyDesigns(r).length > 0) && <RoomExport roomId={room.id} />}
           {room.is_public && (
             <button type="button" className="btn-outline" onClick={() => setShareOpen((v) => !v)} aria-expanded={shareOpen}>
               <Share2 className="h-4 w-4" aria-hidden /> {t("room.share")}

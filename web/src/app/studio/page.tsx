@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Heart, Search, Sparkles, X } from "lucide-react";
 import { useTranslations } from "use-intl";
 import { api, type Schemas } from "@/api/client";
-import type { RecordOut } from "@/api/records";
+import { readyDesigns, type RecordOut } from "@/api/records";
 import { useErrorText } from "@/i18n/errors";
 import { useRequireAuth } from "@/lib/auth";
 import { stableUrl } from "@/lib/imageUrls";
@@ -94,7 +94,7 @@ function Studio() {
   }
 
   const designs = (records ?? []).flatMap((record) =>
-    record.designs.map((design) => ({ record, design })),
+    readyDesigns(record).map((design) => ({ record, design })),
   );
 
   return (
