@@ -39,6 +39,10 @@ def server_env(data_dir: Path, database_url: str, **settings: Any) -> dict[str, 
             "LAYERMINDER_SSE_HEARTBEAT_SECONDS": "1",
             # Tests sign up many accounts from one address; the limit tests turn limits on.
             "LAYERMINDER_RATE_LIMITS_ENABLED": "false",
+            # One CPU worker process rather than one per CPU: the work still crosses a process
+            # (tests/test_offload.py tests the pool itself), and each server start spawns, and
+            # imports the renderers and embedder into, one interpreter less.
+            "LAYERMINDER_CPU_WORKERS": "1",
             # So a server can load test providers given as module:Class.
             "PYTHONPATH": str(REPO_ROOT),
         }

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.errors import Conflict, NotFound
 from layerminder.exports.jsonld import product_jsonld
-from layerminder.exports.pdf import render_pdf
 from layerminder.exports.sheet import SpecSheet, load_sheet
 from layerminder.models import Record, Room, StageStatus
 from layerminder.records import service as records
@@ -88,6 +87,15 @@ def _add_sheet(archive: zipfile.ZipFile, sheet: SpecSheet, base_url: str, folder
         f"{folder}record.json",
         json.dumps(sheet.record.model_dump(mode="json"), ensure_ascii=False, indent=2),
     )
+
+
+def render_pdf(sheet: SpecSheet) -> bytes:
+    """The spec sheet as a PDF. fpdf (and fontTools under it) is about a fifth of the API's
+    import time and only an export needs it, so it is imported here, on the first one: every
+    server, worker and CLI command starts without it."""
+    from layerminder.exports.pdf import render_pdf as render
+
+    return render(sheet)
 
 
 def _zip_one(sheet: SpecSheet, base_url: str) -> bytes:
