@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import and_, case, delete, func, or_, select, update
@@ -23,6 +23,27 @@ from layerminder.models import (
     StageStatus,
 )
 from layerminder.records.search import SEARCHABLE, full_text
+
+
+class DesignRow(NamedTuple):
+    """A design as the record view shows it."""
+
+    id: uuid.UUID
+    width: int
+    height: int
+
+
+class RecommendationRow(NamedTuple):
+    """A recommendation with its reference, as the record view shows it."""
+
+    rank: int
+    score: float
+    reference_id: uuid.UUID
+    image_id: uuid.UUID
+    title: str
+    title_ko: str | None
+    source: str
+    tags: list[str] | None
 
 
 class RecordRepository:
@@ -93,23 +114,57 @@ class RecordRepository:
         )
         return list(rows)
 
-    async def recommendations(
+    async def design_sizes(
         self, record_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[tuple[RecordRecommendation, Reference, Image]]]:
-        result: dict[uuid.UUID, list[tuple[RecordRecommendation, Reference, Image]]] = {
-            rid: [] for rid in record_ids
-        }
+    ) -> dict[uuid.UUID, list[DesignRow]]:
+        """Each record's designs in position order, as the record view needs them.
+
+        Columns, not entities: a page of 50 records has 200 designs, and building an ORM
+        object (identity map, instance state, every column) for each cost more than the page's
+        queries themselves."""
+        result: dict[uuid.UUID, list[DesignRow]] = {rid: [] for rid in record_ids}
         if not record_ids:
             return result
         rows = await self.session.execute(
-            select(RecordRecommendation, Reference, Image)
+            select(RecordImage.record_id, Image.id, Image.width, Image.height)
+            .join(Image, Image.id == RecordImage.image_id)
+            .where(RecordImage.record_id.in_(record_ids))
+            .order_by(RecordImage.record_id, RecordImage.position)
+        )
+        for record_id, image_id, width, height in rows:
+            result[record_id].append(DesignRow(image_id, width, height))
+        return result
+
+    async def recommendations(
+        self, record_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[RecommendationRow]]:
+        """Each record's recommendations in rank order (columns, as for `design_sizes`)."""
+        result: dict[uuid.UUID, list[RecommendationRow]] = {rid: [] for rid in record_ids}
+        if not record_ids:
+            return result
+        rows = await self.session.execute(
+            select(
+                RecordRecommendation.record_id,
+                RecordRecommendation.rank,
+                RecordRecommendation.score,
+                Reference.id,
+                Reference.image_id,
+                Reference.title,
+                Reference.title_ko,
+                Reference.source,
+                Reference.tags,
+            )
             .join(Reference, Reference.id == RecordRecommendation.reference_id)
             .join(Image, Image.id == Reference.image_id)
             .where(RecordRecommendation.record_id.in_(record_ids))
             .order_by(RecordRecommendation.record_id, RecordRecommendation.rank)
         )
-        for recommendation, reference, image in rows:
-            result[recommendation.record_id].append((recommendation, reference, image))
+        for record_id, rank, score, reference_id, image_id, title, title_ko, source, tags in rows:
+            result[record_id].append(
+                RecommendationRow(
+                    rank, score, reference_id, image_id, title, title_ko, source, tags
+                )
+            )
         return result
 
     async def update_fields(self, record_id: uuid.UUID, **values: Any) -> int:

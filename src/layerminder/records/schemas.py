@@ -11,9 +11,10 @@ from typing import Any, Literal, cast
 from pydantic import BaseModel, Field
 
 from layerminder.images.urls import image_url
-from layerminder.models import Image, Record, RecordRecommendation, Reference, StageStatus
+from layerminder.models import Image, Record, StageStatus
 from layerminder.providers.base import InputRole, Language
 from layerminder.records.checks import CheckStatus, dimension_checks
+from layerminder.records.repository import DesignRow, RecommendationRow
 
 
 class DimensionsOut(BaseModel):
@@ -112,7 +113,7 @@ class DesignOut(BaseModel):
     )
 
     @classmethod
-    def from_model(cls, image: Image, position: int, secret: str) -> DesignOut:
+    def from_model(cls, image: Image | DesignRow, position: int, secret: str) -> DesignOut:
         return cls(
             image_id=image.id,
             position=position,
@@ -172,19 +173,17 @@ class RecommendationOut(BaseModel):
     url: str
 
     @classmethod
-    def from_model(
-        cls, recommendation: RecordRecommendation, reference: Reference, image: Image, secret: str
-    ) -> RecommendationOut:
+    def from_row(cls, row: RecommendationRow, secret: str) -> RecommendationOut:
         return cls(
-            rank=recommendation.rank,
-            score=round(recommendation.score, 4),
-            reference_id=reference.id,
-            image_id=image.id,
-            title=reference.title,
-            title_ko=reference.title_ko,
-            source=reference.source,
-            tags=list(reference.tags or []),
-            url=image_url(image.id, secret),
+            rank=row.rank,
+            score=round(row.score, 4),
+            reference_id=row.reference_id,
+            image_id=row.image_id,
+            title=row.title,
+            title_ko=row.title_ko,
+            source=row.source,
+            tags=list(row.tags or []),
+            url=image_url(row.image_id, secret),
         )
 
 
@@ -339,8 +338,8 @@ class RecordOut(BaseModel):
         cls,
         record: Record,
         *,
-        designs: Sequence[Image],
-        recommendations: Sequence[tuple[RecordRecommendation, Reference, Image]],
+        designs: Sequence[Image | DesignRow],
+        recommendations: Sequence[RecommendationRow],
         refunded: bool,
         secret: str,
         retry_cost: int | None = None,
@@ -384,10 +383,7 @@ class RecordOut(BaseModel):
             story=record.story,
             keywords=list(record.keywords or []),
             keywords_display=list(record.keywords_display or record.keywords or []),
-            recommendations=[
-                RecommendationOut.from_model(recommendation, reference, image, secret)
-                for recommendation, reference, image in recommendations
-            ],
+            recommendations=[RecommendationOut.from_row(row, secret) for row in recommendations],
             image_provider=record.image_provider,
             image_model=record.image_model,
             story_provider=record.story_provider,

@@ -106,7 +106,7 @@ async def record_outs(
     (and a few more for each record still waiting in the queue)."""
     repository = RecordRepository(session)
     ids = [r.id for r in records]
-    designs = await repository.designs(ids)
+    designs = await repository.design_sizes(ids)
     recommendations = await repository.recommendations(ids)
     refunded = await credits.refunded_amounts(session, ids)
     return [
