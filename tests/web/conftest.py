@@ -89,6 +89,16 @@ def launch_studio(root: Path, web_dir: Path, **settings: Any) -> LiveServer:
     return start_server(env, root / "server.log")
 
 
+@pytest.fixture(scope="session")
+def plain_studio(web_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The embedded default (the starter library, offline providers), shared by every browser
+    module that needs nothing else: one server start for all of them. Each signs up its own
+    accounts; one that changes what all see (the library) puts it back."""
+    server = launch_studio(tmp_path_factory.mktemp("plain-studio"), web_build)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module")
 def studio(web_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The studio with paced offline providers (so each stage visibly arrives on its own) and two

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +19,14 @@ import pytest
 from PIL import Image
 
 from tests.live import LiveServer
-from tests.web.conftest import launch_studio
 from tests.web.test_e2e import TIMEOUT_MS, create_room, image_bytes, shot, sign_up, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def loop_studio(web_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = launch_studio(tmp_path_factory.mktemp("loop-studio"), web_build)
-    yield server
-    server.stop()
+@pytest.fixture
+def loop_studio(plain_studio: LiveServer) -> LiveServer:
+    return plain_studio
 
 
 def _wait_done(page: Any) -> None:

@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.live import CLI, LiveServer
-from tests.web.conftest import launch_studio
 from tests.web.test_e2e import (
     PASSWORD,
     TIMEOUT_MS,
@@ -28,14 +26,10 @@ from tests.web.test_e2e import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def library_studio(
-    web_build: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
+@pytest.fixture
+def library_studio(plain_studio: LiveServer) -> LiveServer:
     """The embedded default: the starter library (24 references) and the basic embedder."""
-    server = launch_studio(tmp_path_factory.mktemp("library-studio"), web_build)
-    yield server
-    server.stop()
+    return plain_studio
 
 
 def sign_in(page: Any, base: str, email: str) -> None:

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.live import LiveServer
-from tests.web.conftest import launch_studio
 from tests.web.test_e2e import create_room, image_bytes, sign_up, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -27,11 +24,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-@pytest.fixture(scope="module")
-def studio(web_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = launch_studio(tmp_path_factory.mktemp("csp-studio"), web_build)
-    yield server
-    server.stop()
+@pytest.fixture
+def studio(plain_studio: LiveServer) -> LiveServer:
+    return plain_studio
 
 
 def _violations(page: Any) -> list[str]:
@@ -52,9 +47,11 @@ def test_the_studio_runs_under_its_policy(studio: LiveServer, browser: Any) -> N
     policies: list[str] = []
     page.on(
         "response",
-        lambda r: policies.append(r.headers.get("content-security-policy", ""))
-        if r.request.resource_type == "document"
-        else None,
+        lambda r: (
+            policies.append(r.headers.get("content-security-policy", ""))
+            if r.request.resource_type == "document"
+            else None
+        ),
     )
 
     sign_up(page, base, f"csp-{uuid.uuid4().hex[:8]}@example.com")
