@@ -119,6 +119,10 @@ def test_generate_writes_designs_and_story(tmp_path: Path) -> None:
     result = cli(data, "generate", *inputs, "--keyword", "organic", "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "recommendation" in result.stdout
+    # The designs' passes as they were drawn (issue 16): each design's two previews.
+    for n in range(1, 5):
+        assert f"design {n}: preview 1/3" in result.stdout, result.stdout
+        assert f"design {n}: preview 2/3" in result.stdout
     designs = sorted(out.glob("design-*.jpg"))
     assert len(designs) == 4
     assert all(Image.open(p).size == (1024, 1024) for p in designs)

@@ -83,3 +83,50 @@ def test_cancel_from_the_room_and_retry_from_the_record(
     shot(page, screenshots, "jobs-02-retried-record")
     assert errors == []
     context.close()
+
+
+def test_previews_sharpen_in_the_cards_before_the_designs(
+    steered_studio: tuple[LiveServer, Path], browser: Any, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    server, control = steered_studio
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    sign_up(page, server.base_url, f"previews-{uuid.uuid4().hex[:8]}@example.com")
+    create_room(page, "Preview study")
+    upload(page, [("oak.png", "image/png", image_bytes("PNG", (168, 118, 78), (640, 480)))])
+
+    # Each preview stays the latest for a while: long enough to see it in its card.
+    steer(control, preview_delay=1.5)
+    try:
+        page.get_by_role("button", name=re.compile("Generate")).click()
+        designs = page.get_by_test_id("designs")
+        previews = designs.get_by_test_id("design-preview")
+        expect(previews.first).to_have_attribute("data-step", "1")
+        # The first card shows its outline pass before any design is there, and it loads.
+        assert designs.get_by_test_id("design-image").count() == 0
+        page.wait_for_function(
+            "el => el.complete && el.naturalWidth > 0", arg=previews.first.element_handle()
+        )
+        shot(page, screenshots, "previews-01-first-pass")
+        # Then it sharpens: the next pass replaces it in the same card.
+        expect(previews.first).to_have_attribute("data-step", "2")
+        # The first design arrives while the later cards are still being drawn.
+        expect(designs.get_by_test_id("design-image")).to_have_count(1)
+        expect(previews).to_have_count(1)
+        shot(page, screenshots, "previews-02-first-design")
+        steer(control)
+        expect(designs.get_by_test_id("design-image")).to_have_count(4, timeout=60_000)
+        expect(previews).to_have_count(0)
+        expect(page.get_by_test_id("stage-recommendation")).to_have_attribute(
+            "data-status", "ready", timeout=60_000
+        )
+    finally:
+        steer(control)
+    assert errors == []
+    context.close()

@@ -39,7 +39,18 @@ def _stage_table(state: dict[str, Any]) -> Table:
         status = StageStatus(state.get(stage.status_field, StageStatus.pending))
         error = state.get(stage.error_field)
         table.add_row(icons[status], stage.value, status.value, f"[red]{error}[/]" if error else "")
+        if stage is Stage.images and status is StageStatus.processing:
+            for design in state.get("designs") or []:
+                table.add_row("", f"  design {design['position'] + 1}", _design_progress(design))
     return table
+
+
+def _design_progress(design: dict[str, Any]) -> str:
+    """`ready`, `pending`, or the pass its latest preview is from (`pass 2/3`)."""
+    preview = design.get("preview")
+    if design.get("status") == "running" and preview:
+        return f"pass {preview['step']}/{preview['of']}"
+    return str(design.get("status", "pending"))
 
 
 # story.md's own words, in the story's language.
@@ -338,6 +349,13 @@ async def _generate(
                     event = await subscription.get(timeout=0.2)
                     if event is not None:
                         state = event["record"]
+                        preview = event.get("preview")
+                        if preview is not None:
+                            # A line per preview, so a log (no live table) shows them too.
+                            live.console.print(
+                                f"design {preview['position'] + 1}: preview "
+                                f"{preview['step']}/{preview['of']}"
+                            )
                         live.update(_stage_table(state))
                     elif job.done():
                         break
