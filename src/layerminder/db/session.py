@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import functools
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import aiosqlite
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,60 +22,11 @@ AfterCommit = Callable[[], Awaitable[None]]
 READ_ONLY = "layerminder_read_only"
 
 
-class _InlineReads(aiosqlite.Connection):
-    """An aiosqlite connection that runs a reading transaction's statements on the event loop's
-    thread instead of handing each call to its own thread.
-
-    aiosqlite sends every call (cursor, execute, fetch, close, commit) to the connection's
-    thread and back: four or five thread hops and GIL handovers per statement, which under load
-    cost far more than the SQLite work of a small read (the API spent most of its time there).
-    In WAL mode a read never waits for a lock (it reads the last commit), so a reading
-    transaction runs inline; everything that may wait for the write lock (a writing
-    transaction, or a statement in a reading one that is not a SELECT) still goes to the
-    thread, so the event loop never waits on busy_timeout."""
-
-    inline = False
-
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self.inline and self._connection is not None:
-            return fn(*args, **kwargs)
-        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-
-
-def _inline_reads_connector(url: str) -> Callable[[], aiosqlite.Connection] | None:
-    """The engine's `async_creator` for a SQLite file; None for an in-memory database."""
-    parsed = make_url(url)
-    database = parsed.database or ""
-    if database in ("", ":memory:") or parsed.query:
-        return None  # in memory, or options this connector does not pass on
-
-    def connect() -> aiosqlite.Connection:
-        # check_same_thread=False: statements run on the loop's thread or the connection's
-        # (never both at once: SQLAlchemy awaits each call before the next).
-        connection = _InlineReads(
-            functools.partial(sqlite3.connect, database, timeout=30, check_same_thread=False),
-            iter_chunk_size=64,
-        )
-        connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite's own connections
-        return connection
-
-    return connect
-
-
-def _driver_connection(connection: Any) -> Any:
-    """The aiosqlite connection under a SQLAlchemy connection."""
-    return connection.connection.dbapi_connection._connection
-
-
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.resolved_database_url
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        connector = _inline_reads_connector(url)
-        if connector is not None:
-            engine = create_async_engine(url, async_creator=connector)
-        else:
-            engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -95,11 +43,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin_immediate(connection: Any) -> None:
-            read_only = bool(connection.get_execution_options().get(READ_ONLY))
-            driver = _driver_connection(connection)
-            if isinstance(driver, _InlineReads):
-                driver.inline = read_only
-            if read_only:
+            if connection.get_execution_options().get(READ_ONLY):
                 # A reader (see `reading`) takes no lock: with WAL it sees the last commit and
                 # neither waits for nor holds up a writer.
                 connection.exec_driver_sql("BEGIN")
@@ -107,16 +51,6 @@ def create_engine(settings: Settings) -> AsyncEngine:
             # A deferred transaction that reads then writes fails at once with "database is
             # locked" under concurrency; IMMEDIATE takes the write lock up front and waits.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-        @event.listens_for(engine.sync_engine, "before_cursor_execute")
-        def _writes_off_the_loop(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
-            # A write in a reading transaction may wait for the write lock: on the thread.
-            driver = _driver_connection(connection)
-            if getattr(driver, "inline", False) and statement.lstrip()[:6].upper() not in (
-                "SELECT",
-                "BEGIN",
-            ):
-                driver.inline = False
 
         return engine
     return create_async_engine(
