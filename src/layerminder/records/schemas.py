@@ -124,7 +124,9 @@ class DesignOut(BaseModel):
         )
 
     @classmethod
-    def for_record(cls, record: Record, designs: Sequence[Image], secret: str) -> list[DesignOut]:
+    def for_record(
+        cls, record: Record, designs: Sequence[Image | DesignRow], secret: str
+    ) -> list[DesignOut]:
         """The delivered designs; else, once the images stage has started, every position's
         progress; else nothing."""
         if designs:
