@@ -52,6 +52,17 @@ def small_preview(data: bytes) -> ValidImage:
     return validate_image(out.getvalue(), max_bytes=_LIMIT, max_pixels=_LIMIT)
 
 
+def small_enough(data: bytes) -> ValidImage | None:
+    """A preview that is already a small JPEG (the local provider's passes), checked as it is;
+    None when it needs small_preview. Cheap: only small images are decoded here."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            fits = probe.format == "JPEG" and max(probe.size) <= PREVIEW_SIDE
+    except OSError:
+        return None
+    return validate_image(data, max_bytes=_LIMIT, max_pixels=_LIMIT) if fits else None
+
+
 def fresh_slots(count: int = DESIGN_COUNT) -> list[dict[str, Any]]:
     """Every design waiting, as the images stage starts."""
     return [{"status": "pending"} for _ in range(count)]

@@ -387,7 +387,10 @@ class LivePreviews:
         self._lock = asyncio.Lock()
 
     async def preview(self, position: int, image: bytes, step: int, of: int) -> None:
-        valid = await offload.run(previews.small_preview, image)
+        # A small JPEG is taken as it is, here (no round trip to a worker process for 1 ms).
+        valid = previews.small_enough(image)
+        if valid is None:
+            valid = await offload.run(previews.small_preview, image)
         record = self.record
         image_id = previews.preview_id(record.id, record.attempt, position, step)
         async with self._lock:
