@@ -16,6 +16,7 @@ from layerminder.generation.tasks import run_generation
 from layerminder.images import service as images
 from layerminder.jobs.queue import DirectQueue
 from layerminder.library.importing import NewReference, import_references
+from layerminder.models.record import Stage, StageStatus
 from layerminder.records.repository import RecordRepository
 from layerminder.rooms import service as rooms
 from layerminder.runtime import Runtime, open_runtime
@@ -75,3 +76,36 @@ async def test_a_job_run_twice_and_twice_at_once_changes_nothing(
             assert await credits.balance(user_id) == await credits.ledger_sum(user_id) == 49
         stored = await runtime.storage.list_keys("generated/")
         assert len(stored) == 4
+
+
+async def test_a_failure_of_an_older_attempt_leaves_the_retry_s_stages_alone(
+    tmp_path: Path, database: Database
+) -> None:
+    # A job whose provider call fails after a cancel and retry moved the record to its next
+    # attempt must not mark the retry's fresh stages as failed.
+    settings = make_settings(tmp_path, database)
+    async with open_runtime(settings) as runtime:
+        await upgrade_to_head(runtime.engine)
+        record_id, _ = await _record(runtime)
+        ends: dict[Stage, tuple[StageStatus, str | None]] = {
+            stage: (StageStatus.error, "provider failed") for stage in Stage
+        }
+        async with unit_of_work(runtime.sessionmaker) as session:
+            repository = RecordRepository(session)
+            record = await repository.get(record_id)
+            assert record is not None
+            stale = record.attempt - 1
+            assert not await repository.end_open_stages(record_id, ends, attempt=stale)
+        async with runtime.sessionmaker() as session:
+            untouched = await RecordRepository(session).get(record_id)
+            assert untouched is not None and untouched.image_status == StageStatus.pending
+            assert untouched.image_error is None
+
+        async with unit_of_work(runtime.sessionmaker) as session:
+            ended = await RecordRepository(session).end_open_stages(
+                record_id, ends, attempt=untouched.attempt
+            )
+        assert ended
+        async with runtime.sessionmaker() as session:
+            failed = await RecordRepository(session).get(record_id)
+            assert failed is not None and failed.image_status == StageStatus.error

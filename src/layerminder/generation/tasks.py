@@ -192,12 +192,13 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
         async with unit_of_work(runtime.sessionmaker) as session:
             await RecordRepository(session).set_times(record_id, started_at=utcnow())
         try:
-            await _run_stages(runtime, record)
+            completed = await _run_stages(runtime, record)
         except JobCancelled:
             superseded = await _superseded(runtime, record)
             if not superseded:
                 logger.info("generation cancelled by its owner", extra=log)
                 return
+            completed = False
         else:
             superseded = False
         finally:
@@ -208,7 +209,7 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
         # runs this job again, for the new attempt.
         logger.info("generation cancelled and retried; running the retry", extra=log)
         raise RunAgain
-    logger.info("generation finished", extra=log)
+    logger.info("generation finished" if completed else "generation ended with an error", extra=log)
     await _notify_ended(runtime, record_id)
 
 
@@ -235,7 +236,8 @@ async def _notify_ended(runtime: Runtime, record_id: uuid.UUID) -> None:
         logger.exception("could not queue webhook deliveries", extra={"record_id": str(record_id)})
 
 
-async def _run_stages(runtime: Runtime, record: Record) -> None:
+async def _run_stages(runtime: Runtime, record: Record) -> bool:
+    """Run the stages that are not ready yet; False if one failed (the rest were ended)."""
     stages = (
         (Stage.images, record.image_status, _stage_images),
         (Stage.story, record.story_status, _stage_story),
@@ -264,9 +266,10 @@ async def _run_stages(runtime: Runtime, record: Record) -> None:
                 extra={"record_id": str(record.id), "stage": stage},
             )
             await _fail_from(runtime, record, stage, reason)
-            return
+            return False
     async with unit_of_work(runtime.sessionmaker) as session:
         await RecordRepository(session).set_times(record.id, finished_at=utcnow())
+    return True
 
 
 def _reason(exc: BaseException) -> str:
@@ -296,9 +299,12 @@ async def _fail_from(runtime: Runtime, record: Record, stage: Stage, reason: str
         )
     async with unit_of_work(runtime.sessionmaker) as session:
         repository = RecordRepository(session)
-        ended = await repository.end_open_stages(record.id, ends, finished_at=utcnow())
+        # Only this run's attempt: a retry that started meanwhile keeps its fresh stages.
+        ended = await repository.end_open_stages(
+            record.id, ends, attempt=record.attempt, finished_at=utcnow()
+        )
         current = await repository.get(record.id)
-        if current is not None:
+        if ended and current is not None:
             # Gone before the stream's `end`: the record has ended.
             await previews.discard(session, runtime.storage, current)
         if ended and stage is Stage.images:

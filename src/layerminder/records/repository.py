@@ -220,10 +220,14 @@ class RecordRepository:
         self,
         record_id: uuid.UUID,
         ends: dict[Stage, tuple[StageStatus, str | None]],
+        *,
+        attempt: int | None = None,
         **values: Any,
     ) -> bool:
         """End the listed stages that are still pending or processing, in one statement;
-        stages that already ended keep their status. False if none was open."""
+        stages that already ended keep their status. False if none was open, or if `attempt`
+        is given and the record has moved on to another (a retry that must not inherit this
+        run's failure)."""
         sets: dict[str, Any] = {}
         for stage, (status, error) in ends.items():
             column = getattr(Record, stage.status_field)
@@ -232,12 +236,15 @@ class RecordRepository:
             sets[stage.error_field] = case(
                 (still_open, error), else_=getattr(Record, stage.error_field)
             )
+        conditions = [
+            Record.id == record_id,
+            or_(*(getattr(Record, s.status_field).in_(OPEN_STATUSES) for s in ends)),
+        ]
+        if attempt is not None:
+            conditions.append(Record.attempt == attempt)
         result = await self.session.execute(
             update(Record)
-            .where(
-                Record.id == record_id,
-                or_(*(getattr(Record, s.status_field).in_(OPEN_STATUSES) for s in ends)),
-            )
+            .where(*conditions)
             .values(**sets, **values, version=Record.version + 1)
             .returning(Record.id)
         )
