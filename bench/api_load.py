@@ -19,7 +19,7 @@ bench against another checkout's `src` (e.g. a `git worktree` of the commit befo
 with this environment's packages, so before and after are measured in one run.
 
     uv run python bench/api_load.py [--rate 200] [--duration 10] [--generations 12] \
-        [--post-rate 20] [--src ../before/src]
+        [--post-rate 20] [--image-previews N] [--src ../before/src]
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class Server:
                 self.process.kill()
 
 
-def start_server(src: Path | None, root: Path) -> Server:
+def start_server(src: Path | None, root: Path, image_previews: int | None = None) -> Server:
     data = root / "data"
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAYERMINDER_")}
@@ -104,6 +104,8 @@ def start_server(src: Path | None, root: Path) -> Server:
         LAYERMINDER_RATE_LIMITS_ENABLED="false",
         LAYERMINDER_SIGNUP_CREDITS="100000",
     )
+    if image_previews is not None:
+        env["LAYERMINDER_IMAGE_PREVIEWS"] = str(image_previews)
     if src is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
     log = root / "server.log"
@@ -311,7 +313,7 @@ async def bench(src: Path | None, args: argparse.Namespace) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="lm-api-load-") as tmp:
         root = Path(tmp)
         print(f"\n=== server from {src or 'this checkout'} (load {load()}) ===")
-        server = start_server(src, root)
+        server = start_server(src, root, args.image_previews)
         connector = aiohttp.TCPConnector(limit=0)
         timeout = aiohttp.ClientTimeout(total=120)
         try:
@@ -418,6 +420,12 @@ def main() -> None:
     parser.add_argument("--post-duration", type=float, default=5)
     parser.add_argument("--history-requests", type=int, default=40)
     parser.add_argument("--src", type=Path, action="append", default=[])
+    parser.add_argument(
+        "--image-previews",
+        type=int,
+        default=None,
+        help="the server's LAYERMINDER_IMAGE_PREVIEWS (0: no live previews); default: its own",
+    )
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
     for src in [*args.src, None]:
