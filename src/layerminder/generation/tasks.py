@@ -98,20 +98,23 @@ async def finish_stage(
         raise JobCancelled
 
 
+async def _current(runtime: Runtime, record_id: uuid.UUID) -> Record | None:
+    # The job's reads use reading sessions: on SQLite a plain session's first query takes the
+    # one write lock (BEGIN IMMEDIATE), and the cancel poll runs twice a second per running job.
+    async with reading(runtime.sessionmaker) as session:
+        return await RecordRepository(session).get(record_id)
+
+
 async def _stopped(runtime: Runtime, record: Record) -> bool:
     """Cancelled, gone, or retried: a cancel followed at once by a retry puts the stages back
     to pending under a new attempt before this job may have seen them cancelled."""
-    # The job's reads use reading sessions: on SQLite a plain session's first query takes the
-    # one write lock (BEGIN IMMEDIATE), and this one runs twice a second per running job.
-    async with reading(runtime.sessionmaker) as session:
-        current = await RecordRepository(session).get(record.id)
+    current = await _current(runtime, record.id)
     return current is None or current.cancelled or current.attempt != record.attempt
 
 
 async def _superseded(runtime: Runtime, record: Record) -> bool:
     """A newer attempt (a retry) of the record is waiting to run."""
-    async with reading(runtime.sessionmaker) as session:
-        current = await RecordRepository(session).get(record.id)
+    current = await _current(runtime, record.id)
     return current is not None and current.attempt != record.attempt and not current.done
 
 
