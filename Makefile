@@ -74,9 +74,13 @@ typecheck: setup
 	$(UV) run mypy
 
 # Where torch's CPU wheel is on disk, the export tests (tests/cli/test_models.py) run, never skip.
+# Two pytest-xdist workers, a test file each at a time (its module fixtures start servers once):
+# most tests wait on servers, workers and a browser, so two halve the suite even on 2 cores.
+PYTEST_WORKERS ?= 2
 pytest: setup
 	@if [ -n "$(TORCH_WHEEL)" ]; then $(MAKE) -s export-extra; fi
-	$(if $(TORCH_WHEEL),LAYERMINDER_REQUIRE_EXPORT_TESTS=1) $(UV) run pytest
+	$(if $(TORCH_WHEEL),LAYERMINDER_REQUIRE_EXPORT_TESTS=1) $(UV) run pytest \
+		-n $(PYTEST_WORKERS) --dist loadfile --durations=15
 
 test: setup web web-lint browser lint typecheck pytest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import signal
 import subprocess
 import sys
@@ -58,8 +59,20 @@ async def _working(
         yield stop
     finally:
         stop.set()
-        await asyncio.wait_for(worker, 30)
+        # Not wait_for: on its timeout it waits, unbounded, for the cancelled worker to end.
+        done, _ = await asyncio.wait({worker}, timeout=30)
+        if not done:
+            raise AssertionError(f"the worker did not stop within 30 s:\n{_task_stacks()}")
+        worker.result()
         await queue.stop()
+
+
+def _task_stacks() -> str:
+    """Where every task of this loop is waiting: what a failure to stop needs to be read."""
+    out = io.StringIO()
+    for task in asyncio.all_tasks():
+        task.print_stack(file=out)
+    return out.getvalue()
 
 
 def _start_stub_worker(prefix: str, log: Path, mode: str) -> subprocess.Popen[bytes]:
