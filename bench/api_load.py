@@ -38,6 +38,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -158,15 +159,18 @@ class Studio:
 
     async def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
         kwargs.setdefault("headers", self.headers)
-        for attempt in range(2):
+        for attempt in range(3):
             try:
                 async with self.http.request(method, self.base + path, **kwargs) as response:
                     body = await response.read()
                     return response.status, body
-            except aiohttp.ServerDisconnectedError:
-                # A kept-alive connection the server closed as it was reused: send it again.
-                if attempt:
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                # A kept-alive connection the server closed as it was reused, or one reset while
+                # an overloaded server's accept backlog was full: send it again (a POST carries
+                # an Idempotency-Key, so a repeat is safe).
+                if attempt == 2:
                     raise
+                await asyncio.sleep(0.5 * (attempt + 1))
         raise AssertionError("unreachable")
 
     async def json(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -238,10 +242,19 @@ def clone_records(db: Path, record_id: str, room_id: str, count: int) -> None:
             ).fetchall()
             for table in ("record_images", "record_recommendations")
         }
-        for _ in range(count):
+        made = datetime.fromisoformat(record["created_at"])
+        for i in range(count):
             new_id = uuid.uuid4().hex
             row = dict(record)
-            row.update(id=new_id, room_id=uuid.UUID(room_id).hex, idempotency_key=None)
+            # A minute apart, as a studio's records are: equal timestamps would make the page's
+            # ORDER BY (created_at, id) sort the whole room on its tie-breaker.
+            created = (made - timedelta(minutes=i + 1)).isoformat(sep=" ")
+            row.update(
+                id=new_id,
+                room_id=uuid.UUID(room_id).hex,
+                idempotency_key=None,
+                created_at=created,
+            )
             _insert(connection, "records", row)
             for table, rows in links.items():
                 for link in rows:
@@ -273,7 +286,10 @@ async def open_loop(
     total = int(rate * duration)
 
     async def one(name: str, due: float) -> None:
-        status, _ = await requests[name]()
+        try:
+            status, _ = await requests[name]()
+        except aiohttp.ClientError:
+            status = 599  # never answered: counted as an error, its wait as a latency
         latencies[name].append((time.perf_counter() - due) * 1000)
         if status >= 400:
             errors[name] = errors.get(name, 0) + 1
