@@ -7,13 +7,16 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.deps import CurrentUser, RuntimeDep, SessionDep
 from layerminder.errors import Conflict, NotAuthenticated, NotFound, responses
 from layerminder.exports import service
 from layerminder.exports.service import MEDIA_TYPES, Export, ExportFormat
+from layerminder.models import Record
 from layerminder.records import service as records
 from layerminder.rooms import service as rooms
+from layerminder.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["exports"])
 
@@ -45,6 +48,27 @@ def _download(export: Export) -> Response:
     )
 
 
+async def _record_download(
+    session: AsyncSession,
+    runtime: Runtime,
+    request: Request,
+    record: Record,
+    fmt: ExportFormat,
+    design: int,
+) -> Response:
+    """A record's export as a download: the owner's route and the public room's alike."""
+    export = await service.export_record(
+        session,
+        runtime.storage,
+        record,
+        fmt,
+        secret=runtime.secret,
+        base_url=str(request.base_url),
+        design=design,
+    )
+    return _download(export)
+
+
 @router.get(
     "/records/{record_id}/export",
     response_class=Response,
@@ -63,16 +87,7 @@ async def export_record(
     the full-size designs, the inputs, the PDF, the JSON-LD and record.json. 409 before the
     designs exist."""
     record = await records.get_owned(session, record_id, user)
-    export = await service.export_record(
-        session,
-        runtime.storage,
-        record,
-        fmt,
-        secret=runtime.secret,
-        base_url=str(request.base_url),
-        design=design,
-    )
-    return _download(export)
+    return await _record_download(session, runtime, request, record, fmt, design)
 
 
 @router.get(
@@ -112,13 +127,4 @@ async def export_public_record(
     """A public room's record, exported by anyone with the room's link."""
     room = await rooms.get_public(session, slug)
     record = await service.record_in_public_room(session, room, record_id)
-    export = await service.export_record(
-        session,
-        runtime.storage,
-        record,
-        fmt,
-        secret=runtime.secret,
-        base_url=str(request.base_url),
-        design=design,
-    )
-    return _download(export)
+    return await _record_download(session, runtime, request, record, fmt, design)
