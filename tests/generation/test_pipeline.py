@@ -7,6 +7,7 @@ import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -67,6 +68,18 @@ async def _generate(
 async def _balance(client: httpx.AsyncClient, account: Account) -> tuple[int, list[str]]:
     body = (await client.get("/api/v1/credits", headers=account.headers)).json()
     return body["balance"], [t["reason"] for t in body["transactions"]]
+
+
+async def _final_record_event(
+    client: httpx.AsyncClient, account: Account, inputs: int
+) -> dict[str, Any]:
+    """A new room with `inputs` references, one generation followed to its end: the record as
+    its last event before `end` sent it."""
+    room_id, image_ids = await _room_with_inputs(client, account, inputs)
+    record_id = (await _generate(client, account, room_id, image_ids)).json()["record_id"]
+    final = (await events_until_end(client, record_id, account.token))[-2].data
+    assert final is not None
+    return final
 
 
 @pytest.mark.parametrize("inputs", [1, 4])
@@ -251,11 +264,7 @@ async def test_failing_image_stage_refunds_the_credit(tmp_path: Path, database: 
     try:
         async with server.client() as client:
             account = await signup(client)
-            room_id, image_ids = await _room_with_inputs(client, account, 2)
-            record_id = (await _generate(client, account, room_id, image_ids)).json()["record_id"]
-            events = await events_until_end(client, record_id, account.token)
-            final = events[-2].data
-            assert final is not None
+            final = await _final_record_event(client, account, 2)
             assert final["image_status"] == "error"
             assert "content policy" in final["image_error"]
             assert final["story_status"] == final["recommendation_status"] == "error"
@@ -275,11 +284,7 @@ async def test_failing_story_stage_keeps_designs_and_the_debit(
     try:
         async with server.client() as client:
             account = await signup(client)
-            room_id, image_ids = await _room_with_inputs(client, account, 1)
-            record_id = (await _generate(client, account, room_id, image_ids)).json()["record_id"]
-            events = await events_until_end(client, record_id, account.token)
-            final = events[-2].data
-            assert final is not None
+            final = await _final_record_event(client, account, 1)
             assert final["image_status"] == "ready" and len(final["designs"]) == 4
             assert final["story_status"] == final["keywords_status"] == "error"
             assert final["story_error"] == "the story model is unavailable"
@@ -296,10 +301,7 @@ async def test_empty_library_is_a_clear_recommendation_error(tmp_path: Path) -> 
     try:
         async with server.client() as client:
             account = await signup(client)
-            room_id, image_ids = await _room_with_inputs(client, account, 1)
-            record_id = (await _generate(client, account, room_id, image_ids)).json()["record_id"]
-            final = (await events_until_end(client, record_id, account.token))[-2].data
-            assert final is not None
+            final = await _final_record_event(client, account, 1)
             assert final["story_status"] == "ready"
             assert final["recommendation_status"] == "error"
             assert "library is empty" in final["recommendation_error"]
@@ -336,10 +338,7 @@ async def test_a_library_indexed_at_another_precision_is_a_clear_recommendation_
     try:
         async with server.client() as client:
             account = await signup(client)
-            room_id, image_ids = await _room_with_inputs(client, account, 1)
-            record_id = (await _generate(client, account, room_id, image_ids)).json()["record_id"]
-            final = (await events_until_end(client, record_id, account.token))[-2].data
-            assert final is not None
+            final = await _final_record_event(client, account, 1)
             assert final["recommendation_status"] == "error"
             error = final["recommendation_error"]
             assert "unexpected error" not in error
