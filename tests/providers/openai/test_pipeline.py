@@ -30,12 +30,11 @@ from tests.fakes.openai_server import (
     story_json_ko,
 )
 from tests.helpers import Account, create_room, make_image, signup, upload_image
-from tests.live import LiveServer, events_until_end, server_env, start_server
+from tests.live import LiveServer, events_until_end
+from tests.providers.openai.support import IMAGE_MODEL, STORY_MODEL, start_openai_server
 
 pytestmark = pytest.mark.slow
 
-IMAGE_MODEL = "gpt-image-2"
-STORY_MODEL = "gpt-6-luna"
 EDITS = "/v1/images/edits"
 CHAT = "/v1/chat/completions"
 STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
@@ -50,28 +49,9 @@ def fake() -> Iterator[FakeOpenAI]:
 @pytest.fixture(scope="module")
 def server(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("openai-pipeline")
-    env = server_env(
-        root / "data",
-        f"sqlite+aiosqlite:///{root / 'lm.db'}",
-        seed_library="true",
-        image_provider="openai",
-        story_provider="openai",
-        openai_api_key=fake.api_key,
-        openai_base_url=fake.base_url,
-        image_model=IMAGE_MODEL,
-        story_model=STORY_MODEL,
-        openai_timeout_seconds="10",
-        openai_max_attempts="3",
-        # The backoff scales from this budget: waits of a few tens of milliseconds.
-        openai_max_retry_seconds="0.5",
-        # One images.edit call with n=4, as these tests script it; streamed previews (a call
-        # per design) have their own tests in test_previews.py.
-        image_previews="0",
-    )
-    # Nothing from the developer's shell may reach the real API.
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
-        env.pop(name, None)
-    live = start_server(env, root / "server.log")
+    # One images.edit call with n=4, as these tests script it; streamed previews (a call per
+    # design) have their own tests in test_previews.py.
+    live = start_openai_server(fake, root, image_previews=0)
     yield live
     live.stop()
 

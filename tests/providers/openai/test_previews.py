@@ -13,7 +13,8 @@ from PIL import Image
 
 from tests.fakes.openai_server import FakeOpenAI, Reply, running_fake_openai
 from tests.helpers import create_room, make_image, signup, upload_image
-from tests.live import Event, LiveServer, read_stream, server_env, start_server
+from tests.live import Event, LiveServer, read_stream
+from tests.providers.openai.support import start_openai_server
 
 pytestmark = pytest.mark.slow
 
@@ -29,25 +30,7 @@ def fake() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture(scope="module")
 def server(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    root = tmp_path_factory.mktemp("openai-previews")
-    env = server_env(
-        root / "data",
-        f"sqlite+aiosqlite:///{root / 'lm.db'}",
-        seed_library="true",
-        image_provider="openai",
-        story_provider="openai",
-        openai_api_key=fake.api_key,
-        openai_base_url=fake.base_url,
-        image_model="gpt-image-2",
-        story_model="gpt-6-luna",
-        openai_timeout_seconds="10",
-        openai_max_attempts="3",
-        openai_max_retry_seconds="0.5",
-        image_previews="2",
-    )
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
-        env.pop(name, None)
-    live = start_server(env, root / "server.log")
+    live = start_openai_server(fake, tmp_path_factory.mktemp("openai-previews"), image_previews=2)
     yield live
     live.stop()
 
