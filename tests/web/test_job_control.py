@@ -37,23 +37,31 @@ def steered_studio(
     server.stop()
 
 
+def _room_with_an_input(
+    browser: Any, server: LiveServer, who: str, room: str
+) -> tuple[Any, Any, list[str]]:
+    """A new account (`who-…@example.com`) in a fresh browser context, its room `room` with one
+    uploaded input: (context, page, the page's uncaught errors so far and from then on)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_up(page, server.base_url, f"{who}-{uuid.uuid4().hex[:8]}@example.com")
+    create_room(page, room)
+    upload(page, [("oak.png", "image/png", image_bytes("PNG", (168, 118, 78), (640, 480)))])
+    return context, page, errors
+
+
 def test_cancel_from_the_room_and_retry_from_the_record(
     steered_studio: tuple[LiveServer, Path], browser: Any, screenshots: Path
 ) -> None:
     from playwright.sync_api import expect
 
     server, control = steered_studio
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-    sign_up(page, server.base_url, f"jobs-{uuid.uuid4().hex[:8]}@example.com")
+    context, page, errors = _room_with_an_input(browser, server, "jobs", "Cancel study")
     credits = page.get_by_test_id("credit-balance")
     start = int(credits.get_attribute("data-credits") or 0)
-    create_room(page, "Cancel study")
-    upload(page, [("oak.png", "image/png", image_bytes("PNG", (168, 118, 78), (640, 480)))])
 
     # The image stage now takes a minute: cancel it from the room page while it runs.
     steer(control, image_delay=60)
@@ -91,15 +99,7 @@ def test_previews_sharpen_in_the_cards_before_the_designs(
     from playwright.sync_api import expect
 
     server, control = steered_studio
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-    sign_up(page, server.base_url, f"previews-{uuid.uuid4().hex[:8]}@example.com")
-    create_room(page, "Preview study")
-    upload(page, [("oak.png", "image/png", image_bytes("PNG", (168, 118, 78), (640, 480)))])
+    context, page, errors = _room_with_an_input(browser, server, "previews", "Preview study")
 
     # Each preview stays the latest for a while: long enough to see it in its card.
     steer(control, preview_delay=1.5)
