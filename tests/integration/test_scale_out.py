@@ -15,7 +15,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -29,9 +28,10 @@ from layerminder.config import Settings
 from layerminder.db.session import create_engine
 from tests.conftest import REDIS_TEST_URL, Database, require_service
 from tests.helpers import Account, create_room, make_image, signup, upload_image
-from tests.integration.workers import LiveWorker, start_worker
+from tests.integration.deployment import Deployment
+from tests.integration.workers import LiveWorker
 from tests.jobs.redis_keys import queue_drained
-from tests.live import Event, LiveServer, events_until_end, server_env, start_server
+from tests.live import Event, events_until_end, server_env
 from tests.storage.moto_server import MotoS3, running_moto_s3
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -40,29 +40,6 @@ USERS = 4
 GENERATIONS = 20
 STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
 S3_PREFIX = "lm"
-
-
-class Deployment:
-    """The processes of one scaled deployment, and their logs for a failure message."""
-
-    def __init__(self) -> None:
-        self.apis: list[LiveServer] = []
-        self.workers: list[LiveWorker] = []
-        self.logs: list[Path] = []
-
-    def tail(self, lines: int = 40) -> str:
-        parts = []
-        for path in self.logs:
-            if path.exists():
-                text_lines = path.read_text(errors="replace").splitlines()[-lines:]
-                parts.append(f"--- {path.name} ---\n" + "\n".join(text_lines))
-        return "\n".join(parts)
-
-    def stop(self) -> None:
-        for worker in self.workers:
-            worker.stop(kill=True)
-        for api in self.apis:
-            api.stop()
 
 
 @pytest.fixture
@@ -92,33 +69,19 @@ def deployment(
         **moto.settings(bucket, S3_PREFIX),
     )
     env["LAYERMINDER_TEST_IMAGE_DELAY"] = "0.5"
-    running = Deployment()
-    with ExitStack() as stack:
-        stack.callback(running.stop)
-
+    running = Deployment(tmp_path, env)
+    try:
         # The first replica seeds the reference library (S3 and PostgreSQL) before the others
         # start, so they never race to seed it; the rest start side by side.
-        def _api(name: str, seed: str) -> LiveServer:
-            log = tmp_path / f"{name}.log"
-            running.logs.append(log)
-            server = start_server({**env, "LAYERMINDER_SEED_LIBRARY": seed}, log)
-            running.apis.append(server)
-            return server
-
-        def _worker(name: str) -> LiveWorker:
-            log = tmp_path / f"{name}.log"
-            running.logs.append(log)
-            worker = start_worker(env, log, concurrency=2, shutdown_timeout=10)
-            running.workers.append(worker)
-            return worker
-
-        _api("api-1", "true")
+        running.api()
         with ThreadPoolExecutor(3) as pool:
-            second = pool.submit(_api, "api-2", "false")
-            workers = [pool.submit(_worker, name) for name in ("worker-1", "worker-2")]
+            second = pool.submit(running.api)
+            workers = [pool.submit(running.worker, 2, shutdown_timeout=10) for _ in range(2)]
             second.result()
             running.workers = [w.result() for w in workers]  # in a known order
         yield running, {"bucket": bucket, "database_url": postgres.url, "prefix": redis_prefix}
+    finally:
+        running.stop()
 
 
 async def _kill_a_worker_holding_a_job(

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import REDIS_TEST_URL, Database
 from tests.helpers import Account, signup
-from tests.integration.workers import LiveWorker, start_worker
+from tests.integration.deployment import Deployment
 from tests.jobcontrol.common import (
     SIGNUP_CREDITS,
     TUNABLE_IMAGES,
@@ -76,53 +76,14 @@ async def room_input(client: httpx.AsyncClient, account: Account) -> tuple[str, 
     return await room_with_input(client, account)
 
 
-class RedisDeployment:
+class RedisDeployment(Deployment):
     """API replicas and `layerminder worker` processes sharing one database, Redis prefix,
-    token secret and control file; every process still running is stopped at the end."""
+    token secret and control file (`control`: what every process's providers do)."""
 
     def __init__(self, root: Path, env: dict[str, str]) -> None:
-        self.root = root
-        self.env = env
+        super().__init__(root, env)
         self.control = root / "control.json"
-        self.apis: list[LiveServer] = []
-        self.workers: list[LiveWorker] = []
         steer(self.control)
-
-    def configure(self, **settings: object) -> None:
-        """Settings for the processes started from now on (`job_lease_seconds=3`...)."""
-        self.env.update({f"LAYERMINDER_{k.upper()}": str(v) for k, v in settings.items()})
-
-    def api(self) -> LiveServer:
-        """Another API replica; only the first seeds the reference library (no seeding race)."""
-        name = f"api-{len(self.apis) + 1}"
-        seed = "true" if not self.apis else "false"
-        server = start_server({**self.env, "LAYERMINDER_SEED_LIBRARY": seed}, self.log(name))
-        self.apis.append(server)
-        return server
-
-    def worker(self, concurrency: int = 1) -> LiveWorker:
-        worker = start_worker(
-            self.env, self.log(f"worker-{len(self.workers) + 1}"), concurrency=concurrency
-        )
-        self.workers.append(worker)
-        return worker
-
-    def log(self, name: str) -> Path:
-        return self.root / f"{name}.log"
-
-    def tail(self, lines: int = 40) -> str:
-        """The end of every process's log, for a failure message."""
-        parts = []
-        for path in sorted(self.root.glob("*.log")):
-            text = path.read_text(errors="replace").splitlines()[-lines:]
-            parts.append(f"--- {path.name} ---\n" + "\n".join(text))
-        return "\n".join(parts)
-
-    def stop(self) -> None:
-        for worker in self.workers:
-            worker.stop(kill=True)
-        for api in self.apis:
-            api.stop()
 
 
 @pytest.fixture
