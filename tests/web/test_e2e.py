@@ -84,6 +84,14 @@ def sign_up(page: Any, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def sign_in(page: Any, base: str, email: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
 def create_room(page: Any, name: str, description: str = "") -> str:
     page.get_by_role("button", name="New room").first.click()
     dialog = page.get_by_role("dialog", name="New room")

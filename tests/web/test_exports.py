@@ -16,7 +16,7 @@ import pytest
 
 from tests.live import LiveServer
 from tests.web.conftest import launch_studio
-from tests.web.test_e2e import PASSWORD, TIMEOUT_MS, image_bytes, shot
+from tests.web.test_e2e import PASSWORD, TIMEOUT_MS, image_bytes, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,6 +61,18 @@ def _finished_record(base: str, email: str) -> tuple[str, str]:
     raise AssertionError("the record did not finish")
 
 
+def _signed_in(browser: Any, base: str, email: str, **options: Any) -> tuple[Any, Any, list[str]]:
+    """A fresh browser context (with these options) signed in as `email`: (context, page, the
+    page's uncaught errors from then on)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, base, email)
+    return context, page, errors
+
+
 def test_record_page_shows_checks_and_downloads_the_spec_sheet(
     chair_studio: LiveServer, browser: Any, screenshots: Path
 ) -> None:
@@ -69,16 +81,7 @@ def test_record_page_shows_checks_and_downloads_the_spec_sheet(
     base = chair_studio.base_url
     email = f"maker-{uuid.uuid4().hex[:8]}@example.com"
     room_id, record_id = _finished_record(base, email)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+    context, page, errors = _signed_in(browser, base, email, accept_downloads=True)
 
     page.goto(f"{base}/record/?id={record_id}")
     checks = page.get_by_test_id("check")
@@ -114,16 +117,7 @@ def test_studio_page_searches_favourites_and_finds_more_like_this(
     base = chair_studio.base_url
     email = f"studio-{uuid.uuid4().hex[:8]}@example.com"
     _finished_record(base, email)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+    context, page, errors = _signed_in(browser, base, email)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Studio").click()
     page.wait_for_url(f"{base}/studio/")

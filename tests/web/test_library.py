@@ -20,6 +20,7 @@ from tests.web.test_e2e import (
     image_bytes,
     no_horizontal_scroll,
     shot,
+    sign_in,
     sign_up,
 )
 
@@ -30,14 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def library_studio(plain_studio: LiveServer) -> LiveServer:
     """The embedded default: the starter library (24 references) and the basic embedder."""
     return plain_studio
-
-
-def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_designer_searches_the_library_and_pins_a_reference(
