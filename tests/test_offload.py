@@ -64,3 +64,48 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+_WARM_UP = """
+import asyncio, os, sys
+from pathlib import Path
+from layerminder import offload
+from tests.offload_probe import loaded
+
+def children():  # worker processes (not the resource tracker, also a child)
+    pids = [
+        pid
+        for task in Path(f"/proc/{os.getpid()}/task").iterdir()
+        for pid in Path(task, "children").read_text().split()
+    ]
+    return sum(b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes() for pid in pids)
+
+offload.configure(2)
+if sys.argv[1] == "warm":
+    offload.warm_up(["layerminder.providers.local"])
+print(children(), flush=True)
+
+async def main():
+    return [await offload.run(loaded, "layerminder.providers.local") for _ in range(4)]
+
+print(asyncio.run(main()), flush=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="counts child processes in /proc")
+@pytest.mark.parametrize("mode", ["warm", "cold"])
+def test_warm_up_starts_every_worker_with_its_modules(mode: str) -> None:
+    """A warmed-up pool has all its workers before any work, each with the renderer loaded;
+    a cold one starts them as work arrives, with nothing loaded."""
+    out = subprocess.run(
+        [sys.executable, "-c", _WARM_UP, mode],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.splitlines()
+    if mode == "warm":
+        assert out == ["2", str([True] * 4)]
+    else:
+        assert out == ["0", str([False] * 4)]

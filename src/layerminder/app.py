@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from layerminder import __version__
+from layerminder import __version__, offload
 from layerminder.api import DOMAIN_ROUTERS, router
 from layerminder.config import Settings
 from layerminder.contract import install_contract
@@ -21,7 +21,7 @@ from layerminder.logs import redact_access_log
 from layerminder.runtime import open_runtime
 from layerminder.security.headers import SecurityHeaders, StudioFiles, StudioPolicy
 from layerminder.startup import background_duties
-from layerminder.tasks import job_handlers
+from layerminder.tasks import CPU_WORK_MODULES, job_handlers
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # Jobs run in this process only with the in-process queue; binding is harmless (and
             # unused) when `layerminder worker` processes run them from Redis.
             runtime.queue.bind(job_handlers(runtime))
+            if runtime.queue.name == "in-process":
+                offload.warm_up(CPU_WORK_MODULES)
             app.state.runtime = runtime
             if settings.presigned_image_urls:
                 # Designs then load from the bucket's origin: find it by signing a URL.

@@ -15,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import importlib
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ WORKER_NICENESS = 10
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 _workers: int | None = None  # None: one per CPU
+_preload: tuple[str, ...] = ()  # modules each worker imports as it starts (see warm_up)
 _pool: Executor | None = None
 
 
@@ -40,7 +42,7 @@ def configure(workers: int | None) -> None:
     _workers = workers
 
 
-def _start_worker() -> None:
+def _start_worker(preload: tuple[str, ...] = ()) -> None:
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
     if sys.platform == "linux":
@@ -51,11 +53,24 @@ def _start_worker() -> None:
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
             if os.getppid() == 1:  # the parent died before the line above ran
                 os._exit(1)
+    for name in preload:
+        # A module that fails here fails again, with its traceback, in the call that needs it;
+        # an initializer that raised would instead break the whole pool.
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
+def _nothing() -> None:
+    """A task that only makes the pool start a worker process."""
+
+
+def _worker_count() -> int:
+    return _workers if _workers is not None else (os.cpu_count() or 1)
 
 
 def _executor() -> Executor | None:
     global _pool
-    workers = _workers if _workers is not None else (os.cpu_count() or 1)
+    workers = _worker_count()
     if workers <= 0:
         return None
     if _pool is None:
@@ -64,9 +79,29 @@ def _executor() -> Executor | None:
         # a fork of one running an event loop and database threads, and (unlike forkserver's)
         # they are this process's children, so the death signal above reaches them.
         _pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(_preload,),
         )
     return _pool
+
+
+def warm_up(modules: Sequence[str] = ()) -> None:
+    """Start every worker process now, each importing `modules` as it starts.
+
+    The pool otherwise starts a worker only when work finds none idle, so the first burst of
+    jobs after a start waited for a process to spawn and import the renderer (seconds at the
+    workers' low priority on a busy machine: a third of a 12-record drain). Returns at once;
+    the workers start in the background. Call before any `run` (the pool is made once)."""
+    global _preload
+    _preload = tuple(modules)
+    executor = _executor()
+    if executor is None:
+        return
+    # A pool spawns a process per submit while none is idle, up to its size.
+    for _ in range(_worker_count()):
+        executor.submit(_nothing)
 
 
 async def run(fn: Callable[..., T], *args: Any) -> T:

@@ -18,10 +18,11 @@ logger = logging.getLogger(__name__)
 
 async def run_worker(settings: Settings, concurrency: int, shutdown_timeout: float) -> None:
     """Open this process's own runtime, sweep for orphaned records, run jobs until told to stop."""
+    from layerminder import offload
     from layerminder.jobs.redis_queue import RedisJobQueue
     from layerminder.runtime import open_runtime
     from layerminder.startup import recovery_sweeps
-    from layerminder.tasks import job_handlers
+    from layerminder.tasks import CPU_WORK_MODULES, job_handlers
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -51,6 +52,7 @@ async def run_worker(settings: Settings, concurrency: int, shutdown_timeout: flo
         queue = runtime.queue
         assert isinstance(queue, RedisJobQueue)
         queue.bind(job_handlers(runtime))
+        offload.warm_up(CPU_WORK_MODULES)
         async with recovery_sweeps(runtime, at_startup=False):
             logger.info(
                 "worker ready: database=%s storage=%s events=%s concurrency=%d",
