@@ -36,20 +36,24 @@ def _finished_record(base: str, email: str) -> tuple[str, str]:
     """An account with a room and one finished record, made through the API (synchronously:
     Playwright's sync API already runs an event loop on this thread)."""
     with httpx.Client(base_url=base, timeout=60) as client:
-        signup = client.post(
-            "/api/v1/auth/signup", json={"email": email, "password": PASSWORD}
-        )
+        signup = client.post("/api/v1/auth/signup", json={"email": email, "password": PASSWORD})
         headers = {"Authorization": f"Bearer {signup.json()['access_token']}"}
-        room = (client.post("/api/v1/layerroom", json={"name": "Dining"}, headers=headers))
+        room = client.post("/api/v1/layerroom", json={"name": "Dining"}, headers=headers)
         room_id = room.json()["id"]
         upload = client.post(
             f"/api/v1/layerroom/{room_id}/images",
-            files={"file": ("oak.jpg", image_bytes("JPEG", (170, 120, 70), (400, 300)), "image/jpeg")},
+            files={
+                "file": ("oak.jpg", image_bytes("JPEG", (170, 120, 70), (400, 300)), "image/jpeg")
+            },
             headers=headers,
         )
         started = client.post(
             "/api/v1/generate",
-            json={"session_id": room_id, "input_image_ids": [upload.json()["id"]], "keyword": "seat 60"},
+            json={
+                "session_id": room_id,
+                "input_image_ids": [upload.json()["id"]],
+                "keyword": "seat 60",
+            },
             headers=headers,
         )
         record_id = started.json()["record_id"]
