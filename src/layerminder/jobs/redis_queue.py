@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 TASK_PREFIX = "layerminder."
 # How long one XREADGROUP waits; also how often an idle worker looks for abandoned messages.
 READ_BLOCK_MS = 1000
+# How long stopping waits, past the shutdown timeout, for a step that should end at once.
+STOP_GRACE_SECONDS = 5.0
 
 
 # Enqueue a job (task + record id) only if the same one is not waiting or running: KEYS = stream,
@@ -394,9 +396,12 @@ class RedisJobQueue:
             self.broker.queue_name,
             concurrency,
         )
+        listening = asyncio.create_task(receiver.listen(stop), name="job-receiver")
         try:
-            await receiver.listen(stop)
+            await _until_stopped(listening, stop, shutdown_timeout)
         finally:
+            if not listening.done():
+                listening.cancel()
             await self._return_running()
             await self._leave_group()
 
@@ -407,10 +412,37 @@ class RedisJobQueue:
         logger.info("returning %d unfinished jobs to the queue", len(self._running))
         for task in list(self._running):
             task.cancel()
-        await asyncio.gather(*self._running, return_exceptions=True)
+        # Bounded: a job that ignored its cancel is left to the idle timeout, not waited for.
+        done, _ = await asyncio.wait(set(self._running), timeout=STOP_GRACE_SECONDS)
+        for task in done:
+            if not task.cancelled():
+                task.exception()  # retrieved: a job's own failure was logged where it happened
 
     async def _leave_group(self) -> None:
         try:
             await self.broker.leave()
         except Exception:
             logger.warning("could not deregister this worker from Redis", exc_info=True)
+
+
+async def _until_stopped(
+    listening: asyncio.Task[None], stop: asyncio.Event, shutdown_timeout: float
+) -> None:
+    """Wait for the receiver: it ends by itself once `stop` is set and its running jobs end or
+    `shutdown_timeout` passes, and raises if Redis fails first. Once `stop` is set the wait is
+    bounded all the same: a receiver whose clean-up hangs (a test saw one outlive its cancel) is
+    cancelled and left behind, so a worker always stops; what it held comes back to the queue
+    after the idle timeout."""
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({listening, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not listening.done():
+            await asyncio.wait({listening}, timeout=shutdown_timeout + STOP_GRACE_SECONDS)
+        if not listening.done():
+            logger.warning("the job receiver did not stop in time: leaving it behind")
+            listening.cancel()
+            await asyncio.wait({listening}, timeout=STOP_GRACE_SECONDS)
+        if listening.done() and not listening.cancelled():
+            listening.result()
+    finally:
+        stopping.cancel()
