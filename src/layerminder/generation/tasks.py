@@ -391,6 +391,9 @@ class LivePreviews:
         self.record = record
         # Finished designs already stored, by position: the stage's end stores only the rest.
         self.stored: dict[int, uuid.UUID] = {}
+        # The slots as this job last wrote them: the stage began with every design pending,
+        # and while the job holds the record nothing else writes them (no read per preview).
+        self.slots = previews.fresh_slots()
         # Providers may report concurrently (OpenAI: one stream per design); the slots are one
         # JSON value, so its read-modify-write is one at a time (one job holds the record).
         self._lock = asyncio.Lock()
@@ -460,15 +463,12 @@ class LivePreviews:
     async def _update(self, session: AsyncSession, position: int, slot: dict[str, Any]) -> bool:
         """Set one position's slot; False (nothing written) for a preview of a design that is
         already made. JobCancelled once the stage is no longer processing."""
-        repository = RecordRepository(session)
-        current = await repository.get(self.record.id)
-        slots = [dict(s) for s in (current.design_slots if current else None) or []]
-        slots += previews.fresh_slots(DESIGN_COUNT - len(slots))
-        if slots[position].get("status") == "ready" and slot["status"] != "ready":
+        if self.slots[position].get("status") == "ready" and slot["status"] != "ready":
             return False
-        slots[position] = slot
-        if not await repository.set_design_slots(self.record.id, slots):
+        slots = [*self.slots[:position], slot, *self.slots[position + 1 :]]
+        if not await RecordRepository(session).set_design_slots(self.record.id, slots):
             raise JobCancelled
+        self.slots = slots
         return True
 
 
