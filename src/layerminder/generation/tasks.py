@@ -25,11 +25,10 @@ from layerminder.db.base import utcnow
 from layerminder.db.session import reading, unit_of_work
 from layerminder.errors import LayerminderError
 from layerminder.generation import previews
+from layerminder.generation.errors import JobCancelled, StageFailed
 from layerminder.generation.previews import design_id
 from layerminder.images import service as images
 from layerminder.images.repository import ImageRepository
-from layerminder.images.urls import image_url
-from layerminder.images.validation import ValidImage, validate_image
 from layerminder.jobs.queue import JobHandler, RunAgain
 from layerminder.library.repository import ReferenceRepository
 from layerminder.models import OPEN_STATUSES, ImageKind, Record, Stage, StageStatus
@@ -59,14 +58,6 @@ logger = logging.getLogger(__name__)
 GENERATE_DESIGNS = "generate_designs"
 
 ERROR_LIMIT = 500
-
-
-class StageFailed(Exception):
-    """A stage could not finish; its message is shown to the user."""
-
-
-class JobCancelled(Exception):
-    """The record's owner cancelled it: the job stops and writes nothing more to it."""
 
 
 async def begin_stage(runtime: Runtime, record_id: uuid.UUID, stage: Stage, **values: Any) -> None:
@@ -368,114 +359,10 @@ async def _load_edit(runtime: Runtime, record: Record) -> tuple[InputImage | Non
     return InputImage(data, mask_image.content_type, "mask.png"), str(record.edit["prompt"])
 
 
-async def _check_design(runtime: Runtime, data: bytes) -> ValidImage:
-    return await offload.run(
-        partial(
-            validate_image,
-            max_bytes=runtime.settings.max_upload_bytes,
-            max_pixels=runtime.settings.max_upload_pixels,
-        ),
-        data,
-    )
-
-
-class LivePreviews:
-    """The images stage's DesignProgress: stores each preview and each finished design, keeps
-    `design_slots` up to date and publishes a `preview` (or `images`) event with the state.
-
-    Every write is conditional on the stage still processing: after a cancel nothing more is
-    written (JobCancelled), and the bytes stored for the refused write are removed with it."""
-
-    def __init__(self, runtime: Runtime, record: Record) -> None:
-        self.runtime = runtime
-        self.record = record
-        # Finished designs already stored, by position: the stage's end stores only the rest.
-        self.stored: dict[int, uuid.UUID] = {}
-        # The slots as this job last wrote them: the stage began with every design pending,
-        # and while the job holds the record nothing else writes them (no read per preview).
-        self.slots = previews.fresh_slots()
-        # Providers may report concurrently (OpenAI: one stream per design); the slots are one
-        # JSON value, so its read-modify-write is one at a time (one job holds the record).
-        self._lock = asyncio.Lock()
-
-    async def preview(self, position: int, image: bytes, step: int, of: int) -> None:
-        # A small JPEG is taken as it is, here (no round trip to a worker process for 1 ms).
-        valid = previews.small_enough(image)
-        if valid is None:
-            valid = await offload.run(previews.small_preview, image)
-        record = self.record
-        image_id = previews.preview_id(record.id, record.attempt, position, step)
-        async with self._lock:
-            async with unit_of_work(self.runtime.sessionmaker) as session:
-                await images.store_image(
-                    session,
-                    self.runtime.storage,
-                    valid=valid,
-                    owner_id=record.owner_id,
-                    kind=ImageKind.preview,
-                    room_id=None,
-                    image_id=image_id,
-                )
-                shown = await self._update(
-                    session,
-                    position,
-                    {
-                        "status": "running",
-                        "preview_image_id": str(image_id),
-                        "step": step,
-                        "of": of,
-                    },
-                )
-            if not shown:
-                return
-            event = {"position": position, "url": image_url(image_id, self.runtime.secret)}
-            await publish(
-                self.runtime, record.id, "preview", preview={**event, "step": step, "of": of}
-            )
-
-    async def finished(self, position: int, image: bytes) -> None:
-        valid = await _check_design(self.runtime, image)
-        record = self.record
-        async with self._lock:
-            async with unit_of_work(self.runtime.sessionmaker) as session:
-                stored = await images.store_image(
-                    session,
-                    self.runtime.storage,
-                    valid=valid,
-                    owner_id=record.owner_id,
-                    kind=ImageKind.generated,
-                    room_id=record.room_id,
-                    image_id=previews.design_id(record.id, position),
-                )
-                await self._update(
-                    session,
-                    position,
-                    {
-                        "status": "ready",
-                        "image_id": str(stored.id),
-                        "width": stored.width,
-                        "height": stored.height,
-                    },
-                )
-            self.stored[position] = stored.id
-            await publish(self.runtime, record.id, Stage.images)
-
-    async def _update(self, session: AsyncSession, position: int, slot: dict[str, Any]) -> bool:
-        """Set one position's slot; False (nothing written) for a preview of a design that is
-        already made. JobCancelled once the stage is no longer processing."""
-        if self.slots[position].get("status") == "ready" and slot["status"] != "ready":
-            return False
-        slots = [*self.slots[:position], slot, *self.slots[position + 1 :]]
-        if not await RecordRepository(session).set_design_slots(self.record.id, slots):
-            raise JobCancelled
-        self.slots = slots
-        return True
-
-
 async def _stage_images(runtime: Runtime, record: Record) -> None:
     provider = runtime.image_provider
     brief = await load_brief(runtime, record)
-    live = LivePreviews(runtime, record)
+    live = previews.LivePreviews(runtime, record)
     if brief.is_edit:
         batch = await _edit_region(runtime, brief)
     else:
@@ -484,7 +371,7 @@ async def _stage_images(runtime: Runtime, record: Record) -> None:
     if len(batch.images) != DESIGN_COUNT:
         raise StageFailed(f"the image provider returned {len(batch.images)} designs, not 4")
     checked = {
-        position: await _check_design(runtime, data)
+        position: await previews.check_design(runtime, data)
         for position, data in enumerate(batch.images)
         if position not in live.stored
     }
