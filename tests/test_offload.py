@@ -67,7 +67,7 @@ def _alive(pid: int) -> bool:
 
 
 _WARM_UP = """
-import asyncio, os, sys
+import asyncio, os, sys, time
 from pathlib import Path
 from layerminder import offload
 from tests.offload_probe import loaded
@@ -81,8 +81,14 @@ def children():  # worker processes (not the resource tracker, also a child)
     return sum(b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes() for pid in pids)
 
 offload.configure(2)
-if sys.argv[1] == "warm":
+warm = sys.argv[1] == "warm"
+if warm:
     offload.warm_up(["layerminder.providers.local"])
+# A process just started may not show in /proc as a worker yet: look for a while (a cold pool
+# must still have none after its shorter wait).
+deadline = time.monotonic() + (30 if warm else 2)
+while children() < 2 and time.monotonic() < deadline:
+    time.sleep(0.05)
 print(children(), flush=True)
 
 async def main():
