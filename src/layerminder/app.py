@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # Jobs run in this process only with the in-process queue; binding is harmless (and
             # unused) when `layerminder worker` processes run them from Redis.
             runtime.queue.bind(job_handlers(runtime))
-            if runtime.queue.name == "in-process":
+            if runtime.queue.runs_jobs_here:
                 offload.warm_up(CPU_WORK_MODULES)
             app.state.runtime = runtime
             if settings.presigned_image_urls:

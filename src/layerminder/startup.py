@@ -79,7 +79,7 @@ async def background_duties(runtime: Runtime) -> AsyncIterator[None]:
         runtime.queue.name,
         runtime.events.name,
     )
-    if runtime.queue.name != "in-process":
+    if not runtime.queue.runs_jobs_here:
         # A shared queue outlives this process: `layerminder worker` processes run the jobs and
         # the recovery sweeps; an API replica sweeping too would only enqueue duplicates.
         yield

@@ -71,9 +71,9 @@ def small_enough(data: bytes) -> ValidImage | None:
     return validate_image(data, max_bytes=_LIMIT, max_pixels=_LIMIT) if fits else None
 
 
-def fresh_slots(count: int = DESIGN_COUNT) -> list[dict[str, Any]]:
+def fresh_slots() -> list[dict[str, Any]]:
     """Every design waiting, as the images stage starts."""
-    return [{"status": "pending"} for _ in range(count)]
+    return [{"status": "pending"} for _ in range(DESIGN_COUNT)]
 
 
 async def discard(session: AsyncSession, storage: ObjectStorage, record: Record) -> int:

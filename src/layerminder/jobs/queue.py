@@ -25,6 +25,9 @@ class UnknownTask(LookupError):
 
 class JobQueue(Protocol):
     name: str
+    # True when this process runs the jobs it enqueues (and so sweeps for lost ones and keeps
+    # CPU workers warm); False for a shared queue that `layerminder worker` processes drain.
+    runs_jobs_here: bool
 
     def bind(self, handlers: Mapping[str, JobHandler]) -> None:
         """Name → handler for the tasks this process runs (the app or a worker binds them)."""
@@ -43,6 +46,7 @@ class InProcessQueue:
     """Runs the same task code as a worker would, as tasks on this process's event loop."""
 
     name = "in-process"
+    runs_jobs_here = True
 
     def __init__(self, concurrency: int) -> None:
         self._handlers: dict[str, JobHandler] = {}
@@ -93,6 +97,7 @@ class DirectQueue:
     """Collects jobs for a caller that runs them itself (CLI `generate`, benchmarks)."""
 
     name = "direct"
+    runs_jobs_here = True
 
     def __init__(self) -> None:
         self.jobs: list[tuple[str, uuid.UUID]] = []

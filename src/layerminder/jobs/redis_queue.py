@@ -319,6 +319,7 @@ class RedisJobQueue:
     """API processes enqueue jobs by task name; `layerminder worker` processes run them."""
 
     name = "redis"
+    runs_jobs_here = False
 
     def __init__(self, settings: Settings) -> None:
         self.broker = build_broker(settings)
