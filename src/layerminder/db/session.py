@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import functools
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,10 +17,11 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from layerminder.config import Settings
+from layerminder.db.inline_sqlite import create_reader_engine, is_file_database
 
 AfterCommit = Callable[[], Awaitable[None]]
-# Execution option marking a connection whose transactions only read.
-READ_ONLY = "layerminder_read_only"
+# A SQLite engine's reader (see `reading`), made with it and disposed of with it.
+_readers: weakref.WeakKeyDictionary[Engine, AsyncEngine] = weakref.WeakKeyDictionary()
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -43,14 +45,18 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin_immediate(connection: Any) -> None:
-            if connection.get_execution_options().get(READ_ONLY):
-                # A reader (see `reading`) takes no lock: with WAL it sees the last commit and
-                # neither waits for nor holds up a writer.
-                connection.exec_driver_sql("BEGIN")
-                return
             # A deferred transaction that reads then writes fails at once with "database is
             # locked" under concurrency; IMMEDIATE takes the write lock up front and waits.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        if is_file_database(engine.url):
+            reader = create_reader_engine(engine.url)
+            _readers[engine.sync_engine] = reader
+
+            @event.listens_for(engine.sync_engine, "engine_disposed")
+            def _dispose_reader(_: Any) -> None:
+                # Closes its pooled connections; like the engine, it can still be used after.
+                reader.sync_engine.dispose()
 
         return engine
     return create_async_engine(
@@ -65,20 +71,17 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-@functools.lru_cache(maxsize=8)
-def _reader(engine: AsyncEngine) -> AsyncEngine:
-    return engine.execution_options(**{READ_ONLY: True})
-
-
 def reading(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncSession:
     """A session for work that only reads (a GET, loading the caller).
 
-    Every other transaction on SQLite begins IMMEDIATE, taking the database's one write lock:
-    reads that did so queued behind each other and behind every commit of a rendering job (a
-    read mix at 200 req/s had a p50 of 11 s). A reading session's transactions begin deferred
-    and take no lock. On PostgreSQL it is an ordinary session."""
-    engine = sessionmaker.kw["bind"]
-    return sessionmaker(bind=_reader(engine))
+    On a SQLite file it runs on the event loop through read-only connections
+    (`db.inline_sqlite`): every other transaction there begins IMMEDIATE, taking the database's
+    one write lock, and reads that did so queued behind each other and behind every commit of a
+    rendering job (a read mix at 200 req/s had a p50 of 11 s); a reader takes no lock, and a
+    write in it fails at once. On PostgreSQL it is an ordinary session."""
+    engine: AsyncEngine = sessionmaker.kw["bind"]
+    reader = _readers.get(engine.sync_engine)
+    return sessionmaker(bind=reader) if reader is not None else sessionmaker()
 
 
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
@@ -97,8 +100,7 @@ async def unit_of_work(
 ) -> AsyncIterator[AsyncSession]:
     """Commit on success, roll back on error; then run the matching callbacks.
 
-    `read_only`: the work only reads (see `reading`); a write in it still works, but on SQLite
-    it may meet "database is locked" where another writer got there first."""
+    `read_only`: the work only reads (see `reading`); on SQLite a write in it fails."""
     async with reading(sessionmaker) if read_only else sessionmaker() as session:
         try:
             yield session
