@@ -37,15 +37,15 @@ async def test_a_reader_sees_the_last_commit_while_a_writer_holds_the_lock(
         await writer.execute(text("INSERT INTO notes VALUES ('not yet')"))
         started = time.monotonic()
         async with reading(sessionmaker) as reader:
-            assert reader.bind is not None and reader.bind.url.drivername == DRIVER
+            assert reader.get_bind().url.drivername == DRIVER
             bodies = (await reader.execute(text("SELECT body FROM notes"))).scalars().all()
         assert bodies == ["committed"]
         # It did not wait for the lock (the writers' busy timeout is 30 s).
         assert time.monotonic() - started < 1
 
     async with reading(sessionmaker) as reader:
-        bodies = (await reader.execute(text("SELECT body FROM notes ORDER BY body"))).scalars()
-        assert list(bodies) == ["committed", "not yet"]
+        rows = await reader.execute(text("SELECT body FROM notes ORDER BY body"))
+        assert rows.scalars().all() == ["committed", "not yet"]
 
 
 async def test_a_write_in_a_reading_session_fails_at_once(
