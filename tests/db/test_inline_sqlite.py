@@ -37,7 +37,7 @@ async def test_a_reader_sees_the_last_commit_while_a_writer_holds_the_lock(
         await writer.execute(text("INSERT INTO notes VALUES ('not yet')"))
         started = time.monotonic()
         async with reading(sessionmaker) as reader:
-            assert reader.get_bind().url.drivername == DRIVER
+            assert (await reader.connection()).engine.url.drivername == DRIVER
             bodies = (await reader.execute(text("SELECT body FROM notes"))).scalars().all()
         assert bodies == ["committed"]
         # It did not wait for the lock (the writers' busy timeout is 30 s).
