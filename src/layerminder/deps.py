@@ -88,7 +88,9 @@ class Principal:
         return self.scopes is not None
 
 
-async def _authenticate(token: str | None, runtime: Runtime) -> Principal:
+async def _authenticate(
+    token: str | None, runtime: Runtime, reader: AsyncSession | None = None
+) -> Principal:
     if not token:
         raise NotAuthenticated(
             "missing bearer token: log in and send Authorization: Bearer <token>"
@@ -98,15 +100,20 @@ async def _authenticate(token: str | None, runtime: Runtime) -> Principal:
     claims = read_access_token(token, runtime.secret)
     if claims is None:
         raise NotAuthenticated("the access token is invalid or has expired: log in again")
-    return Principal(await _load_user(*claims, runtime), None)
+    return Principal(await _load_user(*claims, runtime, reader), None)
 
 
-async def _load_user(user_id: uuid.UUID, version: int, runtime: Runtime) -> User:
-    # A short session of its own: a route that never touches SessionDep (one that runs
-    # runtime-level services opening their own units of work) then holds no transaction,
-    # which SQLite's single writer would otherwise make those units of work wait on.
-    async with reading(runtime.sessionmaker) as session:
-        user = await UserRepository(session).get(user_id)
+async def _load_user(
+    user_id: uuid.UUID, version: int, runtime: Runtime, reader: AsyncSession | None = None
+) -> User:
+    if reader is not None:
+        user = await UserRepository(reader).get(user_id)
+    else:
+        # A short session of its own: a route that never touches SessionDep (one that runs
+        # runtime-level services opening their own units of work) then holds no transaction,
+        # which SQLite's single writer would otherwise make those units of work wait on.
+        async with reading(runtime.sessionmaker) as session:
+            user = await UserRepository(session).get(user_id)
     if user is None:
         raise NotAuthenticated("the account for this token no longer exists")
     if user.token_version != version:
@@ -160,9 +167,16 @@ def _check_scopes(principal: Principal, method: str) -> User:
 @raises(NotAuthenticated)
 async def get_principal(
     runtime: RuntimeDep,
+    request: Request,
+    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    return await _authenticate(credentials.credentials if credentials else None, runtime)
+    # A GET looks its caller up in the route's own reading session (the same one SessionDep
+    # gives the route): one session per request instead of two, a third of a plain GET's CPU
+    # on SQLite. Anything else keeps a short session of its own (see _load_user); its unused
+    # SessionDep costs nothing, as a session takes a connection only when first used.
+    reader = session if request.method in _READ_METHODS else None
+    return await _authenticate(credentials.credentials if credentials else None, runtime, reader)
 
 
 async def get_current_user(

@@ -5,13 +5,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.db.base import utcnow
 from layerminder.models import CreditAccount, CreditReason, CreditTransaction, User
+
+_IS_REFUND = CreditTransaction.reason == CreditReason.refund
+# Built once: every record view runs it, and building a statement like this cost more CPU than
+# running it (SQLAlchemy's coercions and cache key, per request).
+_REFUNDED = (
+    select(CreditTransaction.record_id, func.max(case((_IS_REFUND, CreditTransaction.delta))))
+    .where(
+        CreditTransaction.record_id.in_(bindparam("record_ids", expanding=True)),
+        CreditTransaction.reason.in_((CreditReason.refund, CreditReason.generation)),
+    )
+    .group_by(CreditTransaction.record_id)
+    .having(func.sum(CreditTransaction.delta) >= 0, func.count(case((_IS_REFUND, 1))) > 0)
+)
 
 
 class CreditRepository:
@@ -108,17 +121,7 @@ class CreditRepository:
         charges out, and there is a refund."""
         if not record_ids:
             return {}
-        is_refund = CreditTransaction.reason == CreditReason.refund
-        refunded = func.max(case((is_refund, CreditTransaction.delta)))
-        rows = await self.session.execute(
-            select(CreditTransaction.record_id, refunded)
-            .where(
-                CreditTransaction.record_id.in_(record_ids),
-                CreditTransaction.reason.in_((CreditReason.refund, CreditReason.generation)),
-            )
-            .group_by(CreditTransaction.record_id)
-            .having(func.sum(CreditTransaction.delta) >= 0, func.count(case((is_refund, 1))) > 0)
-        )
+        rows = await self.session.execute(_REFUNDED, {"record_ids": list(record_ids)})
         return {record_id: int(amount) for record_id, amount in rows if record_id is not None}
 
     async def detach(self, user_id: uuid.UUID) -> None:

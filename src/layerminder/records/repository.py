@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
 
 from layerminder.models import (
     OPEN_STATUSES,
@@ -23,6 +24,42 @@ from layerminder.models import (
     StageStatus,
 )
 from layerminder.records.search import SEARCHABLE, full_text
+
+# The record views' statements, built once: building a statement (SQLAlchemy's coercions and
+# cache key) cost more CPU than running it on every GET of a record or a history page.
+_RECORD_IDS: BindParameter[uuid.UUID] = bindparam("record_ids", expanding=True)
+_ROOM_ID: BindParameter[uuid.UUID] = bindparam("room_id")
+_ROOM_COUNT = select(func.count()).select_from(Record).where(Record.room_id == _ROOM_ID)
+_ROOM_PAGE = (
+    select(Record)
+    .where(Record.room_id == _ROOM_ID)
+    .order_by(Record.created_at.desc(), Record.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_DESIGN_SIZES = (
+    select(RecordImage.record_id, Image.id, Image.width, Image.height)
+    .join(Image, Image.id == RecordImage.image_id)
+    .where(RecordImage.record_id.in_(_RECORD_IDS))
+    .order_by(RecordImage.record_id, RecordImage.position)
+)
+_RECOMMENDATIONS = (
+    select(
+        RecordRecommendation.record_id,
+        RecordRecommendation.rank,
+        RecordRecommendation.score,
+        Reference.id,
+        Reference.image_id,
+        Reference.title,
+        Reference.title_ko,
+        Reference.source,
+        Reference.tags,
+    )
+    .join(Reference, Reference.id == RecordRecommendation.reference_id)
+    .join(Image, Image.id == Reference.image_id)
+    .where(RecordRecommendation.record_id.in_(_RECORD_IDS))
+    .order_by(RecordRecommendation.record_id, RecordRecommendation.rank)
+)
 
 
 class DesignRow(NamedTuple):
@@ -66,16 +103,9 @@ class RecordRepository:
     async def list_for_room(
         self, room_id: uuid.UUID, limit: int, offset: int
     ) -> tuple[list[Record], int]:
-        total = await self.session.scalar(
-            select(func.count()).select_from(Record).where(Record.room_id == room_id)
-        )
-        rows = await self.session.scalars(
-            select(Record)
-            .where(Record.room_id == room_id)
-            .order_by(Record.created_at.desc(), Record.id)
-            .limit(limit)
-            .offset(offset)
-        )
+        total = await self.session.scalar(_ROOM_COUNT, {"room_id": room_id})
+        page = {"room_id": room_id, "limit": limit, "offset": offset}
+        rows = await self.session.scalars(_ROOM_PAGE, page)
         return list(rows), total or 0
 
     async def designs(self, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Image]]:
@@ -125,12 +155,7 @@ class RecordRepository:
         result: dict[uuid.UUID, list[DesignRow]] = {rid: [] for rid in record_ids}
         if not record_ids:
             return result
-        rows = await self.session.execute(
-            select(RecordImage.record_id, Image.id, Image.width, Image.height)
-            .join(Image, Image.id == RecordImage.image_id)
-            .where(RecordImage.record_id.in_(record_ids))
-            .order_by(RecordImage.record_id, RecordImage.position)
-        )
+        rows = await self.session.execute(_DESIGN_SIZES, {"record_ids": list(record_ids)})
         for record_id, image_id, width, height in rows:
             result[record_id].append(DesignRow(image_id, width, height))
         return result
@@ -142,23 +167,7 @@ class RecordRepository:
         result: dict[uuid.UUID, list[RecommendationRow]] = {rid: [] for rid in record_ids}
         if not record_ids:
             return result
-        rows = await self.session.execute(
-            select(
-                RecordRecommendation.record_id,
-                RecordRecommendation.rank,
-                RecordRecommendation.score,
-                Reference.id,
-                Reference.image_id,
-                Reference.title,
-                Reference.title_ko,
-                Reference.source,
-                Reference.tags,
-            )
-            .join(Reference, Reference.id == RecordRecommendation.reference_id)
-            .join(Image, Image.id == Reference.image_id)
-            .where(RecordRecommendation.record_id.in_(record_ids))
-            .order_by(RecordRecommendation.record_id, RecordRecommendation.rank)
-        )
+        rows = await self.session.execute(_RECOMMENDATIONS, {"record_ids": list(record_ids)})
         for record_id, rank, score, reference_id, image_id, title, title_ko, source, tags in rows:
             result[record_id].append(
                 RecommendationRow(
