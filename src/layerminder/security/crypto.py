@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -158,19 +159,21 @@ _IMAGE_SIGNATURE = "h1"
 
 
 @functools.lru_cache(maxsize=32768)
-def _image_signature(image_id: uuid.UUID, secret: str, expires: int) -> str:
+def image_signature(image_id: uuid.UUID, secret: str, expires: int) -> str:
     message = f"image:{image_id}:{expires}".encode()
     digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
     mac = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     return f"{_IMAGE_SIGNATURE}.{expires}.{mac}"
 
 
-def sign_image_url(image_id: uuid.UUID, secret: str, expires_seconds: int) -> str:
+def image_url_expiry(expires_seconds: int) -> int:
     """Valid for `expires_seconds` to twice that: the expiry is rounded up to a window edge, so
     the same image gets the same URL for a while and browsers can cache it."""
-    now = int(datetime.now(UTC).timestamp())
-    expires = (now // expires_seconds + 2) * expires_seconds
-    return _image_signature(image_id, secret, expires)
+    return (int(time.time()) // expires_seconds + 2) * expires_seconds
+
+
+def sign_image_url(image_id: uuid.UUID, secret: str, expires_seconds: int) -> str:
+    return image_signature(image_id, secret, image_url_expiry(expires_seconds))
 
 
 def read_image_signature(signature: str, image_id: uuid.UUID, secret: str) -> bool:
@@ -182,7 +185,7 @@ def read_image_signature(signature: str, image_id: uuid.UUID, secret: str) -> bo
         expires = int(expires_text)
         if expires < datetime.now(UTC).timestamp():
             return False
-        return hmac.compare_digest(signature, _image_signature(image_id, secret, expires))
+        return hmac.compare_digest(signature, image_signature(image_id, secret, expires))
     # URLs signed before HMAC signatures (a JWT each) stay good until they expire: a page or a
     # browser cache may still hold them.
     try:
