@@ -258,6 +258,9 @@ def main() -> None:
             "LAYERMINDER_JWT_SECRET": secrets.token_urlsafe(48),
             "LAYERMINDER_WEB_DIR": str(root / "no-web"),
             "LAYERMINDER_SEED_LIBRARY": "true",
+            # Load, not abuse: the bench signs up many users and sends bursts from one address.
+            "LAYERMINDER_RATE_LIMITS_ENABLED": "false",
+            "LAYERMINDER_SIGNUP_CREDITS": "100000",
         }
     )
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
