@@ -8,16 +8,17 @@ from datetime import UTC, datetime
 import jwt
 
 from layerminder.security import crypto
-from layerminder.security.crypto import read_image_signature, sign_image_url
+from layerminder.security.crypto import image_signature, image_url_expiry, read_image_signature
 
 SECRET = "s" * 40
 
 
 def test_hmac_signatures_verify_for_their_image_only() -> None:
     image, other = uuid.uuid4(), uuid.uuid4()
-    signature = sign_image_url(image, SECRET, 3600)
+    signature = image_signature(image, SECRET, image_url_expiry(3600))
     assert signature.startswith("h1.") and len(signature) < 80
-    assert sign_image_url(image, SECRET, 3600) == signature  # the same for the whole window
+    # The same for the whole window.
+    assert image_signature(image, SECRET, image_url_expiry(3600)) == signature
     assert read_image_signature(signature, image, SECRET)
     assert not read_image_signature(signature, other, SECRET)
     assert not read_image_signature(signature, image, "t" * 40)

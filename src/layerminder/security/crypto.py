@@ -172,10 +172,6 @@ def image_url_expiry(expires_seconds: int) -> int:
     return (int(time.time()) // expires_seconds + 2) * expires_seconds
 
 
-def sign_image_url(image_id: uuid.UUID, secret: str, expires_seconds: int) -> str:
-    return image_signature(image_id, secret, image_url_expiry(expires_seconds))
-
-
 def read_image_signature(signature: str, image_id: uuid.UUID, secret: str) -> bool:
     if signature.startswith(f"{_IMAGE_SIGNATURE}."):
         _, _, rest = signature.partition(".")
