@@ -127,8 +127,11 @@ async def test_a_job_whose_worker_is_killed_is_delivered_again(
     started = time.monotonic()
     async with _working(survivor):
         await _until(lambda: f"done {record_id}" in _lines(log), 15, "the job to be redelivered")
+        # Measured before the worker stops: the stop (bounded, but seen to wait out taskiq's
+        # receiver for seconds) is not part of the reclaim.
+        reclaimed_after = time.monotonic() - started
     # Reclaimed once the dead consumer's message had been idle for the lease (1 s here).
-    assert time.monotonic() - started < 10
+    assert reclaimed_after < 10
     assert _lines(log) == [f"started {record_id}", f"started {record_id}", f"done {record_id}"]
     assert await _stream_state(survivor) == (0, 0)
     await api.stop()
