@@ -31,6 +31,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from layerminder.db import jsoncodec
+
 DRIVER = "sqlite+layerminder_inline"
 # A reader meets SQLITE_BUSY only in rare cases (recovering a WAL after a crash); waiting for
 # it blocks the loop, so only briefly.
@@ -99,6 +101,7 @@ def create_reader_engine(url: URL) -> AsyncEngine:
         pool_size=8,
         max_overflow=16,
         connect_args={"timeout": _BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        json_deserializer=jsoncodec.loads,
     )
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from layerminder.config import Settings
+from layerminder.db import jsoncodec
 from layerminder.db.inline_sqlite import create_reader_engine, is_file_database
 
 AfterCommit = Callable[[], Awaitable[None]]
@@ -28,7 +29,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.resolved_database_url
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, json_deserializer=jsoncodec.loads
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -64,6 +67,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
         pool_pre_ping=True,
+        json_deserializer=jsoncodec.loads,
     )
 
 

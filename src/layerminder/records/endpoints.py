@@ -50,9 +50,11 @@ async def list_room_records(
     page: PageDep,
 ) -> PageOut[RecordOut]:
     room = await rooms.get_owned(session, room_id, user)
-    records, total = await service.list_for_room(session, room, page.limit, page.offset)
+    items, total = await service.room_history(
+        session, room, page.limit, page.offset, runtime.secret
+    )
     return PageOut(
-        items=await service.record_outs(session, records, runtime.secret),
+        items=items,
         total=total,
         limit=page.limit,
         offset=page.offset,

@@ -37,6 +37,14 @@ _ROOM_PAGE = (
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
+_ROOM_PAGE_STAMPS = (
+    select(Record.id, Record.version, Record.updated_at)
+    .where(Record.room_id == _ROOM_ID)
+    .order_by(Record.created_at.desc(), Record.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_BY_IDS = select(Record).where(Record.id.in_(_RECORD_IDS)).execution_options(populate_existing=True)
 _DESIGN_SIZES = (
     select(RecordImage.record_id, Image.id, Image.width, Image.height)
     .join(Image, Image.id == RecordImage.image_id)
@@ -62,6 +70,15 @@ _RECOMMENDATIONS = (
 )
 
 
+class RecordStamp(NamedTuple):
+    """What tells one state of a record from another: every change a client can see bumps the
+    version, and every other write (queue and lease bookkeeping) moves the update time."""
+
+    id: uuid.UUID
+    version: int
+    updated_at: datetime
+
+
 class DesignRow(NamedTuple):
     """A design as the record view shows it."""
 
@@ -80,7 +97,7 @@ class RecommendationRow(NamedTuple):
     title: str
     title_ko: str | None
     source: str
-    tags: list[str] | None
+    tags: tuple[str, ...]
 
 
 class RecordRepository:
@@ -107,6 +124,22 @@ class RecordRepository:
         page = {"room_id": room_id, "limit": limit, "offset": offset}
         rows = await self.session.scalars(_ROOM_PAGE, page)
         return list(rows), total or 0
+
+    async def room_page_stamps(
+        self, room_id: uuid.UUID, limit: int, offset: int
+    ) -> tuple[list[RecordStamp], int]:
+        """`list_for_room`'s page as stamps only: the records whose views are already built
+        need no more than that."""
+        total = await self.session.scalar(_ROOM_COUNT, {"room_id": room_id})
+        page = {"room_id": room_id, "limit": limit, "offset": offset}
+        rows = await self.session.execute(_ROOM_PAGE_STAMPS, page)
+        return [RecordStamp(*row) for row in rows], total or 0
+
+    async def get_many(self, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Record]:
+        if not record_ids:
+            return {}
+        rows = await self.session.scalars(_BY_IDS, {"record_ids": list(record_ids)})
+        return {record.id: record for record in rows}
 
     async def designs(self, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Image]]:
         result: dict[uuid.UUID, list[Image]] = {rid: [] for rid in record_ids}
@@ -171,7 +204,7 @@ class RecordRepository:
         for record_id, rank, score, reference_id, image_id, title, title_ko, source, tags in rows:
             result[record_id].append(
                 RecommendationRow(
-                    rank, score, reference_id, image_id, title, title_ko, source, tags
+                    rank, score, reference_id, image_id, title, title_ko, source, tuple(tags or ())
                 )
             )
         return result

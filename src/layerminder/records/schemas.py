@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from layerminder.images.urls import image_url
 from layerminder.models import Image, Record, StageStatus
@@ -184,7 +184,7 @@ class RecommendationOut(BaseModel):
             title=row.title,
             title_ko=row.title_ko,
             source=row.source,
-            tags=list(row.tags or []),
+            tags=list(row.tags),
             url=image_url(row.image_id, secret),
         )
 
@@ -265,6 +265,9 @@ class QueuePlace:
 
 
 class RecordOut(BaseModel):
+    # Views are shared between requests once built (`records.service`): none may change one.
+    model_config = ConfigDict(frozen=True)
+
     id: uuid.UUID
     room_id: uuid.UUID
     keyword: str | None
