@@ -35,7 +35,7 @@ async def test_a_record_read_again_shows_a_reference_removed_since(
     recommended = [r["reference_id"] for r in record["recommendations"]]
     assert recommended, "the starter library gives every record recommendations"
     again = await client.get(f"/api/v1/records/{record['id']}", headers=account.headers)
-    assert again.json() == record
+    assert again.json()["recommendations"] == record["recommendations"]
 
     # Removing a reference changes the record's recommendations but not the record itself.
     admin = await make_admin(client, app)

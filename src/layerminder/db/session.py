@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -29,8 +29,19 @@ def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.resolved_database_url
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # One writing connection, so the process's writers wait for it in turn on the pool's
+        # queue, woken the moment it is free. With several, each BEGIN IMMEDIATE that found
+        # the database's one write lock taken was left to SQLite's busy handler, which polls
+        # after sleeps of 1, 2, 5, 10, 15, 20, 25... ms: a lock held for 2 ms cost the next
+        # writer 18, and a POST /generate among rendering jobs waited up to 130 ms for it.
+        # Reads do not take it (`reading`); other processes (the CLI) still meet the lock.
+        one_writer = (
+            {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
+            if is_file_database(make_url(url))
+            else {}  # an in-memory database has one connection anyway
+        )
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, json_deserializer=jsoncodec.loads
+            url, connect_args={"timeout": 30}, json_deserializer=jsoncodec.loads, **one_writer
         )
 
         @event.listens_for(engine.sync_engine, "connect")
