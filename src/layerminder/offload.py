@@ -43,8 +43,6 @@ def configure(workers: int | None) -> None:
 
 
 def _start_worker(preload: tuple[str, ...] = ()) -> None:
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICENESS)
     if sys.platform == "linux":
         # End with the API process, even when it is killed outright: an orphaned worker would
         # otherwise wait for work forever.
@@ -58,6 +56,10 @@ def _start_worker(preload: tuple[str, ...] = ()) -> None:
         # an initializer that raised would instead break the whole pool.
         with contextlib.suppress(Exception):
             importlib.import_module(name)
+    # Only then the low priority: a second of imports at nice 10 on cores kept busy by other
+    # processes took tens of seconds, and the first uploads and renders waited for it.
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
 
 
 def _nothing() -> None:
