@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
 from layerminder.models import (
@@ -30,20 +31,21 @@ from layerminder.records.search import SEARCHABLE, full_text
 _RECORD_IDS: BindParameter[uuid.UUID] = bindparam("record_ids", expanding=True)
 _ROOM_ID: BindParameter[uuid.UUID] = bindparam("room_id")
 _ROOM_COUNT = select(func.count()).select_from(Record).where(Record.room_id == _ROOM_ID)
-_ROOM_PAGE = (
-    select(Record)
-    .where(Record.room_id == _ROOM_ID)
-    .order_by(Record.created_at.desc(), Record.id)
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
-)
-_ROOM_PAGE_STAMPS = (
-    select(Record.id, Record.version, Record.updated_at)
-    .where(Record.room_id == _ROOM_ID)
-    .order_by(Record.created_at.desc(), Record.id)
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
-)
+
+
+def _room_page(*columns: Any) -> Select[Any]:
+    """A page of a room's records, newest first (`room_id`, `limit`, `offset` bound)."""
+    return (
+        select(*columns)
+        .where(Record.room_id == _ROOM_ID)
+        .order_by(Record.created_at.desc(), Record.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+_ROOM_PAGE = _room_page(Record)
+_ROOM_PAGE_STAMPS = _room_page(Record.id, Record.version, Record.updated_at)
 _BY_IDS = select(Record).where(Record.id.in_(_RECORD_IDS)).execution_options(populate_existing=True)
 _DESIGN_SIZES = (
     select(RecordImage.record_id, Image.id, Image.width, Image.height)

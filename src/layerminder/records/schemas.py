@@ -26,7 +26,7 @@ class DimensionsOut(BaseModel):
 
 # The views are built as plain data and validated once, as a whole (`RecordOut.from_model`):
 # one call into pydantic-core per record instead of one per nested model (~15) took building a
-# history page's 50 from ~6 ms to ~2.
+# history page's 50 from ~6 ms to ~4.5.
 
 
 def _dimensions(record: Record) -> dict[str, Any] | None:

@@ -14,12 +14,7 @@ from layerminder.db.base import utcnow
 from layerminder.errors import InvalidRequest, NotFound
 from layerminder.images.urls import SIGNED_URL_SECONDS
 from layerminder.models import Image, Record, Room, User
-from layerminder.records.repository import (
-    DesignRow,
-    RecommendationRow,
-    RecordRepository,
-    RecordStamp,
-)
+from layerminder.records.repository import RecordRepository, RecordStamp
 from layerminder.records.schemas import (
     LineageNodeOut,
     LineageOut,
@@ -138,9 +133,17 @@ async def _views_of(
     recommendations = await repository.recommendations(ids)
     refunded = await credits.refunded_amounts(session, ids)
 
+    expires = image_url_expiry(SIGNED_URL_SECONDS)
+
     def key(stamp: RecordStamp) -> Hashable:
-        return _views.key(
-            stamp, designs[stamp.id], recommendations[stamp.id], refunded.get(stamp.id), secret
+        # Everything a view is built from: reused only for exactly these inputs.
+        return (
+            stamp,
+            tuple(designs[stamp.id]),
+            tuple(recommendations[stamp.id]),
+            refunded.get(stamp.id),
+            secret,
+            expires,
         )
 
     found = {stamp.id: _views.get(key(stamp)) for stamp in stamps}
@@ -163,9 +166,11 @@ async def _views_of(
                 queue=queue,
                 secret=secret,
             )
-            # A record waiting in the queue is always built afresh: its place moves with the
-            # records ahead of it. (Read afresh, the record may be newer than its stamp.)
-            if queue is None:
+            # Only ended records' views are kept: a waiting one's place moves with the records
+            # ahead of it, and a running one changes with every preview (keeping those would
+            # push the history pages' views out while designs render). Read afresh, the
+            # record may be newer than its stamp.
+            if record.done:
                 _views.put(key(RecordStamp(record.id, record.version, record.updated_at)), view)
         outs.append(view)
     return outs
@@ -175,26 +180,15 @@ class _RecordViews:
     """Record views already built, by everything they were built from.
 
     A history page of 50 spent most of its time loading its records and building their ~750
-    pydantic models. The key is the record's stamp (version and update time), its designs and
-    recommendations and refund as just read, and the signed URLs' window: a view is only ever
-    reused for exactly the inputs it was built from. Oldest out first."""
+    pydantic models. Keyed by the record's stamp (version and update time), its designs,
+    recommendations and refund as just read, and the signed URLs' window (`_views_of`).
+    Oldest out first."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._views: dict[Hashable, RecordOut] = {}
         # Requests run on one event loop, but workers, tests and the CLI may run several.
         self._lock = threading.Lock()
-
-    @staticmethod
-    def key(
-        stamp: RecordStamp,
-        designs: Sequence[DesignRow],
-        recommendations: Sequence[RecommendationRow],
-        refund: int | None,
-        secret: str,
-    ) -> Hashable:
-        expires = image_url_expiry(SIGNED_URL_SECONDS)
-        return (stamp, tuple(designs), tuple(recommendations), refund, secret, expires)
 
     def get(self, key: Hashable) -> RecordOut | None:
         return self._views.get(key)
