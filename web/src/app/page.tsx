@@ -1,18 +1,19 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { ArrowRight, FolderPlus, Globe, Layers, Plus, Settings2, Sofa } from "lucide-react";
 import { useTranslations } from "use-intl";
-import { api, type Room } from "@/api/client";
+import type { Room } from "@/api/client";
+import { useCreateRoom } from "@/api/mutations";
+import { roomListQuery } from "@/api/queries";
 import { useAuth } from "@/lib/auth";
 import { useErrorText } from "@/i18n/errors";
 import { useDates } from "@/i18n/format";
 import { Alert, Dialog, EmptyState, FormActions, PageLoading, Shell } from "@/components/ui";
 import { RoomSettingsDialog } from "@/components/RoomSettings";
-
-const PAGE = 24;
 
 export default function Home() {
   const { me } = useAuth();
@@ -56,27 +57,11 @@ function Rooms() {
   const t = useTranslations();
   const errorText = useErrorText();
   const dates = useDates();
-  const [rooms, setRooms] = useState<Room[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const list = useInfiniteQuery(roomListQuery);
+  const rooms = list.data?.pages.flatMap((page) => page.items) ?? null;
+  const error = list.error ? errorText(list.error, "rooms.loadFailed") : null;
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Room | null>(null);
-
-  const load = useCallback(async (offset = 0) => {
-    const { data, error: err } = await api.GET("/api/v1/layerroom", {
-      params: { query: { limit: PAGE, offset } },
-    });
-    if (!data) return setError(errorText(err, "rooms.loadFailed"));
-    setTotal(data.total);
-    setRooms((prev) => (offset === 0 ? data.items : [...(prev ?? []), ...data.items]));
-  }, [errorText]);
-
-  useEffect(() => {
-    // The loader sets state only after its fetch's await, which this rule cannot see yet
-    // (react/react#34905).
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void load();
-  }, [load]);
 
   return (
     <Shell title={t("rooms.title")}>
@@ -150,9 +135,9 @@ function Rooms() {
           ))}
         </ul>
       )}
-      {rooms && rooms.length < total && (
+      {rooms && list.hasNextPage && (
         <div className="mt-6 text-center">
-          <button type="button" className="btn-outline" onClick={() => load(rooms.length)}>
+          <button type="button" className="btn-outline" onClick={() => void list.fetchNextPage()}>
             {t("rooms.showMore")}
           </button>
         </div>
@@ -167,12 +152,7 @@ function Rooms() {
           room={editing}
           open
           onClose={() => setEditing(null)}
-          onSaved={(saved) => setRooms((rs) => rs?.map((r) => (r.id === saved.id ? saved : r)) ?? null)}
-          onDeleted={() => {
-            setRooms((rs) => rs?.filter((r) => r.id !== editing.id) ?? null);
-            setTotal((t) => t - 1);
-            setEditing(null);
-          }}
+          onDeleted={() => setEditing(null)}
         />
       )}
     </Shell>
@@ -191,18 +171,15 @@ function CreateRoomDialog({
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const creating = useCreateRoom();
+  const busy = creating.isPending;
   const t = useTranslations();
   const errorText = useErrorText();
 
   async function create(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
     setError(null);
-    const { data, error: err } = await api.POST("/api/v1/layerroom", {
-      body: { name: name.trim(), description: description.trim(), is_public: false },
-    });
-    setBusy(false);
+    const { data, error: err } = await creating.mutateAsync({ name: name.trim(), description: description.trim() });
     if (!data) return setError(errorText(err, "rooms.createFailed"));
     onCreated(data);
   }

@@ -1,10 +1,13 @@
 "use client";
 
 // API keys: create one (shown once), list them, revoke one.
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { KeySquare, Plus, Trash2 } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
-import { api, type Schemas } from "@/api/client";
+import type { Schemas } from "@/api/client";
+import { useCreateApiKey, useRevokeApiKey } from "@/api/mutations";
+import { apiKeysQuery } from "@/api/queries";
 import { type MessageKey, useErrorText } from "@/i18n/errors";
 import { Alert, Dialog, FormActions, Section } from "@/components/ui";
 import { CopyField } from "@/components/CopyField";
@@ -27,46 +30,33 @@ export function ApiKeys() {
   const format = useFormatter();
   const toast = useToast();
   const errorText = useErrorText();
-  const [keys, setKeys] = useState<ApiKey[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: keys = null, error: loadError } = useQuery(apiKeysQuery);
+  const [problem, setError] = useState<string | null>(null);
+  const error = problem ?? (loadError ? errorText(loadError, "settings.keys.loadFailed") : null);
+  const createKey = useCreateApiKey();
+  const revokeKey = useRevokeApiKey();
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
   const [scope, setScope] = useState<Scope>("read");
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    const { data, error: err } = await api.GET("/api/v1/api-keys");
-    if (!data) return setError(errorText(err, "settings.keys.loadFailed"));
-    setError(null);
-    setKeys(data);
-  }, [errorText]);
-
-  useEffect(() => {
-    // Sets state only after its fetch's await (react/react#34905).
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void load();
-  }, [load]);
-
   async function create(e: React.FormEvent) {
     e.preventDefault();
     // `generate` also reads: a key gets one of the two.
-    const { data, error: err } = await api.POST("/api/v1/api-keys", { body: { name: name.trim(), scopes: [scope] } });
+    const { data, error: err } = await createKey.mutateAsync({ name: name.trim(), scopes: [scope] });
     if (!data) return setFormError(errorText(err, "settings.keys.createFailed"));
     setCreating(false);
     setName("");
     setFormError(null);
     setCreated(data.key);
-    void load();
   }
 
   async function revoke(key: ApiKey) {
-    const { response, error: err } = await api.DELETE("/api/v1/api-keys/{key_id}", {
-      params: { path: { key_id: key.id } },
-    });
+    const { response, error: err } = await revokeKey.mutateAsync(key.id);
     if (!response.ok) return setError(errorText(err));
+    setError(null);
     toast(t("settings.keys.revoked", { name: key.name }));
-    void load();
   }
 
   const when = (value: string | null | undefined) =>

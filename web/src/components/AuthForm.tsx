@@ -1,11 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { Suspense, useEffect, useState } from "react";
+import { Suspense, useState } from "react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Layers } from "lucide-react";
 import { useTranslations } from "use-intl";
+import { useQuery } from "@tanstack/react-query";
 import { api } from "@/api/client";
+import { authConfigQuery } from "@/api/queries";
 import { useAuth } from "@/lib/auth";
 import { useErrorText } from "@/i18n/errors";
 import { useDocumentTitle } from "@/i18n/I18nProvider";
@@ -58,14 +60,11 @@ function AuthForm({ mode }: { mode: Mode }) {
   const [busy, setBusy] = useState(false);
   // An invite link carries its code (?invite=…); the field shows only where sign-up needs one.
   const [invite, setInvite] = useState(params.get("invite") ?? "");
-  const [signupMode, setSignupMode] = useState<"open" | "invite" | "closed" | null>(null);
+  const config = useQuery({ ...authConfigQuery, enabled: mode === "signup" });
+  // null until the sign-up form knows (a failed read leaves sign-up open, as the server decides).
+  const signupMode = mode === "signup" && !config.isPending ? (config.data?.signup_mode ?? "open") : null;
   const next = safeNext(params.get("next"));
   const isSignup = mode === "signup";
-
-  useEffect(() => {
-    if (!isSignup) return;
-    void api.GET("/api/v1/auth/config").then(({ data }) => setSignupMode(data?.signup_mode ?? "open"));
-  }, [isSignup]);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();

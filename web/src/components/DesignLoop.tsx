@@ -8,6 +8,7 @@ import { Brush, Eraser, Sparkles, SquarePen, Trash2 } from "lucide-react";
 import { useTranslations } from "use-intl";
 import { api, multipart } from "@/api/client";
 import { startEdit, startRefine, type ReadyDesign, type RecordOut } from "@/api/records";
+import { useRecordStarted } from "@/api/mutations";
 import { useAuth } from "@/lib/auth";
 import { useErrorText } from "@/i18n/errors";
 import { useLocaleSwitch } from "@/i18n/I18nProvider";
@@ -47,11 +48,12 @@ export function DesignLoopButtons({ record, design }: { record: RecordOut; desig
 }
 
 /** Busy and error state for a dialog that spends a credit on a new record, and opening it. */
-function useStart() {
+function useStart(roomId: string) {
   const t = useTranslations();
   const errorText = useErrorText();
   const router = useRouter();
-  const { me, refresh } = useAuth();
+  const { me } = useAuth();
+  const recordStarted = useRecordStarted();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const cost = t("credits.amount", { count: me?.generation_cost ?? 1 });
@@ -72,7 +74,7 @@ function useStart() {
       return;
     }
     close();
-    void refresh(); // the credit is spent now; the header shows it at once
+    recordStarted(roomId); // the credit is spent now (the header shows it at once), the room has a new record
     router.push(`/record/?id=${started.record_id}`);
   }
 
@@ -131,7 +133,7 @@ type DialogProps = {
 function RefineDialog({ open, onClose, record, design }: DialogProps) {
   const t = useTranslations();
   const { locale } = useLocaleSwitch();
-  const { busy, problem, cost, outcome, run } = useStart();
+  const { busy, problem, cost, outcome, run } = useStart(record.room_id);
   const [keyword, setKeyword] = useState(record.keyword ?? "");
 
   function submit() {
@@ -196,7 +198,7 @@ function RegionEditDialog({ open, onClose, record, design }: DialogProps) {
   const t = useTranslations();
   const errorText = useErrorText();
   const { locale } = useLocaleSwitch();
-  const { busy, problem, cost, outcome, run, clearProblem } = useStart();
+  const { busy, problem, cost, outcome, run, clearProblem } = useStart(record.room_id);
   const canvas = useRef<HTMLCanvasElement>(null);
   const last = useRef<{ x: number; y: number } | null>(null);
   const [tool, setTool] = useState<"brush" | "eraser">("brush");

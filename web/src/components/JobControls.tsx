@@ -5,7 +5,8 @@
 import { useState } from "react";
 import { Clock, RotateCcw, Square } from "lucide-react";
 import { useTranslations } from "use-intl";
-import { cancelRecord, retryRecord, type RecordOut } from "@/api/records";
+import type { RecordOut } from "@/api/records";
+import { useCancelRecord, useRetryRecord } from "@/api/mutations";
 import { useErrorText } from "@/i18n/errors";
 
 export function JobControls({
@@ -13,30 +14,29 @@ export function JobControls({
   onChanged,
 }: {
   record: RecordOut;
-  /** The record as the server returned it after a cancel or a retry. */
+  /** The record as the server returned it after a cancel or a retry (the queries showing the
+   *  balance, the room's history and the studio are read again already). */
   onChanged: (record: RecordOut, action: "cancelled" | "retried") => void;
 }) {
   const t = useTranslations();
   const errorText = useErrorText();
-  const [busy, setBusy] = useState(false);
+  const cancelling = useCancelRecord();
+  const retrying = useRetryRecord();
+  const busy = cancelling.isPending || retrying.isPending;
   const [problem, setProblem] = useState<string | null>(null);
   // One key per shown attempt: a double click retries once.
   const [retryKey, setRetryKey] = useState(() => crypto.randomUUID());
 
   async function cancel() {
-    setBusy(true);
     setProblem(null);
-    const { data, error } = await cancelRecord(record.id);
-    setBusy(false);
+    const { data, error } = await cancelling.mutateAsync(record);
     if (data) onChanged(data, "cancelled");
     else setProblem(errorText(error, "jobs.cancelFailed", { AlreadyFinished: "jobs.alreadyFinished" }));
   }
 
   async function retry() {
-    setBusy(true);
     setProblem(null);
-    const { data, error } = await retryRecord(record.id, retryKey);
-    setBusy(false);
+    const { data, error } = await retrying.mutateAsync({ record, key: retryKey });
     if (data) {
       setRetryKey(crypto.randomUUID());
       onChanged(data, "retried");

@@ -3,11 +3,12 @@
 // Where a record came from and what was made from it (refines and region edits), as a compact
 // tree; and how close each design is to each input (the attribution the record stores).
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { AlertTriangle, GitBranch } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
 import type { ImageOut } from "@/api/client";
-import { getLineage, type LineageNodeOut, type LineageOut, type RecordOut } from "@/api/records";
+import { lineageQuery } from "@/api/queries";
+import type { LineageNodeOut, RecordOut } from "@/api/records";
 import type { MessageKey } from "@/i18n/errors";
 
 const KIND: Record<LineageNodeOut["kind"], MessageKey> = {
@@ -18,17 +19,9 @@ const KIND: Record<LineageNodeOut["kind"], MessageKey> = {
 
 export function Lineage({ record }: { record: RecordOut }) {
   const t = useTranslations();
-  const [lineage, setLineage] = useState<LineageOut | null>(null);
-  // Read again when the record finishes: its title (and maybe new children) arrive by then.
-  useEffect(() => {
-    let cancelled = false;
-    void getLineage(record.id).then(({ data }) => {
-      if (!cancelled && data) setLineage(data);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [record.id, record.done]);
+  // Read again when the record finishes (its end invalidates it): its title (and maybe new
+  // children) arrive by then; a refine or an edit started from it invalidates it too.
+  const { data: lineage } = useQuery(lineageQuery(record.id));
 
   if (!lineage || (lineage.ancestors.length === 0 && lineage.descendants.length === 0)) return null;
   const children = new Map<string, LineageNodeOut[]>();

@@ -1,10 +1,13 @@
 "use client";
 
 // Pin any image (an upload, a design, a reference) into any of the user's rooms.
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Pin as PinIcon, PinOff } from "lucide-react";
 import { useTranslations } from "use-intl";
-import { api, errorCode, type Room } from "@/api/client";
+import { errorCode } from "@/api/client";
+import { usePin, useUnpin } from "@/api/mutations";
+import { pinRoomsQuery } from "@/api/queries";
 import { useErrorText } from "@/i18n/errors";
 import { Alert, Dialog, FormActions, Spinner } from "@/components/ui";
 import { useToast } from "@/components/Toast";
@@ -71,30 +74,20 @@ function PinForm({
   const toast = useToast();
   const t = useTranslations();
   const errorText = useErrorText();
-  const [rooms, setRooms] = useState<Room[] | null>(null);
-  const [roomId, setRoomId] = useState(defaultRoomId ?? "");
+  const { data: rooms = null, error: roomsError } = useQuery(pinRoomsQuery);
+  // The room chosen; until one is, the default (this page's room) or the first.
+  const [chosen, setChosen] = useState(defaultRoomId ?? "");
+  const roomId = chosen || rooms?.[0]?.id || "";
   const [note, setNote] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    void (async () => {
-      const { data, error: err } = await api.GET("/api/v1/layerroom", { params: { query: { limit: 100 } } });
-      if (!data) return setError(errorText(err, "rooms.loadFailed"));
-      setRooms(data.items);
-      setRoomId((current) => current || data.items[0]?.id || "");
-    })();
-  }, [errorText]);
+  const [pinError, setError] = useState<string | null>(null);
+  const pinning = usePin();
+  const busy = pinning.isPending;
+  const error = pinError ?? (roomsError ? errorText(roomsError, "rooms.loadFailed") : null);
 
   async function pin(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
     setError(null);
-    const { data, error: err } = await api.POST("/api/v1/layerroom/{room_id}/pins", {
-      params: { path: { room_id: roomId } },
-      body: { image_id: imageId, note: note.trim() },
-    });
-    setBusy(false);
+    const { data, error: err } = await pinning.mutateAsync({ roomId, imageId, note: note.trim() });
     const room = rooms?.find((r) => r.id === roomId)?.name ?? "";
     if (!data && errorCode(err) !== "Conflict") return setError(errorText(err, "pin.failed"));
     toast(data ? t("pin.pinnedTo", { room }) : t("pin.alreadyPinned", { room }));
@@ -111,7 +104,7 @@ function PinForm({
           <label htmlFor="pin-room" className="label">
             {t("pin.room")}
           </label>
-          <select id="pin-room" className="field" value={roomId} onChange={(e) => setRoomId(e.target.value)}>
+          <select id="pin-room" className="field" value={roomId} onChange={(e) => setChosen(e.target.value)}>
             {rooms?.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
@@ -142,7 +135,8 @@ function PinForm({
   );
 }
 
-export function UnpinButton({ roomId, imageId, onUnpinned }: { roomId: string; imageId: string; onUnpinned: () => void }) {
+export function UnpinButton({ roomId, imageId, onUnpinned }: { roomId: string; imageId: string; onUnpinned?: () => void }) {
+  const unpin = useUnpin(roomId);
   const toast = useToast();
   const t = useTranslations();
   const errorText = useErrorText();
@@ -152,12 +146,10 @@ export function UnpinButton({ roomId, imageId, onUnpinned }: { roomId: string; i
       className="inline-flex items-center gap-1 rounded-full border border-line bg-white/95 px-2.5 py-1 text-xs font-medium shadow-sm hover:bg-white"
       aria-label={t("pin.unpinLabel")}
       onClick={async () => {
-        const { response, error } = await api.DELETE("/api/v1/layerroom/{room_id}/pins", {
-          params: { path: { room_id: roomId }, query: { image_id: imageId } },
-        });
+        const { response, error } = await unpin.mutateAsync(imageId);
         if (!response.ok) return toast(errorText(error, "pin.unpinFailed"), "error");
         toast(t("pin.unpinned"));
-        onUnpinned();
+        onUnpinned?.();
       }}
     >
       <PinOff className="h-3.5 w-3.5" aria-hidden /> {t("pin.unpin")}

@@ -1,25 +1,15 @@
 "use client";
 
 // A record: per-stage progress, the 4 designs (lightbox), story, keywords, recommendations,
-// providers. Renders a record that is still streaming in as well as a finished one.
-import { useCallback, useEffect, useState } from "react";
-import {
-  AlertTriangle,
-  Check,
-  ChevronLeft,
-  ChevronRight,
-  Circle,
-  Cpu,
-  Loader2,
-  Maximize2,
-  RotateCcw,
-  X,
-} from "lucide-react";
+// providers. Renders a record that is still streaming in as well as a finished one. The rules
+// of a record's stages live here; the generic pieces (Lightbox, Score, Fact) in ui.tsx.
+import { useState } from "react";
+import { AlertTriangle, Check, Circle, Cpu, Loader2, Maximize2, RotateCcw } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
 import { readyDesigns, type DesignOut, type RecordOut, type StageStatus } from "@/api/records";
 import { useReferenceTitle } from "@/i18n/content";
 import type { MessageKey } from "@/i18n/errors";
-import { Dialog } from "@/components/ui";
+import { Fact, Lightbox, Score, type GalleryImage } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
 import { Checks } from "@/components/Checks";
 import { DesignLoopButtons } from "@/components/DesignLoop";
@@ -147,85 +137,6 @@ export function FailureNotice({ record }: { record: RecordOut }) {
         readyDesigns(record).length > 0 && record.done && <p className="mt-2 text-red-800">{t("stages.creditKept")}</p>
       )}
     </div>
-  );
-}
-
-export interface GalleryImage {
-  imageId: string;
-  url: string;
-  label: string;
-}
-
-export function Lightbox({
-  images,
-  index,
-  onIndex,
-  onClose,
-}: {
-  images: GalleryImage[];
-  index: number | null;
-  onIndex: (i: number) => void;
-  onClose: () => void;
-}) {
-  const t = useTranslations();
-  const open = index !== null;
-  const go = useCallback(
-    (step: number) => {
-      if (index === null) return;
-      onIndex((index + step + images.length) % images.length);
-    },
-    [index, images.length, onIndex],
-  );
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "ArrowRight") go(1);
-      if (e.key === "ArrowLeft") go(-1);
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [open, go]);
-  const current = index !== null ? images[index] : null;
-  return (
-    <Dialog open={open} onClose={onClose} title={current ? current.label : t("lightbox.image")} size="full">
-      {current && (
-        <div className="flex h-full flex-col text-white">
-          <div className="flex items-center justify-between gap-2 p-3 sm:p-4">
-            <p className="text-sm">
-              {current.label}{" "}
-              <span className="text-white/60">· {t("lightbox.position", { n: index! + 1, total: images.length })}</span>
-            </p>
-            <button type="button" onClick={onClose} className="rounded-full p-2 hover:bg-white/10" aria-label={t("common.close")}>
-              <X className="h-5 w-5" aria-hidden />
-            </button>
-          </div>
-          <div className="relative flex min-h-0 flex-1 items-center justify-center px-2 pb-6 sm:px-16">
-            {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src={current.url} alt={current.label} className="max-h-full max-w-full rounded-lg object-contain" />
-            {images.length > 1 && (
-              <>
-                <button
-                  type="button"
-                  onClick={() => go(-1)}
-                  aria-label={t("lightbox.previous")}
-                  className="absolute left-2 top-1/2 -translate-y-1/2 rounded-full bg-white/10 p-2 hover:bg-white/20 sm:left-4"
-                >
-                  <ChevronLeft className="h-6 w-6" aria-hidden />
-                </button>
-                <button
-                  type="button"
-                  onClick={() => go(1)}
-                  aria-label={t("lightbox.next")}
-                  className="absolute right-2 top-1/2 -translate-y-1/2 rounded-full bg-white/10 p-2 hover:bg-white/20 sm:right-4"
-                >
-                  <ChevronRight className="h-6 w-6" aria-hidden />
-                </button>
-              </>
-            )}
-          </div>
-        </div>
-      )}
-    </Dialog>
   );
 }
 
@@ -491,34 +402,6 @@ export function DesignPreview({
           {t("record.previewPass", { step: preview.step, of: preview.of })}
         </span>
       )}
-    </div>
-  );
-}
-
-export function Score({ value, title }: { value: number; title?: string }) {
-  const t = useTranslations();
-  const format = useFormatter();
-  const pct = Math.max(0, Math.min(1, value));
-  return (
-    <div className="mt-1 flex items-center gap-2" title={title ?? t("record.scoreTitle")}>
-      <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-stone-100" aria-hidden>
-        <div className="h-full rounded-full bg-clay-500" style={{ width: `${pct * 100}%` }} />
-      </div>
-      <span className="text-xs tabular-nums text-muted" data-testid="score">
-        <span className="sr-only">{t("record.similarity")} </span>
-        {format.number(value, { minimumFractionDigits: 3, maximumFractionDigits: 3 })}
-      </span>
-    </div>
-  );
-}
-
-function Fact({ term, value, generated = true }: { term: string; value: string | null; generated?: boolean }) {
-  return (
-    <div className="rounded-lg bg-paper px-3 py-2">
-      <dt className="text-[11px] uppercase tracking-wider text-muted">{term}</dt>
-      <dd className="mt-0.5 font-medium" data-content={generated && value ? "generated" : undefined}>
-        {value ?? "—"}
-      </dd>
     </div>
   );
 }

@@ -4,7 +4,8 @@
 import { useState } from "react";
 import { Check, Copy, Globe, Lock, Trash2 } from "lucide-react";
 import { useTranslations } from "use-intl";
-import { api, type Room } from "@/api/client";
+import type { Room } from "@/api/client";
+import { useDeleteRoom, useSaveRoom } from "@/api/mutations";
 import { useErrorText } from "@/i18n/errors";
 import { Alert, Dialog } from "@/components/ui";
 import { useToast } from "@/components/Toast";
@@ -54,7 +55,8 @@ export function RoomSettingsDialog({
   room: Room;
   open: boolean;
   onClose: () => void;
-  onSaved: (room: Room) => void;
+  /** The room as saved (every query showing it has it already). */
+  onSaved?: (room: Room) => void;
   onDeleted: () => void;
 }) {
   const t = useTranslations();
@@ -73,7 +75,7 @@ function RoomSettingsForm({
 }: {
   room: Room;
   onClose: () => void;
-  onSaved: (room: Room) => void;
+  onSaved?: (room: Room) => void;
   onDeleted: () => void;
 }) {
   const toast = useToast();
@@ -83,30 +85,27 @@ function RoomSettingsForm({
   const [description, setDescription] = useState(room.description);
   const [isPublic, setIsPublic] = useState(room.is_public);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useSaveRoom(room.id);
+  const deleting = useDeleteRoom(room.id);
+  const busy = saving.isPending || deleting.isPending;
   const [confirmDelete, setConfirmDelete] = useState(false);
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
     setError(null);
-    const { data, error: err } = await api.PATCH("/api/v1/layerroom/{room_id}", {
-      params: { path: { room_id: room.id } },
-      body: { name: name.trim(), description: description.trim(), is_public: isPublic },
+    const { data, error: err } = await saving.mutateAsync({
+      name: name.trim(),
+      description: description.trim(),
+      is_public: isPublic,
     });
-    setBusy(false);
     if (!data) return setError(errorText(err, "roomSettings.saveFailed"));
     toast(t("roomSettings.saved"));
-    onSaved(data);
+    onSaved?.(data);
     onClose();
   }
 
   async function remove() {
-    setBusy(true);
-    const { error: err, response } = await api.DELETE("/api/v1/layerroom/{room_id}", {
-      params: { path: { room_id: room.id } },
-    });
-    setBusy(false);
+    const { error: err, response } = await deleting.mutateAsync();
     if (!response.ok) return setError(errorText(err, "roomSettings.deleteFailed"));
     toast(t("roomSettings.deleted", { name: room.name }));
     onDeleted();

@@ -1,26 +1,18 @@
 "use client";
 
 // A curated furniture style beside the free keyword (GET /api/v1/styles): the two combine.
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "use-intl";
-import { api, type Schemas } from "@/api/client";
+import type { Schemas } from "@/api/client";
+import { stylesQuery } from "@/api/queries";
 
 type StyleOut = Schemas["StyleOut"];
 
-/** The curated styles (fetched once per page that asks). */
+/** The curated styles (read once; none until they have come). */
 export function useStyles(): StyleOut[] {
-  const [styles, setStyles] = useState<StyleOut[]>([]);
-  useEffect(() => {
-    let cancelled = false;
-    void api.GET("/api/v1/styles").then(({ data }) => {
-      if (!cancelled && data) setStyles(data.items);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
-  return styles;
+  return useQuery(stylesQuery).data ?? NO_STYLES;
 }
+const NO_STYLES: StyleOut[] = [];
 
 /** A style's name in the page's language. */
 export function useStyleName() {

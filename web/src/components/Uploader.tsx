@@ -5,7 +5,8 @@
 import { useRef, useState } from "react";
 import { ImagePlus, Loader2, X } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
-import { api, multipart, type ImageOut, type Schemas } from "@/api/client";
+import type { ImageOut, Schemas } from "@/api/client";
+import { useUploadImage } from "@/api/mutations";
 import { useErrorText, type MessageKey } from "@/i18n/errors";
 
 export const MAX_INPUTS = 4;
@@ -68,15 +69,15 @@ export function Uploader({
   roomId,
   slots,
   setSlots,
-  onUploaded,
   disabled,
 }: {
   roomId: string;
   slots: Slot[];
   setSlots: React.Dispatch<React.SetStateAction<Slot[]>>;
-  onUploaded: (image: ImageOut) => void;
   disabled?: boolean;
 }) {
+  // Each upload is also among the room's earlier uploads from then on (the query is invalidated).
+  const uploadImage = useUploadImage(roomId);
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
@@ -86,10 +87,7 @@ export function Uploader({
   const free = MAX_INPUTS - slots.length;
 
   async function upload(slot: Slot, file: File) {
-    const { data, error } = await api.POST("/api/v1/layerroom/{room_id}/images", {
-      params: { path: { room_id: roomId } },
-      ...multipart(file, { purpose: "reference" as const }),
-    });
+    const { data, error } = await uploadImage.mutateAsync(file);
     if (!data) {
       setProblems((p) => [...p, t("upload.failed", { name: file.name, reason: errorText(error, "upload.failedReason") })]);
       setSlots((s) => s.filter((x) => x.key !== slot.key));
@@ -97,7 +95,6 @@ export function Uploader({
       return;
     }
     setSlots((s) => s.map((x) => (x.key === slot.key ? { ...x, image: data, uploading: false } : x)));
-    onUploaded(data);
   }
 
   function accept(files: FileList | File[]) {

@@ -2,10 +2,13 @@
 
 // Webhooks: add an endpoint (its signing secret shown once), list them, see each one's
 // deliveries, send a test event, delete one.
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Plus, RefreshCw, Send, Trash2, Webhook as WebhookIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
-import { api, type Schemas } from "@/api/client";
+import type { Schemas } from "@/api/client";
+import { useAddWebhook, useDeleteWebhook, useTestWebhook } from "@/api/mutations";
+import { deliveriesQuery, webhooksQuery } from "@/api/queries";
 import { type MessageKey, useErrorText } from "@/i18n/errors";
 import { Alert, Dialog, FormActions, Section } from "@/components/ui";
 import { CopyField } from "@/components/CopyField";
@@ -31,23 +34,10 @@ const STATUS_NAME: Record<Delivery["status"], MessageKey> = {
 export function Webhooks() {
   const t = useTranslations();
   const errorText = useErrorText();
-  const [hooks, setHooks] = useState<Hook[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: hooks = null, error: loadError } = useQuery(webhooksQuery);
+  const error = loadError ? errorText(loadError, "settings.webhooks.loadFailed") : null;
   const [adding, setAdding] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    const { data, error: err } = await api.GET("/api/v1/webhooks");
-    if (!data) return setError(errorText(err, "settings.webhooks.loadFailed"));
-    setError(null);
-    setHooks(data);
-  }, [errorText]);
-
-  useEffect(() => {
-    // Sets state only after its fetch's await (react/react#34905).
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void load();
-  }, [load]);
 
   return (
     <Section id="webhooks" title={t("settings.webhooks.title")} intro={t("settings.webhooks.intro")}>
@@ -67,7 +57,7 @@ export function Webhooks() {
       {hooks && hooks.length > 0 && (
         <ul className="grid gap-3">
           {hooks.map((hook) => (
-            <HookItem key={hook.id} hook={hook} onDeleted={load} />
+            <HookItem key={hook.id} hook={hook} />
           ))}
         </ul>
       )}
@@ -81,7 +71,6 @@ export function Webhooks() {
         onAdded={(created) => {
           setAdding(false);
           setSecret(created.secret);
-          void load();
         }}
       />
     </Section>
@@ -101,16 +90,16 @@ function AddHookDialog({
   const errorText = useErrorText();
   const [url, setUrl] = useState("");
   const [events, setEvents] = useState<Set<EventName>>(new Set(EVENTS));
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const addHook = useAddWebhook();
+  const busy = addHook.isPending;
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    const { data, error: err } = await api.POST("/api/v1/webhooks", {
-      body: { url: url.trim(), events: EVENTS.filter((name) => events.has(name)), description: "" },
+    const { data, error: err } = await addHook.mutateAsync({
+      url: url.trim(),
+      events: EVENTS.filter((name) => events.has(name)),
     });
-    setBusy(false);
     if (!data) return setError(errorText(err, "settings.webhooks.addFailed"));
     setError(null);
     setUrl("");
@@ -153,40 +142,37 @@ function AddHookDialog({
   );
 }
 
-function HookItem({ hook, onDeleted }: { hook: Hook; onDeleted: () => void }) {
+function HookItem({ hook }: { hook: Hook }) {
   const t = useTranslations();
   const format = useFormatter();
   const toast = useToast();
   const errorText = useErrorText();
-  const [deliveries, setDeliveries] = useState<Delivery[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The deliveries are read once asked for (or a test event went out), then on each ask.
+  const [shown, setShown] = useState(false);
+  const listed = useQuery({ ...deliveriesQuery(hook.id), enabled: shown });
+  const deliveries: Delivery[] | null = shown ? (listed.data ?? null) : null;
+  const [problem, setError] = useState<string | null>(null);
+  const error = problem ?? (listed.error ? errorText(listed.error, "settings.webhooks.loadFailed") : null);
+  const test = useTestWebhook(hook.id);
+  const deleteHook = useDeleteWebhook(hook.id);
 
-  const loadDeliveries = useCallback(async () => {
-    const { data, error: err } = await api.GET("/api/v1/webhooks/{webhook_id}/deliveries", {
-      params: { path: { webhook_id: hook.id }, query: { limit: 10 } },
-    });
-    if (!data) return setError(errorText(err, "settings.webhooks.loadFailed"));
+  function loadDeliveries() {
     setError(null);
-    setDeliveries(data);
-  }, [hook.id, errorText]);
+    if (shown) void listed.refetch();
+    else setShown(true);
+  }
 
   async function sendTest() {
-    const { data, error: err } = await api.POST("/api/v1/webhooks/{webhook_id}/test", {
-      params: { path: { webhook_id: hook.id } },
-    });
+    const { data, error: err } = await test.mutateAsync();
     if (!data) return setError(errorText(err));
     toast(t("settings.webhooks.testSent"));
-    await loadDeliveries();
-    // The delivery goes out in the background: look again once it has had time to.
-    window.setTimeout(() => void loadDeliveries(), 1500);
+    setError(null);
+    setShown(true);
   }
 
   async function remove() {
-    const { response, error: err } = await api.DELETE("/api/v1/webhooks/{webhook_id}", {
-      params: { path: { webhook_id: hook.id } },
-    });
+    const { response, error: err } = await deleteHook.mutateAsync();
     if (!response.ok) return setError(errorText(err));
-    onDeleted();
   }
 
   return (
@@ -200,7 +186,7 @@ function HookItem({ hook, onDeleted }: { hook: Hook; onDeleted: () => void }) {
             <Send className="h-4 w-4" aria-hidden />
             {t("settings.webhooks.sendTest")}
           </button>
-          <button type="button" className="btn-ghost" onClick={() => void loadDeliveries()}>
+          <button type="button" className="btn-ghost" onClick={loadDeliveries}>
             <RefreshCw className="h-4 w-4" aria-hidden />
             {t("settings.webhooks.showDeliveries")}
           </button>

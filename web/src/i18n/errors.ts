@@ -5,6 +5,7 @@
 import { useCallback } from "react";
 import { useTranslations, type MessageKeys, type Messages, type NestedKeyOf } from "use-intl";
 import { errorCode } from "@/api/client";
+import { ApiError } from "@/api/queries";
 
 export type MessageKey = MessageKeys<Messages, NestedKeyOf<Messages>>;
 
@@ -46,7 +47,8 @@ export function useErrorText() {
       overrides: Record<string, MessageKey> = {},
       values: Record<string, string | number> = {},
     ) => {
-      const code = errorCode(error);
+      // A failed query throws an ApiError; its body is the API's answer.
+      const code = errorCode(error instanceof ApiError ? error.body : error);
       const key = code ? (overrides[code] ?? BY_CODE[code] ?? fallback) : fallback;
       return t(key, values);
     },

@@ -1,10 +1,13 @@
 "use client";
 
 // Who is signed in, and their credit balance (the header shows it; generation refreshes it).
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+// The account is a query (src/api/queries.ts): signing in or out writes it, a refresh reads it.
+import { createContext, useCallback, useContext, useEffect, useMemo } from "react";
 import { useRouter } from "next/navigation";
-import { api, loginUrl, type Me } from "@/api/client";
-import { clearToken, readToken, writeToken } from "@/lib/token";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { loginUrl, type Me } from "@/api/client";
+import { keys, meQuery } from "@/api/queries";
+import { clearToken, writeToken } from "@/lib/token";
 
 interface AuthState {
   /** undefined while the stored token is being checked; null when signed out. */
@@ -16,43 +19,42 @@ interface AuthState {
   replace: (me: Me) => void;
 }
 
+/** Queries whose answers are the same for everyone. */
+const SHARED = new Set<string>([keys.me[0], keys.authConfig[0], keys.styles[0]]);
+
 const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: React.ReactNode }) {
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const qc = useQueryClient();
+  // The token lives in browser storage, readable only after hydration (a static export has no
+  // server to ask): the query runs in the browser only.
+  const { data: me } = useQuery(meQuery);
 
-  const refresh = useCallback(async () => {
-    if (!readToken()) {
-      setMe(null);
-      return;
-    }
-    const { data } = await api.GET("/api/v1/auth/me");
-    setMe(data ?? null);
-  }, []);
-
-  useEffect(() => {
-    // The token lives in browser storage, readable only after hydration (a static export has no
-    // server to ask), so "signed out" can only be learned here; the signed-in path sets state
-    // after its fetch's await.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void refresh();
-  }, [refresh]);
+  const refresh = useCallback(() => qc.invalidateQueries({ queryKey: keys.me }), [qc]);
+  const replace = useCallback((user: Me) => qc.setQueryData(keys.me, user), [qc]);
+  // Another account's data must not show from the cache: forgotten when someone else signs in
+  // (not on signing out, while the page that held it may still read it once more).
+  const forgetOthers = useCallback(
+    () => qc.removeQueries({ predicate: (query) => !SHARED.has(query.queryKey[0] as string) }),
+    [qc],
+  );
 
   const value = useMemo<AuthState>(
     () => ({
       me,
       refresh,
-      replace: setMe,
+      replace,
       signIn(token, user, remember) {
         writeToken(token, remember);
-        setMe(user);
+        if (me?.id !== user.id) forgetOthers();
+        replace(user);
       },
       signOut() {
         clearToken();
-        setMe(null);
+        qc.setQueryData(keys.me, null);
       },
     }),
-    [me, refresh],
+    [me, refresh, replace, forgetOthers, qc],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

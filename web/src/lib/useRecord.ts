@@ -1,8 +1,12 @@
 "use client";
 
-// A record kept live: fetched once, then followed over SSE until every stage has ended.
-import { useEffect, useEffectEvent, useState } from "react";
-import { getRecord, STREAM_EVENTS, streamUrl, type RecordOut } from "@/api/records";
+// A record kept live: read once through its query, then followed over SSE until every stage has
+// ended. Each event's state goes into the same query entry (src/api/queries.ts recordQuery), so
+// every view of the record (the room's live panel, the record page) shows the latest one.
+import { useEffect, useEffectEvent, useRef, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { STREAM_EVENTS, streamUrl, type RecordOut } from "@/api/records";
+import { keys, recordQuery } from "@/api/queries";
 
 export interface LiveRecord {
   record: RecordOut | null;
@@ -17,67 +21,59 @@ const POLL_MS = 2000;
 /**
  * `fresh`: the record was just started here, so its end is news even if the first read
  * already finds it done; otherwise only a record seen running reports its end. A new `epoch`
- * follows the record again from the start (after a retry made a finished record run again).
+ * reads the record again and follows it from there (after a retry made a finished record run
+ * again).
  */
 export function useLiveRecord(
   recordId: string | null,
   onDone?: (record: RecordOut) => void,
   { fresh = false, epoch = 0 }: { fresh?: boolean; epoch?: number } = {},
 ): LiveRecord {
-  const [record, setRecord] = useState<RecordOut | null>(null);
-  const [error, setError] = useState<{ body: unknown } | null>(null);
+  const qc = useQueryClient();
+  const query = useQuery({ ...recordQuery(recordId ?? ""), enabled: Boolean(recordId) });
+  const record = recordId ? (query.data ?? null) : null;
+  const running = record !== null && !record.done;
   const [connection, setConnection] = useState<LiveRecord["connection"]>("idle");
   // Always the caller's latest callback, without restarting the stream when it changes.
   const notifyDone = useEffectEvent((last: RecordOut) => onDone?.(last));
-  // Another record: drop the previous one's state while rendering, not in an effect afterwards.
-  const [shownId, setShownId] = useState(recordId);
-  if (recordId !== shownId) {
-    setShownId(recordId);
-    if (recordId) {
-      setRecord(null);
-      setError(null);
+
+  // Only a record seen running "finishes"; opening an old record is not an event.
+  const seen = useRef<{ id: string | null; running: boolean }>({ id: null, running: false });
+  useEffect(() => {
+    if (!recordId || !record) return;
+    if (seen.current.id !== recordId) seen.current = { id: recordId, running: fresh };
+    if (!record.done) seen.current.running = true;
+    else if (seen.current.running) {
+      seen.current.running = false;
+      notifyDone(record);
     }
-  }
+  }, [recordId, record, fresh]);
+
+  // A retry: read the record again; running once more, the stream below opens again.
+  useEffect(() => {
+    if (recordId && epoch > 0) void qc.invalidateQueries({ queryKey: keys.record(recordId), exact: true });
+  }, [qc, recordId, epoch]);
 
   useEffect(() => {
-    if (!recordId) return;
+    if (!recordId || !running) return;
     let closed = false;
     let source: EventSource | null = null;
     let timer: number | undefined;
-    let latestVersion = -1;
-    let finished = false;
-    let sawRunning = fresh;
+    let reopened = 0;
 
     const accept = (next: RecordOut) => {
-      if (closed || next.version < latestVersion) return;
-      latestVersion = next.version;
-      setRecord(next);
-      if (!next.done) sawRunning = true;
-      else if (!finished) {
-        finished = true;
-        finish(next);
-      }
-    };
-    const finish = (last: RecordOut) => {
-      source?.close();
-      source = null;
-      window.clearTimeout(timer);
-      setConnection("idle");
-      // Only a record seen running "finishes"; opening an old record is not an event.
-      if (sawRunning) notifyDone(last);
+      if (closed) return;
+      qc.setQueryData<RecordOut>(keys.record(recordId), (held) => (!held || next.version >= held.version ? next : held));
     };
     const poll = async () => {
-      const { data, error: err } = await getRecord(recordId);
-      if (closed) return;
-      if (!data) {
-        setError({ body: err });
-        setConnection("idle");
-        return;
+      try {
+        const data = await qc.fetchQuery({ ...recordQuery(recordId), staleTime: 0 });
+        if (!data.done && !closed) timer = window.setTimeout(poll, POLL_MS);
+      } catch {
+        // The query holds the error now; the page shows it.
+        if (!closed) setConnection("idle");
       }
-      accept(data);
-      if (!data.done && !closed) timer = window.setTimeout(poll, POLL_MS);
     };
-    let reopened = 0;
     const listen = async () => {
       const url = await streamUrl(recordId);
       if (closed) return;
@@ -101,7 +97,7 @@ export function useLiveRecord(
       source.addEventListener("end", () => {
         // The last state event came before `end`; read the record once more to be sure.
         source?.close();
-        if (!finished) void poll();
+        if (!closed) void poll();
       });
       source.onerror = () => {
         // EventSource retries by itself on a dropped connection, with the same URL; once it
@@ -119,24 +115,19 @@ export function useLiveRecord(
         }
       };
     };
+    void listen();
 
-    void (async () => {
-      const { data, error: err } = await getRecord(recordId);
-      if (closed) return;
-      if (!data) {
-        setError({ body: err });
-        return;
-      }
-      accept(data);
-      if (!data.done) void listen();
-    })();
-
+    // Every stage ended (or another record): the stream closes.
     return () => {
       closed = true;
       source?.close();
       window.clearTimeout(timer);
     };
-  }, [recordId, fresh, epoch]);
+  }, [qc, recordId, running]);
 
-  return { record, error, connection };
+  return {
+    record,
+    error: recordId && query.error ? { body: query.error } : null,
+    connection: running ? connection : "idle",
+  };
 }

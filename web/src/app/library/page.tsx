@@ -2,18 +2,20 @@
 
 // The reference library: browse it, search it by words (CLIP) or by an image, pin what you find
 // into a room. Admins also add and remove references here.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { ImagePlus, Library as LibraryIcon, Plus, Search, Trash2, X } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
-import { api, multipart, type Schemas } from "@/api/client";
+import type { Schemas } from "@/api/client";
+import { useAddReference, useRemoveReference, useSearchLibraryByImage } from "@/api/mutations";
+import { libraryBrowseQuery, librarySearchQuery } from "@/api/queries";
 import { useReferenceTitle } from "@/i18n/content";
 import { type MessageKey, useErrorText } from "@/i18n/errors";
 import { useRequireAuth } from "@/lib/auth";
 import { stableUrl } from "@/lib/imageUrls";
-import { Alert, Dialog, EmptyState, FormActions, PageLoading, Shell, Spinner } from "@/components/ui";
+import { Alert, Dialog, EmptyState, FormActions, PageLoading, Score, Shell, Spinner } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
 import { ACCEPTED, checkFile, useFileProblemText } from "@/components/Uploader";
-import { Score } from "@/components/RecordView";
 import { useToast } from "@/components/Toast";
 
 type Reference = Schemas["ReferenceOut"];
@@ -28,6 +30,8 @@ const MATCH: Record<string, MessageKey> = {
 /** What the grid shows: the whole library page by page, or the hits of one search. */
 type View =
   | { kind: "browse"; items: Reference[]; total: number }
+  | Search;
+type Search =
   | {
       kind: "search";
       query: { text: string } | { file: string };
@@ -40,7 +44,6 @@ type View =
       below: number;
     };
 
-const PAGE = 24;
 const TOP_K = 24;
 
 export default function LibraryPage() {
@@ -51,10 +54,11 @@ export default function LibraryPage() {
 
 function Library({ isAdmin }: { isAdmin: boolean }) {
   const toast = useToast();
-  const [view, setView] = useState<View | null>(null);
+  // The hits of the last search; none while browsing.
+  const [search, setSearch] = useState<Search | null>(null);
   const [text, setText] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [searching, setSearching] = useState(false);
+  const [problem, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Reference | null>(null);
   // Pinned from this page (the button shows it); any room's pins stay on the room itself.
@@ -65,60 +69,59 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
   const errorText = useErrorText();
   const problemText = useFileProblemText();
   const referenceTitle = useReferenceTitle();
+  const qc = useQueryClient();
+  const byImage = useSearchLibraryByImage(TOP_K);
+  const remove = useRemoveReference();
+  const busy = searching || byImage.isPending;
 
-  const browse = useCallback(async (offset = 0) => {
-    const { data, error: err } = await api.GET("/api/v1/library/references", {
-      params: { query: { limit: PAGE, offset } },
-    });
-    if (!data) return setError(errorText(err, "library.loadFailed"));
+  const library = useInfiniteQuery(libraryBrowseQuery);
+  const browsed: View | null = library.data
+    ? {
+        kind: "browse",
+        items: library.data.pages.flatMap((page) => page.items),
+        total: library.data.pages[library.data.pages.length - 1].total,
+      }
+    : null;
+  const view: View | null = search ?? browsed;
+  const error = problem ?? (library.error ? errorText(library.error, "library.loadFailed") : null);
+
+  function browse() {
     setError(null);
-    setView((prev) => ({
-      kind: "browse",
-      total: data.total,
-      items: offset > 0 && prev?.kind === "browse" ? [...prev.items, ...data.items] : data.items,
-    }));
-  }, [errorText]);
-
-  useEffect(() => {
-    // The loader sets state only after its fetch's await, which this rule cannot see yet
-    // (react/react#34905).
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void browse();
-  }, [browse]);
+    setSearch(null);
+  }
 
   async function searchText(e: React.FormEvent) {
     e.preventDefault();
     const q = text.trim();
-    if (!q) return void browse();
-    setBusy(true);
-    const { data, error: err } = await api.GET("/api/v1/library/search", { params: { query: { q, k: TOP_K } } });
-    setBusy(false);
-    if (!data) return setError(errorText(err, "library.searchFailed"));
-    setError(null);
-    setView({
-      kind: "search",
-      query: { text: q },
-      hits: data.hits,
-      embedder: data.embedder,
-      match: data.match,
-      minScore: data.min_score ?? null,
-      below: data.below_min_score,
-    });
+    if (!q) return browse();
+    setSearching(true);
+    try {
+      const data = await qc.fetchQuery(librarySearchQuery(q, TOP_K));
+      setError(null);
+      setSearch({
+        kind: "search",
+        query: { text: q },
+        hits: data.hits,
+        embedder: data.embedder,
+        match: data.match,
+        minScore: data.min_score ?? null,
+        below: data.below_min_score,
+      });
+    } catch (err) {
+      setError(errorText(err, "library.searchFailed"));
+    } finally {
+      setSearching(false);
+    }
   }
 
   async function searchImage(file: File) {
     const problem = checkFile(file);
     if (problem) return setError(problemText(problem));
-    setBusy(true);
-    const { data, error: err } = await api.POST("/api/v1/library/search", {
-      params: { query: { k: TOP_K } },
-      ...multipart(file),
-    });
-    setBusy(false);
+    const { data, error: err } = await byImage.mutateAsync(file);
     if (!data) return setError(errorText(err, "library.searchFailed"));
     setError(null);
     setText("");
-    setView({
+    setSearch({
       kind: "search",
       query: { file: file.name },
       hits: data.hits,
@@ -131,7 +134,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
 
   function clear() {
     setText("");
-    void browse();
+    browse();
   }
 
   const cards: { reference: Reference; score: number | null }[] =
@@ -303,7 +306,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
       )}
       {view?.kind === "browse" && view.items.length < view.total && (
         <div className="mt-6 text-center">
-          <button type="button" className="btn-outline" onClick={() => browse(view.items.length)}>
+          <button type="button" className="btn-outline" onClick={() => void library.fetchNextPage()}>
             {t("library.showMore")}
           </button>
         </div>
@@ -333,9 +336,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
               type="button"
               className="btn-danger"
               onClick={async () => {
-                const { error: err } = await api.DELETE("/api/v1/library/references/{reference_id}", {
-                  params: { path: { reference_id: removing.id } },
-                });
+                const { error: err } = await remove.mutateAsync(removing.id);
                 setRemoving(null);
                 if (err) return setError(errorText(err, "library.removeFailed"));
                 toast(t("library.removed"));
@@ -364,20 +365,16 @@ function AddReferenceDialog({
   const [title, setTitle] = useState("");
   const [tags, setTags] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const adding = useAddReference();
+  const busy = adding.isPending;
   const t = useTranslations();
   const errorText = useErrorText();
 
   async function add(e: React.FormEvent) {
     e.preventDefault();
     if (!file) return setError(t("library.chooseFirst"));
-    setBusy(true);
     setError(null);
-    const { data, error: err } = await api.POST(
-      "/api/v1/library/references",
-      multipart(file, { title: title.trim(), source: "", tags }),
-    );
-    setBusy(false);
+    const { data, error: err } = await adding.mutateAsync({ file, title: title.trim(), tags });
     if (!data) return setError(errorText(err, "library.addFailed"));
     setFile(null);
     setTitle("");

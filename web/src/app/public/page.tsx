@@ -2,14 +2,15 @@
 
 // A public room: readable by anyone with the link, no account needed.
 import Link from "next/link";
-import { Suspense, useEffect, useState } from "react";
+import { Suspense, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { Globe, Lock } from "lucide-react";
 import { useTranslations } from "use-intl";
-import { api, type PublicRoom } from "@/api/client";
+import { publicRoomQuery } from "@/api/queries";
 import { useDates } from "@/i18n/format";
-import { EmptyState, PageLoading, Shell } from "@/components/ui";
-import { Lightbox, RecordView, type GalleryImage } from "@/components/RecordView";
+import { EmptyState, Lightbox, PageLoading, Shell, type GalleryImage } from "@/components/ui";
+import { RecordView } from "@/components/RecordView";
 
 export default function PublicRoomPage() {
   return (
@@ -21,20 +22,10 @@ export default function PublicRoomPage() {
 
 function PublicRoomLoader() {
   const slug = useSearchParams().get("slug");
-  const [room, setRoom] = useState<PublicRoom | null>(null);
-  const [missing, setMissing] = useState(false);
+  const { data: room, isError: missing } = useQuery({ ...publicRoomQuery(slug ?? ""), enabled: Boolean(slug) });
   const [lightbox, setLightbox] = useState<number | null>(null);
   const t = useTranslations();
   const dates = useDates();
-
-  useEffect(() => {
-    if (!slug) return;
-    void (async () => {
-      const { data } = await api.GET("/api/v1/public/rooms/{slug}", { params: { path: { slug } } });
-      if (data) setRoom(data);
-      else setMissing(true);
-    })();
-  }, [slug]);
 
   if (!slug || missing)
     return (

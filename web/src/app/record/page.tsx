@@ -1,12 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { Suspense, useState } from "react";
 import { useSearchParams } from "next/navigation";
 import { FileQuestion } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
-import { api, type ImageOut, type Pin, type Room } from "@/api/client";
-import { useAuth, useRequireAuth } from "@/lib/auth";
+import { useQueries, useQuery } from "@tanstack/react-query";
+import { useRecordEnded } from "@/api/mutations";
+import { imageQuery, roomQuery, uploadsQuery, usePinnedIds } from "@/api/queries";
+import { useRequireAuth } from "@/lib/auth";
 import { readyDesigns } from "@/api/records";
 import { useLiveRecord } from "@/lib/useRecord";
 import { useDates } from "@/i18n/format";
@@ -20,6 +22,9 @@ import { Attribution, Lineage } from "@/components/Lineage";
 import { ROLE_LABEL } from "@/components/Uploader";
 import { useStyleName, useStyles } from "@/components/StylePicker";
 
+/** The room's uploads read to show a record's inputs (an older one is read on its own). */
+const ROOM_INPUTS = 100;
+
 export default function RecordPage() {
   return (
     <Suspense fallback={<Shell><PageLoading /></Shell>}>
@@ -30,7 +35,6 @@ export default function RecordPage() {
 
 function RecordLoader() {
   const me = useRequireAuth();
-  const { refresh } = useAuth();
   const t = useTranslations();
   const dates = useDates();
   const format = useFormatter();
@@ -39,51 +43,19 @@ function RecordLoader() {
   const errorText = useErrorText();
   const id = useSearchParams().get("id");
   const [epoch, setEpoch] = useState(0);
-  const { record, error } = useLiveRecord(me ? id : null, () => void refresh(), { epoch });
-  const [room, setRoom] = useState<Room | null>(null);
-  const [inputs, setInputs] = useState<ImageOut[]>([]);
-  const [pins, setPins] = useState<Pin[]>([]);
+  const ended = useRecordEnded();
+  // Its end (seen here) changes the balance, its room's history and its lineage.
+  const { record, error } = useLiveRecord(me ? id : null, ended, { epoch });
   const roomId = record?.room_id;
-
-  const loadPins = useCallback(async () => {
-    if (!roomId) return;
-    const { data } = await api.GET("/api/v1/layerroom/{room_id}/pins", { params: { path: { room_id: roomId } } });
-    if (data) setPins(data);
-  }, [roomId]);
-
-  useEffect(() => {
-    if (!roomId) return;
-    void (async () => {
-      const [{ data: roomData }, { data: images }] = await Promise.all([
-        api.GET("/api/v1/layerroom/{room_id}", { params: { path: { room_id: roomId } } }),
-        api.GET("/api/v1/layerroom/{room_id}/images", {
-          params: { path: { room_id: roomId }, query: { limit: 100 } },
-        }),
-      ]);
-      if (roomData) setRoom(roomData);
-      if (images) setInputs(images.items);
-    })();
-    // The loader sets state only after its fetch's await, which this rule cannot see yet
-    // (react/react#34905).
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void loadPins();
-  }, [roomId, loadPins]);
-
+  const { data: room } = useQuery({ ...roomQuery(roomId ?? ""), enabled: Boolean(roomId) });
+  const pinnedIds = usePinnedIds(roomId);
+  const uploads = useQuery({ ...uploadsQuery(roomId ?? "", ROOM_INPUTS), enabled: Boolean(roomId) });
   // A refine's first input is a design, an edit's its image: not among the room's uploads.
-  const inputIds = record?.input_image_ids.join(",") ?? "";
-  useEffect(() => {
-    const missing = inputIds.split(",").filter((i) => i && !inputs.some((x) => x.id === i));
-    if (missing.length === 0) return;
-    void (async () => {
-      const found = await Promise.all(
-        missing.map((i) => api.GET("/api/v1/images/{image_id}/metadata", { params: { path: { image_id: i } } })),
-      );
-      const images = found.flatMap(({ data }) => (data ? [data] : []));
-      if (images.length) setInputs((current) => [...current, ...images.filter((x) => !current.some((c) => c.id === x.id))]);
-    })();
-  }, [inputIds, inputs]);
-
-  const pinnedIds = useMemo(() => new Set(pins.map((p) => p.image.id)), [pins]);
+  const missing = uploads.isFetched
+    ? (record?.input_image_ids ?? []).filter((i) => !uploads.data?.some((x) => x.id === i))
+    : [];
+  const found = useQueries({ queries: missing.map((i) => imageQuery(i)) });
+  const inputs = [...(uploads.data ?? []), ...found.flatMap(({ data }) => (data ? [data] : []))];
   const inputSlots = record ? record.input_image_ids.map((i) => inputs.find((x) => x.id === i)) : [];
   const inputImages = inputSlots.filter((x) => !!x);
 
@@ -188,13 +160,12 @@ function RecordLoader() {
           record={record}
           onChanged={() => {
             // A retry runs the record again (and may have spent a credit): follow it anew.
-            void refresh();
             setEpoch((n) => n + 1);
           }}
         />
         <FailureNotice record={record} />
         {error && <Alert>{errorText(error.body, "recordPage.loadFailed")}</Alert>}
-        <RecordView record={record} roomId={record.room_id} pinnedIds={pinnedIds} onPinned={() => void loadPins()} />
+        <RecordView record={record} roomId={record.room_id} pinnedIds={pinnedIds} />
       </div>
       {inputImages.length > 0 && (
         <section className="mt-10" aria-labelledby="inputs-title">
@@ -215,7 +186,6 @@ function RecordLoader() {
                         label={t("recordPage.inputLower", { n: i + 1 })}
                         defaultRoomId={record.room_id}
                         pinned={pinnedIds.has(image.id)}
-                        onPinned={() => void loadPins()}
                       />
                     </div>
                   </div>

@@ -3,20 +3,22 @@
 // The studio: every design the user has made, across rooms, with search, filters, favourites
 // and "more like this".
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { Heart, Search, Sparkles, X } from "lucide-react";
 import { useTranslations } from "use-intl";
-import { api, type Schemas } from "@/api/client";
-import { readyDesigns, type RecordOut } from "@/api/records";
+import type { Schemas } from "@/api/client";
+import { useToggleFavourite } from "@/api/mutations";
+import { similarQuery, studioQuery, type StudioFilters } from "@/api/queries";
+import { readyDesigns } from "@/api/records";
 import { useErrorText } from "@/i18n/errors";
 import { useRequireAuth } from "@/lib/auth";
 import { stableUrl } from "@/lib/imageUrls";
-import { Alert, EmptyState, PageLoading, Shell } from "@/components/ui";
-import { Score } from "@/components/RecordView";
+import { Alert, EmptyState, PageLoading, Score, Shell } from "@/components/ui";
 import { useToast } from "@/components/Toast";
 
 type SimilarHit = Schemas["SimilarHitOut"];
-type Status = "" | "ready" | "error" | "processing";
+type Status = StudioFilters["status"];
 
 export default function StudioPage() {
   const me = useRequireAuth();
@@ -32,65 +34,30 @@ function Studio() {
   const [query, setQuery] = useState("");
   const [status, setStatus] = useState<Status>("");
   const [onlyFavourites, setOnlyFavourites] = useState(false);
-  const [records, setRecords] = useState<RecordOut[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [favourites, setFavourites] = useState<Set<string>>(new Set());
-  const [error, setError] = useState<string | null>(null);
   const [similar, setSimilar] = useState<{ imageId: string; url: string; hits: SimilarHit[] } | null>(null);
-
-  const load = useCallback(
-    async (after: string | null) => {
-      const { data, error: err } = await api.GET("/api/v1/records", {
-        params: {
-          query: {
-            q: query || undefined,
-            status: status || undefined,
-            favourite: onlyFavourites ? true : undefined,
-            cursor: after ?? undefined,
-            limit: 24,
-          },
-        },
-      });
-      if (!data) return setError(errorText(err, "studio.loadFailed"));
-      setError(null);
-      setRecords((prev) => (after && prev ? [...prev, ...data.items] : data.items));
-      setCursor(data.next_cursor ?? null);
-      setFavourites((prev) => {
-        const next = after ? new Set(prev) : new Set<string>();
-        data.favourite_image_ids.forEach((id) => next.add(id));
-        return next;
-      });
-    },
-    [query, status, onlyFavourites, errorText],
-  );
-
-  useEffect(() => {
-    // The loader sets state only after its fetch's await (react/react#34905).
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    void load(null);
-  }, [load]);
+  const qc = useQueryClient();
+  // The filters' pages, one more each "Load more"; the last filters' stay until the new come.
+  const studio = useInfiniteQuery({
+    ...studioQuery({ q: query, status, favourite: onlyFavourites }),
+    placeholderData: keepPreviousData,
+  });
+  const records = studio.data?.pages.flatMap((page) => page.items) ?? null;
+  const favourites = new Set(studio.data?.pages.flatMap((page) => page.favourite_image_ids));
+  const error = studio.error ? errorText(studio.error, "studio.loadFailed") : null;
+  const favourite = useToggleFavourite();
 
   async function toggleFavourite(imageId: string) {
-    const on = !favourites.has(imageId);
-    const path = { params: { path: { image_id: imageId } } };
-    const { error: err } = on
-      ? await api.PUT("/api/v1/images/{image_id}/favourite", path)
-      : await api.DELETE("/api/v1/images/{image_id}/favourite", path);
-    if (err) return toast(errorText(err, "studio.favouriteFailed"), "error");
-    setFavourites((prev) => {
-      const next = new Set(prev);
-      if (on) next.add(imageId);
-      else next.delete(imageId);
-      return next;
-    });
+    const { error: err } = await favourite.mutateAsync({ imageId, on: !favourites.has(imageId) });
+    if (err) toast(errorText(err, "studio.favouriteFailed"), "error");
   }
 
   async function moreLikeThis(imageId: string, url: string) {
-    const { data, error: err } = await api.GET("/api/v1/images/{image_id}/similar", {
-      params: { path: { image_id: imageId }, query: { scope: "all", k: 12 } },
-    });
-    if (!data) return toast(errorText(err, "studio.similarFailed"), "error");
-    setSimilar({ imageId, url, hits: data.hits });
+    try {
+      const data = await qc.fetchQuery(similarQuery(imageId));
+      setSimilar({ imageId, url, hits: data.hits });
+    } catch (err) {
+      toast(errorText(err, "studio.similarFailed"), "error");
+    }
   }
 
   const designs = (records ?? []).flatMap((record) =>
@@ -207,9 +174,9 @@ function Studio() {
           );
         })}
       </ul>
-      {cursor && (
+      {studio.hasNextPage && (
         <div className="mt-6 text-center">
-          <button type="button" className="btn-outline" onClick={() => void load(cursor)}>
+          <button type="button" className="btn-outline" onClick={() => void studio.fetchNextPage()}>
             {t("studio.loadMore")}
           </button>
         </div>
