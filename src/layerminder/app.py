@@ -14,9 +14,9 @@ from fastapi.routing import APIRoute
 
 from layerminder import __version__, offload
 from layerminder.api import DOMAIN_ROUTERS, router
+from layerminder.auth.dependencies import writes
 from layerminder.config import Settings
 from layerminder.contract import install_contract
-from layerminder.deps import writes
 from layerminder.errors import install_error_handlers
 from layerminder.logs import redact_access_log
 from layerminder.runtime import open_runtime
@@ -30,8 +30,8 @@ logger = logging.getLogger(__name__)
 def _document_key_scopes(app: FastAPI) -> None:
     """List 403 InsufficientScope on every route a `read` API key may not use.
 
-    The scope check follows the HTTP method (deps.get_current_user), so it is documented here
-    in one place rather than in each route's `responses=`."""
+    The scope check follows the HTTP method (auth.dependencies.Authenticator), so it is
+    documented here in one place rather than in each route's `responses=`."""
     build = app.openapi
     scoped = {
         (route.path_format, method.lower())

@@ -16,8 +16,8 @@ import pytest
 from fastapi import APIRouter
 
 from layerminder.app import create_app
+from layerminder.auth.dependencies import CurrentUser
 from layerminder.config import Settings
-from layerminder.deps import CurrentUser
 from tests.live import LiveServer, server_env, start_server
 
 pytestmark = pytest.mark.slow

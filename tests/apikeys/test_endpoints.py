@@ -3,11 +3,13 @@ and gone with the account."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from layerminder.models import ApiKey
 from tests.helpers import Account, create_room, make_image, signup, upload_image
@@ -67,6 +69,30 @@ async def test_a_key_is_shown_once_stored_hashed_and_works_as_a_token(
     [listed] = listing.json()
     assert listed["name"] == "ci script" and listed["prefix"] == created["prefix"]
     assert listed["last_used_at"] is not None and "key" not in listed
+
+
+async def test_a_burst_of_uses_stamps_the_key_once(
+    client: httpx.AsyncClient, account: Account, app: FastAPI
+) -> None:
+    key = (await _create(client, account, "dashboard", ["read"]))["key"]
+    stamps: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE API_KEYS"):
+            stamps.append(statement)
+
+    engine = app.state.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        # At once, so that every request reads the key before any stamp is written.
+        burst = [client.get("/api/v1/auth/me", headers=_bearer(key)) for _ in range(4)]
+        assert [r.status_code for r in await asyncio.gather(*burst)] == [200] * 4
+        assert (await client.get("/api/v1/auth/me", headers=_bearer(key))).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(stamps) == 1
+    [listed] = (await client.get("/api/v1/api-keys", headers=account.headers)).json()
+    assert listed["last_used_at"] is not None
 
 
 async def test_a_read_key_cannot_write_or_spend(

@@ -8,7 +8,8 @@ from fastapi import APIRouter, status
 
 from layerminder.apikeys import service
 from layerminder.apikeys.schemas import ApiKeyIn, ApiKeyOut, NewApiKeyOut
-from layerminder.deps import SessionDep, SessionUser
+from layerminder.auth.dependencies import SessionUser
+from layerminder.deps import SessionDep
 from layerminder.errors import InvalidRequest, LoginRequired, NotAuthenticated, NotFound, responses
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])

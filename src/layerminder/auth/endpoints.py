@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, status
 
 from layerminder.auth import service
+from layerminder.auth.dependencies import CurrentUser, SessionUser
+from layerminder.auth.limits import limit_login_address, limit_signup
 from layerminder.auth.schemas import (
     AccountDeleteIn,
     AuthConfigOut,
@@ -16,14 +18,7 @@ from layerminder.auth.schemas import (
     TokenOut,
 )
 from layerminder.credits import service as credits
-from layerminder.deps import (
-    CurrentUser,
-    RuntimeDep,
-    SessionDep,
-    SessionUser,
-    limit_login_address,
-    limit_signup,
-)
+from layerminder.deps import RuntimeDep, SessionDep
 from layerminder.errors import (
     EmailTaken,
     InvalidCredentials,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 
+from layerminder.auth.dependencies import AdminUser, CurrentUser
 from layerminder.credits import service
 from layerminder.credits.schemas import (
     CreditGrantIn,
@@ -13,7 +14,7 @@ from layerminder.credits.schemas import (
     CreditsOut,
     CreditTransactionOut,
 )
-from layerminder.deps import AdminUser, CurrentUser, SessionDep
+from layerminder.deps import SessionDep
 from layerminder.errors import AdminRequired, InvalidRequest, NotAuthenticated, NotFound, responses
 
 router = APIRouter(prefix="/api/v1/credits", tags=["credits"])

@@ -9,7 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.deps import CurrentUser, RuntimeDep, SessionDep
+from layerminder.auth.dependencies import CurrentUser
+from layerminder.deps import RuntimeDep, SessionDep
 from layerminder.errors import Conflict, NotAuthenticated, NotFound, responses
 from layerminder.exports import service
 from layerminder.exports.service import MEDIA_TYPES, Export, ExportFormat

@@ -8,14 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import RedirectResponse, Response
 
-from layerminder.deps import (
-    CurrentUser,
-    OptionalUser,
-    PageDep,
-    RuntimeDep,
-    SessionDep,
-    limit_upload,
-)
+from layerminder.auth.dependencies import CurrentUser, OptionalUser
+from layerminder.auth.limits import limit_upload
+from layerminder.deps import PageDep, RuntimeDep, SessionDep
 from layerminder.errors import (
     ImageTooLarge,
     InvalidImage,

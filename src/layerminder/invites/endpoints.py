@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from fastapi import APIRouter, status
 
-from layerminder.deps import AdminUser, PageDep, SessionDep
+from layerminder.auth.dependencies import AdminUser
+from layerminder.deps import PageDep, SessionDep
 from layerminder.errors import AdminRequired, NotAuthenticated, NotFound, responses
 from layerminder.invites import service
 from layerminder.invites.schemas import InviteIn, InviteOut, NewInviteOut

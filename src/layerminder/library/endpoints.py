@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
-from layerminder.deps import AdminUser, CurrentUser, PageDep, ReadingUser, RuntimeDep, SessionDep
+from layerminder.auth.dependencies import AdminUser, CurrentUser, ReadingUser
+from layerminder.deps import PageDep, RuntimeDep, SessionDep
 from layerminder.errors import (
     AdminRequired,
     ImageTooLarge,

@@ -10,8 +10,9 @@ from typing import Any
 from fastapi import APIRouter
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from layerminder.auth.dependencies import CurrentUser, ReadingUser, StreamUser
 from layerminder.db.session import reading
-from layerminder.deps import CurrentUser, PageDep, ReadingUser, RuntimeDep, SessionDep, StreamUser
+from layerminder.deps import PageDep, RuntimeDep, SessionDep
 from layerminder.errors import NotAuthenticated, NotFound, responses
 from layerminder.records import service
 from layerminder.records.events import channel

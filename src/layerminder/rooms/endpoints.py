@@ -6,7 +6,8 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from layerminder.deps import CurrentUser, PageDep, RuntimeDep, SessionDep
+from layerminder.auth.dependencies import CurrentUser
+from layerminder.deps import PageDep, RuntimeDep, SessionDep
 from layerminder.errors import Conflict, NotAuthenticated, NotFound, responses
 from layerminder.records import service as records
 from layerminder.rooms import service

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from layerminder.deps import CurrentUser, RuntimeDep, SessionDep
+from layerminder.auth.dependencies import CurrentUser
+from layerminder.deps import RuntimeDep, SessionDep
 from layerminder.errors import InvalidRequest, NotAuthenticated, NotFound, responses
 from layerminder.images.urls import image_url
 from layerminder.studio import service

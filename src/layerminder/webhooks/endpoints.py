@@ -7,7 +7,8 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from layerminder.deps import PageDep, RuntimeDep, SessionDep, SessionUser
+from layerminder.auth.dependencies import SessionUser
+from layerminder.deps import PageDep, RuntimeDep, SessionDep
 from layerminder.errors import (
     AddressNotAllowed,
     InvalidRequest,
