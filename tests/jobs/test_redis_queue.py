@@ -40,8 +40,8 @@ async def _stream_state(queue: RedisJobQueue) -> tuple[int, int]:
     """(entries in the stream, entries delivered but not acknowledged)."""
     client = redis.from_url(REDIS_TEST_URL)
     try:
-        length = await client.xlen(queue.broker.queue_name)
-        pending = await client.xpending(queue.broker.queue_name, queue.broker.consumer_group_name)
+        length = await client.xlen(queue.stream.name)
+        pending = await client.xpending(queue.stream.name, queue.stream.group)
     finally:
         await client.aclose()
     return length, int(pending["pending"])
@@ -127,8 +127,8 @@ async def test_a_job_whose_worker_is_killed_is_delivered_again(
     started = time.monotonic()
     async with _working(survivor):
         await _until(lambda: f"done {record_id}" in _lines(log), 15, "the job to be redelivered")
-        # Measured before the worker stops: the stop (bounded, but seen to wait out taskiq's
-        # receiver for seconds) is not part of the reclaim.
+        # Measured before the worker stops: the stop (bounded, up to a read's wait) is not part
+        # of the reclaim.
         reclaimed_after = time.monotonic() - started
     # Reclaimed once the dead consumer's message had been idle for the lease (1 s here).
     assert reclaimed_after < 10

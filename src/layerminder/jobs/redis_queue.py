@@ -1,23 +1,26 @@
-"""The Redis-backed job queue: taskiq over a Redis stream, consumed by `layerminder worker`."""
+"""The Redis-backed job queue: a Redis stream and consumer group, drained by `layerminder worker`.
+
+We own the consumer (redis-py's asyncio client, no task framework): every step that matters for
+long, idempotent jobs — one message per free slot, reclaiming a dead worker's messages, touching
+running ones, one outstanding message per record, handing a job back on shutdown — is a Redis
+command here rather than an override of a library's internals.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
-from taskiq import AckableMessage, AcknowledgeType, BrokerMessage, Context, TaskiqDepends
-from taskiq.exceptions import NoResultError
-from taskiq.kicker import AsyncKicker
-from taskiq.receiver import Receiver
-from taskiq_redis import RedisStreamBroker
 
 from layerminder.config import Settings
 from layerminder.jobs.queue import JobHandler, RunAgain
@@ -30,7 +33,9 @@ TASK_PREFIX = "layerminder."
 READ_BLOCK_MS = 1000
 # How long stopping waits, past the shutdown timeout, for a step that should end at once.
 STOP_GRACE_SECONDS = 5.0
-
+# taskiq's label type for a string: messages keep the envelope taskiq-redis wrote, so processes
+# from before and after the switch read each other's messages during a rolling upgrade.
+_STR_LABEL = 3
 
 # Enqueue a job (task + record id) only if the same one is not waiting or running: KEYS = stream,
 # the job's marker; ARGV = message, job key, marker lifetime (s). The marker goes when the job is
@@ -42,15 +47,41 @@ end
 return false
 """
 
+# Put a held message back at the end of the stream (its marker stays): KEYS = stream; ARGV =
+# group, message id, then the fields. Only if the message is still pending: one acknowledged
+# meanwhile (finished, here or by a worker that reclaimed it) is not brought back to life.
+_GIVE_BACK = """
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('XDEL', KEYS[1], ARGV[2])
+  return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+end
+return false
+"""
 
-class JobStreamBroker(RedisStreamBroker):
-    """taskiq-redis's stream broker, adjusted for long jobs, crash redelivery and sweeps.
 
-    What we rely on and the stock `listen()` does not quite do:
+@dataclass(frozen=True)
+class Delivery:
+    """One message this worker holds: pending under its name until acknowledged or given back."""
+
+    message_id: bytes
+    fields: dict[bytes, bytes]
+
+    @property
+    def job(self) -> bytes | None:
+        return self.fields.get(b"job")
+
+    def job_call(self) -> tuple[str, uuid.UUID]:
+        """(task, record id); raises on a message this code cannot read."""
+        body = json.loads(self.fields[b"data"])
+        return body["task_name"].removeprefix(TASK_PREFIX), uuid.UUID(body["args"][0])
+
+
+class JobStream:
+    """The stream `<prefix>:jobs`, read by the consumer group `<prefix>:workers`.
+
     - one message per read, so a worker only takes what it can run now (fair sharing; a killed
       worker strands at most its own running jobs, not a prefetched batch);
-    - messages abandoned by a dead consumer are reclaimed (XAUTOCLAIM) on every loop, also when
-      no new message arrives (the stock loop only reclaims after a non-empty read);
+    - messages abandoned by a dead consumer are reclaimed (XAUTOCLAIM) before every read;
     - messages being worked on are touched (XCLAIM JUSTID) so their idle time stays low: only a
       consumer that stopped touching them, i.e. a dead one, loses them;
     - one outstanding message per job (task + record): the recovery sweep sees a record waiting
@@ -58,199 +89,138 @@ class JobStreamBroker(RedisStreamBroker):
     - an acknowledged message is also deleted, so the stream holds only outstanding work.
     """
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        stream: str,
-        group: str,
-        marker_prefix: str,
-        alive_prefix: str,
-        idle_timeout_ms: int,
-    ) -> None:
-        super().__init__(
-            url,
-            queue_name=stream,
-            consumer_group_name=group,
-            consumer_name=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}",
-            # Start a new group at the beginning: jobs enqueued before any worker ran count.
-            consumer_id="0",
-            xread_block=READ_BLOCK_MS,
-            idle_timeout=idle_timeout_ms,
-            xread_count=1,
-            unacknowledged_batch_size=1,
-        )
-        self.marker_prefix = marker_prefix
-        self.alive_prefix = alive_prefix
+    def __init__(self, settings: Settings) -> None:
+        # Every name under `settings.redis_prefix`, so deployments (and test runs) never collide.
+        prefix = settings.redis_prefix
+        self.name = f"{prefix}:jobs"
+        self.group = f"{prefix}:workers"
+        self.marker_prefix = f"{prefix}:queued"
+        self.alive_prefix = f"{prefix}:worker"
+        self.consumer = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        # A worker that stops touching its message for a lease period is presumed dead.
+        self.idle_timeout_ms = max(1000, int(settings.job_lease_seconds * 1000))
         # A marker outlives any sane wait in the queue, yet expires if Redis lost the message
         # some other way (an operator deleting the stream), so a record is never blocked for good.
-        self.marker_seconds = max(3600, idle_timeout_ms // 100)
-        self._held: dict[bytes, bytes | None] = {}  # message id → job key, while running
-        self._by_task: dict[str, bytes] = {}  # taskiq task id → message id
-        self._toucher: asyncio.Task[None] | None = None
-
-    async def _stop_touching(self) -> None:
-        if self._toucher is not None:
-            self._toucher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._toucher
-            self._toucher = None
-
-    async def shutdown(self) -> None:
-        await self._stop_touching()
-        await super().shutdown()
-
-    def _redis(self) -> Redis:
-        return Redis(connection_pool=self.connection_pool)
+        self.marker_seconds = max(3600, self.idle_timeout_ms // 100)
+        self.redis: Redis = Redis.from_url(settings.redis_url)
+        self._enqueue_once = self.redis.register_script(_ENQUEUE_ONCE)
+        self._give_back = self.redis.register_script(_GIVE_BACK)
+        self._cursor: bytes | str = "0-0"
+        self.held: dict[bytes, Delivery] = {}
 
     def _marker(self, job: bytes | str) -> str:
         return f"{self.marker_prefix}:{job.decode() if isinstance(job, bytes) else job}"
 
-    async def kick(self, message: BrokerMessage) -> None:
-        job = message.labels.get("job")
-        if job is None:
-            await super().kick(message)
-            return
-        async with self._redis() as redis:
-            added = await redis.eval(
-                _ENQUEUE_ONCE,
-                2,
-                self.queue_name,
-                self._marker(str(job)),
-                message.message,
-                str(job),
-                self.marker_seconds,
-            )
-        if not added:
-            logger.debug(
-                "job already queued or running",
-                extra={"record_id": message.labels.get("record_id"), "task": message.task_name},
-            )
-
     @property
     def _alive_key(self) -> str:
-        return f"{self.alive_prefix}:{self.consumer_name}"
+        return f"{self.alive_prefix}:{self.consumer}"
 
-    async def _touch_held(self) -> None:
-        """Keep this worker's running messages (and its presence for `doctor`) fresh."""
-        interval = min(self.idle_timeout / 3000, 10.0)
-        while True:
-            try:
-                async with self._redis() as redis:
-                    await redis.set(self._alive_key, b"1", px=int(interval * 3000))
-                    if self._held:
-                        await redis.xclaim(
-                            self.queue_name,
-                            self.consumer_group_name,
-                            self.consumer_name,
-                            min_idle_time=0,
-                            message_ids=list(self._held),
-                            justid=True,
-                        )
-            except Exception:
-                logger.warning("could not refresh held job messages", exc_info=True)
-            await asyncio.sleep(interval)
+    async def declare(self) -> None:
+        """Create the stream and the group, so early jobs wait for the first worker."""
+        try:
+            # From the beginning: jobs enqueued before any worker ran count.
+            await self.redis.xgroup_create(self.name, self.group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
 
-    def _release(self, message_id: bytes) -> None:
-        self._held.pop(message_id, None)
-        for task_id, held_id in list(self._by_task.items()):
-            if held_id == message_id:
-                del self._by_task[task_id]
+    async def close(self) -> None:
+        await self.redis.aclose()
 
-    def _ackable(self, message_id: bytes, data: bytes, job: bytes | None) -> AckableMessage:
-        self._held[message_id] = job
-        with contextlib.suppress(Exception):
-            self._by_task[self.formatter.loads(data).task_id] = message_id
+    async def add_once(self, task: str, record_id: uuid.UUID) -> bool:
+        """Add the job unless the same one is waiting or running; whether it was added."""
+        job = f"{task}:{record_id}"
+        labels = {"ack_type": "manual", "record_id": str(record_id), "job": job}
+        body = {
+            "task_id": uuid.uuid4().hex,
+            "task_name": TASK_PREFIX + task,
+            "labels": labels,
+            "labels_types": dict.fromkeys(labels, _STR_LABEL),
+            "args": [str(record_id)],
+            "kwargs": {},
+        }
+        added = await self._enqueue_once(
+            keys=[self.name, self._marker(job)], args=[json.dumps(body), job, self.marker_seconds]
+        )
+        return bool(added)
 
-        async def _ack() -> None:
-            async with self._redis() as redis, redis.pipeline(transaction=True) as pipe:
-                pipe.xack(self.queue_name, self.consumer_group_name, message_id)
-                pipe.xdel(self.queue_name, message_id)
-                if job is not None:
-                    pipe.delete(self._marker(job))
-                await pipe.execute()
-            self._release(message_id)
+    async def take(self) -> Delivery | None:
+        """The next message for this worker: an abandoned one first, else a new one (waiting up
+        to READ_BLOCK_MS); None when there is none."""
+        claimed = await self.redis.xautoclaim(
+            self.name,
+            self.group,
+            self.consumer,
+            min_idle_time=self.idle_timeout_ms,
+            start_id=self._cursor,
+            count=1,
+        )
+        self._cursor, entries = claimed[0], claimed[1]
+        if entries:
+            logger.info("taking over a job message abandoned by a stopped worker")
+        else:
+            fetched = await self.redis.xreadgroup(
+                self.group, self.consumer, {self.name: ">"}, count=1, block=READ_BLOCK_MS
+            )
+            entries = _entries(fetched)
+        for message_id, fields in entries:
+            if not fields or b"data" not in fields:
+                # Trimmed or malformed: nothing to run, so do not leave it pending.
+                await self.redis.xack(self.name, self.group, message_id)
+                continue
+            delivery = Delivery(message_id, dict(fields))
+            self.held[message_id] = delivery
+            return delivery
+        return None
 
-        return AckableMessage(data=data, ack=_ack)
+    async def ack(self, delivery: Delivery) -> None:
+        """Done with it: acknowledged, deleted and its marker removed, in one transaction."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xack(self.name, self.group, delivery.message_id)
+            pipe.xdel(self.name, delivery.message_id)
+            if delivery.job is not None:
+                pipe.delete(self._marker(delivery.job))
+            await pipe.execute()
+        self.held.pop(delivery.message_id, None)
 
-    async def give_back(self, task_id: str) -> None:
-        """Put a running job back at the end of the queue in one step (its marker stays)."""
-        message_id = self._by_task.get(task_id)
-        if message_id is None:
-            return
-        async with self._redis() as redis:
-            entries = await redis.xrange(self.queue_name, message_id, message_id)
-            fields: dict[Any, Any] | None = entries[0][1] if entries else None
-            if fields:
-                async with redis.pipeline(transaction=True) as pipe:
-                    pipe.xadd(self.queue_name, fields)
-                    pipe.xack(self.queue_name, self.consumer_group_name, message_id)
-                    pipe.xdel(self.queue_name, message_id)
-                    await pipe.execute()
-        self._release(message_id)
+    async def give_back(self, delivery: Delivery) -> None:
+        """Back at the end of the queue in one step: never lost, never twice."""
+        flat = [part for pair in delivery.fields.items() for part in pair]
+        await self._give_back(keys=[self.name], args=[self.group, delivery.message_id, *flat])
+        self.held.pop(delivery.message_id, None)
 
-    async def listen(self) -> AsyncGenerator[AckableMessage, None]:
-        if self._toucher is None:
-            self._toucher = asyncio.create_task(self._touch_held(), name="touch-held-jobs")
-        cursor: bytes | str = "0-0"
-        async with self._redis() as redis:
-            while True:
-                claimed = await redis.xautoclaim(
-                    self.queue_name,
-                    self.consumer_group_name,
-                    self.consumer_name,
-                    min_idle_time=self.idle_timeout,
-                    start_id=cursor,
-                    count=1,
-                )
-                cursor, messages = claimed[0], claimed[1]
-                if messages:
-                    logger.info("taking over a job message abandoned by a stopped worker")
-                else:
-                    fetched = await redis.xreadgroup(
-                        self.consumer_group_name,
-                        self.consumer_name,
-                        {self.queue_name: ">"},
-                        count=1,
-                        block=self.block,
-                    )
-                    messages = _entries(fetched)
-                for message_id, fields in messages:
-                    if not fields or b"data" not in fields:
-                        # Trimmed or malformed: nothing to run, so do not leave it pending.
-                        await redis.xack(self.queue_name, self.consumer_group_name, message_id)
-                        continue
-                    yield self._ackable(message_id, fields[b"data"], fields.get(b"job"))
+    async def touch(self, interval: float) -> None:
+        """Keep this worker's held messages fresh, and its presence (for `doctor`) alive."""
+        await self.redis.set(self._alive_key, b"1", px=int(interval * 3000))
+        if self.held:
+            await self.redis.xclaim(
+                self.name,
+                self.group,
+                self.consumer,
+                min_idle_time=0,
+                message_ids=list(self.held),
+                justid=True,
+            )
 
     async def outstanding(self) -> dict[str, int]:
         """Messages waiting and being worked on, and workers alive (for `doctor`)."""
-        async with self._redis() as redis:
-            length = await redis.xlen(self.queue_name)
-            try:
-                summary = await redis.xpending(self.queue_name, self.consumer_group_name)
-                running = int(summary["pending"])
-            except ResponseError:  # no group yet: nothing has started
-                running = 0
-            workers = [key async for key in redis.scan_iter(match=f"{self.alive_prefix}:*")]
+        length = await self.redis.xlen(self.name)
+        try:
+            summary = await self.redis.xpending(self.name, self.group)
+            running = int(summary["pending"])
+        except ResponseError:  # no group yet: nothing has started
+            running = 0
+        workers = [key async for key in self.redis.scan_iter(match=f"{self.alive_prefix}:*")]
         return {"queued": length - running, "running": running, "workers": len(workers)}
 
     async def leave(self) -> None:
         """A graceful goodbye: no longer counted as alive; forgotten if it holds nothing."""
-        await self._stop_touching()
-        async with self._redis() as redis:
-            await redis.delete(self._alive_key)
-            pending = await redis.xpending_range(
-                self.queue_name,
-                self.consumer_group_name,
-                min="-",
-                max="+",
-                count=1,
-                consumername=self.consumer_name,
-            )
-            if not pending:
-                await redis.xgroup_delconsumer(
-                    self.queue_name, self.consumer_group_name, self.consumer_name
-                )
+        await self.redis.delete(self._alive_key)
+        pending = await self.redis.xpending_range(
+            self.name, self.group, min="-", max="+", count=1, consumername=self.consumer
+        )
+        if not pending:
+            await self.redis.xgroup_delconsumer(self.name, self.group, self.consumer)
 
 
 def _entries(fetched: Any) -> list[Any]:
@@ -258,61 +228,13 @@ def _entries(fetched: Any) -> list[Any]:
     return list(fetched[0][1]) if fetched else []
 
 
-def _taskiq_job(task: str, handler: JobHandler) -> Callable[..., Awaitable[None]]:
-    """The worker side of `enqueue(task, …)`: the same handler as the in-process queue runs."""
-
-    async def job(record_id: str, context: Context = TaskiqDepends()) -> None:
-        log = {"record_id": record_id, "task": task}
-        try:
-            await handler(uuid.UUID(record_id))
-        except RunAgain:
-            # Back at the end of the queue under the same marker: a retry enqueued while this
-            # job ran found the marker set, so this message is the only one for the record.
-            logger.info("running a job again", extra=log)
-            broker = context.broker
-            assert isinstance(broker, JobStreamBroker)
-            await broker.give_back(context.message.task_id)
-            return
-        except asyncio.CancelledError:
-            # Shutdown ran out of patience: hand the job back at once rather than leave it to
-            # the idle timeout (re-added and acknowledged in one transaction: never lost, never
-            # twice).
-            logger.info("returning an unfinished job to the queue", extra=log)
-            broker = context.broker
-            assert isinstance(broker, JobStreamBroker)
-            await broker.give_back(context.message.task_id)
-            raise NoResultError from None
-        except Exception:
-            # Failures the task expects are recorded by the task itself; this is a crash
-            # (database gone...). The record's lease lapses and the recovery sweep enqueues it
-            # again.
-            logger.exception("%s job crashed", task, extra=log)
-        await context.ack()
-
-    job.__name__ = task
-    return job
-
-
-def build_broker(settings: Settings) -> JobStreamBroker:
-    """Every name under `settings.redis_prefix`, so deployments (and test runs) never collide."""
-    return JobStreamBroker(
-        settings.redis_url,
-        stream=f"{settings.redis_prefix}:jobs",
-        group=f"{settings.redis_prefix}:workers",
-        marker_prefix=f"{settings.redis_prefix}:queued",
-        alive_prefix=f"{settings.redis_prefix}:worker",
-        # A worker that stops touching its message for a lease period is presumed dead.
-        idle_timeout_ms=max(1000, int(settings.job_lease_seconds * 1000)),
-    )
-
-
 async def queue_status(settings: Settings) -> dict[str, int]:
     """Jobs waiting and running, and workers alive (for `doctor`)."""
-    broker = build_broker(settings)
+    stream = JobStream(settings)
     try:
-        return await broker.outstanding()
+        return await stream.outstanding()
     finally:
-        await broker.shutdown()
+        await stream.close()
 
 
 class RedisJobQueue:
@@ -322,39 +244,29 @@ class RedisJobQueue:
     runs_jobs_here = False
 
     def __init__(self, settings: Settings) -> None:
-        self.broker = build_broker(settings)
-        self._bound: set[str] = set()
-        self._running: set[asyncio.Task[Any]] = set()
+        self.stream = JobStream(settings)
+        self._handlers: dict[str, JobHandler] = {}
+        self._running: set[asyncio.Task[None]] = set()
 
     def bind(self, handlers: Mapping[str, JobHandler]) -> None:
         """Register the handlers a worker runs (an API process only enqueues: it needs none)."""
-        for task, handler in handlers.items():
-            self.broker.register_task(
-                _taskiq_job(task, handler),
-                task_name=TASK_PREFIX + task,
-                ack_type=AcknowledgeType.MANUAL.value,
-            )
-            self._bound.add(task)
+        self._handlers.update(handlers)
 
     async def start(self) -> None:
-        # Creates the stream and the consumer group, so early jobs wait for the first worker.
-        await self.broker.startup()
+        await self.stream.declare()
 
     async def stop(self) -> None:
-        await self.broker.shutdown()
+        await self.stream.close()
 
     async def enqueue(self, task: str, record_id: uuid.UUID) -> None:
-        labels = {
-            "ack_type": AcknowledgeType.MANUAL.value,
-            "record_id": str(record_id),
-            "job": f"{task}:{record_id}",
-        }
-        kicker: AsyncKicker[[str], None] = AsyncKicker(TASK_PREFIX + task, self.broker, labels)
-        await kicker.kiq(str(record_id))
+        if not await self.stream.add_once(task, record_id):
+            logger.debug(
+                "job already queued or running",
+                extra={"record_id": str(record_id), "task": TASK_PREFIX + task},
+            )
 
     async def check(self) -> None:
-        async with Redis(connection_pool=self.broker.connection_pool) as redis:
-            await redis.ping()
+        await self.stream.redis.ping()
 
     async def work(
         self,
@@ -364,47 +276,108 @@ class RedisJobQueue:
         shutdown_timeout: float = 25.0,
     ) -> None:
         """Run jobs until `stop` is set; then finish running jobs for up to `shutdown_timeout`
-        seconds and return the rest to the queue."""
-        if not self._bound:
+        seconds and return the rest to the queue. Raises if Redis fails first."""
+        if not self._handlers:
             raise RuntimeError("bind the task handlers before running a worker")
-        self.broker.is_worker_process = True
-        receiver = Receiver(
-            self.broker,
-            max_async_tasks=concurrency,
-            max_prefetch=0,
-            run_startup=False,
-            ack_type=AcknowledgeType.MANUAL,
-            wait_tasks_timeout=shutdown_timeout,
-        )
+        interval = min(self.stream.idle_timeout_ms / 3000, 10.0)
+        # Counted as alive before saying so: whoever waits for "listening on" may ask `doctor`.
+        await self.stream.touch(interval)
+        toucher = asyncio.create_task(self._keep_touching(interval), name="touch-held-jobs")
+        stopping = asyncio.create_task(stop.wait())
         running = self._running
-        original = receiver.callback
-
-        async def _tracked(message: bytes | AckableMessage, raise_err: bool = False) -> None:
-            # Remember running jobs, so the ones still busy after the grace period can be
-            # cancelled (and so returned) rather than dropped when the loop closes.
-            task = asyncio.current_task()
-            assert task is not None
-            running.add(task)
-            try:
-                await original(message, raise_err)
-            finally:
-                running.discard(task)
-
-        receiver.callback = _tracked  # type: ignore[method-assign]
         logger.info(
             "worker %s listening on %s with %d slots",
-            self.broker.consumer_name,
-            self.broker.queue_name,
+            self.stream.consumer,
+            self.stream.name,
             concurrency,
         )
-        listening = asyncio.create_task(receiver.listen(stop), name="job-receiver")
         try:
-            await _until_stopped(listening, stop, shutdown_timeout)
+            while not stop.is_set():
+                if len(running) >= concurrency:
+                    # Read only for a free slot: a message taken is a message held.
+                    await asyncio.wait({*running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                delivery = await self._take()
+                if delivery is None:
+                    continue
+                if stop.is_set():
+                    # Read as the stop came: not ours to start any more.
+                    await self.stream.give_back(delivery)
+                    break
+                job = asyncio.create_task(self._run(delivery))
+                running.add(job)
+                job.add_done_callback(self._finished)
+            if running:
+                await asyncio.wait(set(running), timeout=shutdown_timeout)
         finally:
-            if not listening.done():
-                listening.cancel()
+            stopping.cancel()
             await self._return_running()
+            toucher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await toucher
             await self._leave_group()
+
+    async def _take(self) -> Delivery | None:
+        """One read, bounded: a stalled Redis must not keep a stopping worker for ever. A read
+        cut short may leave a message pending under this worker; another reclaims it after the
+        idle timeout."""
+        try:
+            return await asyncio.wait_for(
+                self.stream.take(), READ_BLOCK_MS / 1000 + STOP_GRACE_SECONDS
+            )
+        except TimeoutError:
+            logger.warning("reading the job stream took too long: trying again")
+            return None
+
+    async def _keep_touching(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.stream.touch(interval)
+            except Exception:
+                logger.warning("could not refresh held job messages", exc_info=True)
+
+    async def _run(self, delivery: Delivery) -> None:
+        """The worker side of `enqueue(task, …)`: the same handler as the in-process queue runs."""
+        try:
+            task, record_id = delivery.job_call()
+            handler = self._handlers[task]
+        except Exception:
+            # Another version's task, or not a job message: it would fail on every worker.
+            logger.warning("dropping a job message no handler can run", exc_info=True)
+            await self.stream.ack(delivery)
+            return
+        log = {"record_id": str(record_id), "task": task}
+        try:
+            try:
+                await handler(record_id)
+            except RunAgain:
+                # Back at the end of the queue under the same marker: a retry enqueued while this
+                # job ran found the marker set, so this message is the only one for the record.
+                logger.info("running a job again", extra=log)
+                await self.stream.give_back(delivery)
+                return
+            except Exception:
+                # Failures the task expects are recorded by the task itself; this is a crash
+                # (database gone...). The record's lease lapses and the recovery sweep enqueues
+                # it again.
+                logger.exception("%s job crashed", task, extra=log)
+            await self.stream.ack(delivery)
+        except asyncio.CancelledError:
+            # Shutdown ran out of patience: hand the job back at once rather than leave it to
+            # the idle timeout (a no-op if the acknowledgement already went through).
+            logger.info("returning an unfinished job to the queue", extra=log)
+            await self.stream.give_back(delivery)
+            raise
+
+    def _finished(self, job: asyncio.Task[None]) -> None:
+        self._running.discard(job)
+        # A job's own failure was logged where it happened; what is left is Redis failing.
+        if not job.cancelled() and job.exception() is not None:
+            logger.warning(
+                "could not settle a job message: it returns after the idle timeout",
+                exc_info=job.exception(),
+            )
 
     async def _return_running(self) -> None:
         """Cancel jobs still running after the grace period; each hands its message back."""
@@ -414,36 +387,10 @@ class RedisJobQueue:
         for task in list(self._running):
             task.cancel()
         # Bounded: a job that ignored its cancel is left to the idle timeout, not waited for.
-        done, _ = await asyncio.wait(set(self._running), timeout=STOP_GRACE_SECONDS)
-        for task in done:
-            if not task.cancelled():
-                task.exception()  # retrieved: a job's own failure was logged where it happened
+        await asyncio.wait(set(self._running), timeout=STOP_GRACE_SECONDS)
 
     async def _leave_group(self) -> None:
         try:
-            await self.broker.leave()
+            await self.stream.leave()
         except Exception:
             logger.warning("could not deregister this worker from Redis", exc_info=True)
-
-
-async def _until_stopped(
-    listening: asyncio.Task[None], stop: asyncio.Event, shutdown_timeout: float
-) -> None:
-    """Wait for the receiver: it ends by itself once `stop` is set and its running jobs end or
-    `shutdown_timeout` passes, and raises if Redis fails first. Once `stop` is set the wait is
-    bounded all the same: a receiver whose clean-up hangs (a test saw one outlive its cancel) is
-    cancelled and left behind, so a worker always stops; what it held comes back to the queue
-    after the idle timeout."""
-    stopping = asyncio.create_task(stop.wait())
-    try:
-        await asyncio.wait({listening, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if not listening.done():
-            await asyncio.wait({listening}, timeout=shutdown_timeout + STOP_GRACE_SECONDS)
-        if not listening.done():
-            logger.warning("the job receiver did not stop in time: leaving it behind")
-            listening.cancel()
-            await asyncio.wait({listening}, timeout=STOP_GRACE_SECONDS)
-        if listening.done() and not listening.cancelled():
-            listening.result()
-    finally:
-        stopping.cancel()
