@@ -27,8 +27,8 @@ from layerminder.config import Settings
 from layerminder.db.migrate import upgrade_to_head
 from layerminder.db.session import unit_of_work
 from layerminder.generation import service as generation
+from layerminder.generation.job import run_generation
 from layerminder.generation.schemas import GenerateIn
-from layerminder.generation.tasks import run_generation
 from layerminder.images import service as images
 from layerminder.jobs.queue import DirectQueue
 from layerminder.library.importing import seed_starter_library

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,23 +69,3 @@ async def get_page(
 
 
 PageDep = Annotated[Page, Depends(get_page)]
-
-
-# generation/endpoints.py still takes these from here while it is being rewritten: remove them
-# (and their two ignore_imports lines in pyproject.toml) once it imports from layerminder.auth.
-if TYPE_CHECKING:
-    from layerminder.auth.dependencies import CurrentUser as CurrentUser
-    from layerminder.auth.limits import limit_generate as limit_generate
-
-
-def __getattr__(name: str) -> Any:
-    # On first use, not at import: layerminder.auth.dependencies imports this module.
-    if name == "CurrentUser":
-        from layerminder.auth.dependencies import CurrentUser
-
-        return CurrentUser
-    if name == "limit_generate":
-        from layerminder.auth.limits import limit_generate
-
-        return limit_generate
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from layerminder.providers.base import ImageProvider, StoryProvider
     from layerminder.recommender.base import Embedder
     from layerminder.recommender.published import PublishedIndex
+    from layerminder.records.views import RecordViews
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,14 @@ class Runtime:
         from layerminder.recommender.published import PublishedIndex
 
         return PublishedIndex(self.storage)
+
+    @cached_property
+    def record_views(self) -> RecordViews:
+        """Record views as clients see them, built once per state of a record and shared by
+        every request, stream and job of the process."""
+        from layerminder.records.views import RecordViews
+
+        return RecordViews(self.secret)
 
     async def close_members(self) -> None:
         """Close the lazily built members that hold resources (provider HTTP clients' pools)."""

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 async def recovery_sweeps(runtime: Runtime, *, at_startup: bool) -> AsyncIterator[None]:
     """Resume unfinished records now, then keep sweeping for ones whose job died; hand webhook
     deliveries whose next attempt is due to the queue."""
-    from layerminder.generation.tasks import recover_unfinished
+    from layerminder.generation.job import recover_unfinished
     from layerminder.webhooks.tasks import enqueue_due
 
     await recover_unfinished(runtime, at_startup=at_startup)

@@ -11,8 +11,9 @@ from layerminder.credits.repository import CreditRepository
 from layerminder.db.migrate import upgrade_to_head
 from layerminder.db.session import unit_of_work
 from layerminder.generation import service as generation
+from layerminder.generation.job import run_generation
+from layerminder.generation.repository import JobRepository
 from layerminder.generation.schemas import GenerateIn
-from layerminder.generation.tasks import run_generation
 from layerminder.images import service as images
 from layerminder.jobs.queue import DirectQueue
 from layerminder.library.importing import NewReference, import_references
@@ -95,14 +96,14 @@ async def test_a_failure_of_an_older_attempt_leaves_the_retry_s_stages_alone(
             record = await repository.get(record_id)
             assert record is not None
             stale = record.attempt - 1
-            assert not await repository.end_open_stages(record_id, ends, attempt=stale)
+            assert not await JobRepository(session).end_open_stages(record_id, ends, attempt=stale)
         async with runtime.sessionmaker() as session:
             untouched = await RecordRepository(session).get(record_id)
             assert untouched is not None and untouched.image_status == StageStatus.pending
             assert untouched.image_error is None
 
         async with unit_of_work(runtime.sessionmaker) as session:
-            ended = await RecordRepository(session).end_open_stages(
+            ended = await JobRepository(session).end_open_stages(
                 record_id, ends, attempt=untouched.attempt
             )
         assert ended

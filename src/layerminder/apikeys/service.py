@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,3 +56,12 @@ async def revoke(session: AsyncSession, user: User, key_id: uuid.UUID) -> None:
     if key is None:
         raise NotFound(f"no API key {key_id}")
     await repository.delete(key)
+
+
+async def get_key(session: AsyncSession, key_id: uuid.UUID) -> ApiKey | None:
+    """Any user's key by id, for authentication (which checks its secret)."""
+    return await ApiKeyRepository(session).get(key_id)
+
+
+async def mark_used(session: AsyncSession, key_id: uuid.UUID, at: datetime) -> None:
+    await ApiKeyRepository(session).mark_used(key_id, at)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from layerminder.apikeys.repository import ApiKeyRepository
+from layerminder.apikeys import service as apikeys
 from layerminder.db.session import unit_of_work
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class KeyUseThrottle:
     async def write(self, use: KeyUse, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         try:
             async with unit_of_work(sessionmaker) as session:
-                await ApiKeyRepository(session).mark_used(use.key_id, use.at)
+                await apikeys.mark_used(session, use.key_id, use.at)
         except Exception:
             # A lost stamp must not fail the request it follows: the key's next use retries.
             logger.warning(

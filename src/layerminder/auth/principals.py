@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.apikeys.repository import ApiKeyRepository
+from layerminder.apikeys import service as apikeys
 from layerminder.auth.key_use import KeyUse, key_uses
 from layerminder.auth.repository import UserRepository
 from layerminder.db.base import utcnow
@@ -75,7 +75,7 @@ async def _load_key(token: str, runtime: Runtime) -> Principal:
     if parsed is None:
         raise NotAuthenticated("this API key is malformed: copy the whole `lm_…` key")
     async with reading(runtime.sessionmaker) as session:
-        key = await ApiKeyRepository(session).get(parsed.key_id)
+        key = await apikeys.get_key(session, parsed.key_id)
         if key is None or not secret_matches(parsed.secret, key.secret_hash):
             raise NotAuthenticated("this API key is unknown or has been revoked")
         # The key row cascades away with its user, so a found key has a live user.

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from layerminder.auth.repository import UserRepository
 from layerminder.config import Settings, SignupMode
 from layerminder.credits import service as credits
-from layerminder.credits.repository import CreditRepository
 from layerminder.db.session import after_commit
 from layerminder.errors import (
     EmailTaken,
@@ -21,7 +20,7 @@ from layerminder.errors import (
     SignupClosed,
     WrongPassword,
 )
-from layerminder.images.repository import ImageRepository
+from layerminder.images import service as images
 from layerminder.invites import service as invites
 from layerminder.models import ImageKind, Locale, User, UserRole
 from layerminder.security.crypto import (
@@ -163,10 +162,9 @@ async def delete_account(
     """
     account = await _current(session, user)
     _check_password(account, password)
-    images = ImageRepository(session)
-    keys = await images.storage_keys_of(account.id)
-    await images.hand_over_references(account.id, (await library_owner(session)).id)
-    await CreditRepository(session).detach(account.id)
+    keys = await images.storage_keys_of(session, account.id)
+    await images.hand_over_references(session, account.id, (await library_owner(session)).id)
+    await credits.detach_ledger(session, account.id)
     await UserRepository(session).delete(account)
     after_commit(session, functools.partial(_delete_bytes, storage, account.id, keys))
 

@@ -262,14 +262,13 @@ async def _generate(
     from layerminder.db.session import unit_of_work
     from layerminder.errors import AlreadyFinished
     from layerminder.generation import service as generation
+    from layerminder.generation.job import run_generation
     from layerminder.generation.schemas import GenerateIn, InputIn, ParentIn
-    from layerminder.generation.tasks import run_generation
     from layerminder.images import service as images
     from layerminder.library.importing import seed_starter_library
     from layerminder.models import Room
     from layerminder.records import service as records
     from layerminder.records.events import channel
-    from layerminder.records.repository import RecordRepository
     from layerminder.rooms import service as rooms
     from layerminder.runtime import open_runtime
 
@@ -366,11 +365,9 @@ async def _generate(
         with contextlib.suppress(asyncio.CancelledError):
             await canceller
         async with runtime.sessionmaker() as session:
-            final = await RecordRepository(session).get(record.id)
+            final = await records.get(session, record.id)
             assert final is not None
-            state = (await records.record_out(session, final, runtime.secret)).model_dump(
-                mode="json"
-            )
-            designs = (await RecordRepository(session).designs([record.id]))[record.id]
+            state = (await runtime.record_views.one(session, final)).model_dump(mode="json")
+            designs = await records.designs_of(session, record.id)
         design_bytes = [await runtime.storage.get(image.storage_key) for image in designs]
     return state, design_bytes

@@ -189,3 +189,8 @@ async def recent_transactions(
     session: AsyncSession, user_id: uuid.UUID, limit: int = 20
 ) -> list[CreditTransaction]:
     return await CreditRepository(session).recent(user_id, limit)
+
+
+async def detach_ledger(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """A deleted account's ledger stays (the sums stay true) without the person in it."""
+    await CreditRepository(session).detach(user_id)

@@ -63,7 +63,7 @@ async def _record_download(
         runtime.storage,
         record,
         fmt,
-        secret=runtime.secret,
+        views=runtime.record_views,
         base_url=str(request.base_url),
         design=design,
     )
@@ -106,7 +106,7 @@ async def export_room(
     """Every record of the room that has designs, each as its zip folder, and room.json."""
     room = await rooms.get_owned(session, room_id, user)
     export = await service.export_room(
-        session, runtime.storage, room, secret=runtime.secret, base_url=str(request.base_url)
+        session, runtime.storage, room, views=runtime.record_views, base_url=str(request.base_url)
     )
     return _download(export)
 

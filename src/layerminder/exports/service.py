@@ -19,6 +19,7 @@ from layerminder.exports.jsonld import product_jsonld
 from layerminder.exports.sheet import SpecSheet, load_sheet
 from layerminder.models import Record, Room, StageStatus
 from layerminder.records import service as records
+from layerminder.records.views import RecordViews
 from layerminder.storage.base import ObjectStorage
 
 # A room export holds at most this many records (newest first), so one zip stays a download.
@@ -51,11 +52,11 @@ async def export_record(
     record: Record,
     fmt: ExportFormat,
     *,
-    secret: str,
+    views: RecordViews,
     base_url: str,
     design: int = 0,
 ) -> Export:
-    sheet = await load_sheet(session, storage, record, secret, design)
+    sheet = await load_sheet(session, storage, record, views, design)
     if fmt is ExportFormat.json:
         body = json.dumps(product_jsonld(sheet, base_url), ensure_ascii=False, indent=2)
         return Export(body.encode(), MEDIA_TYPES[fmt], f"{sheet.slug}.jsonld")
@@ -117,14 +118,14 @@ def _room_json(room: Room, folders: list[dict[str, Any]]) -> str:
 
 
 async def export_room(
-    session: AsyncSession, storage: ObjectStorage, room: Room, *, secret: str, base_url: str
+    session: AsyncSession, storage: ObjectStorage, room: Room, *, views: RecordViews, base_url: str
 ) -> Export:
     """Every record of the room with designs, one folder each, newest first, and room.json."""
     recent, _ = await records.list_for_room(session, room, ROOM_EXPORT_LIMIT, 0)
     ready = [r for r in recent if r.image_status == StageStatus.ready]
     if not ready:
         raise Conflict("the room has no records with designs to export")
-    sheets = [await load_sheet(session, storage, record, secret) for record in ready]
+    sheets = [await load_sheet(session, storage, record, views) for record in ready]
     content = await asyncio.to_thread(_zip_room, room, sheets, base_url)
     words = "".join(c if c.isascii() and c.isalnum() else " " for c in room.name)
     name = "-".join(words.lower().split())[:60] or f"room-{str(room.id)[:8]}"

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from layerminder.errors import Conflict
 from layerminder.images import service as images
 from layerminder.models import Image, Record
-from layerminder.records import service as records
 from layerminder.records.schemas import RecordOut
+from layerminder.records.views import RecordViews
 from layerminder.storage.base import ObjectStorage
 
 
@@ -56,10 +56,14 @@ async def _read(storage: ObjectStorage, image: Image) -> SheetImage:
 
 
 async def load_sheet(
-    session: AsyncSession, storage: ObjectStorage, record: Record, secret: str, chosen: int = 0
+    session: AsyncSession,
+    storage: ObjectStorage,
+    record: Record,
+    views: RecordViews,
+    chosen: int = 0,
 ) -> SpecSheet:
     """The record with its designs, inputs and recommended references read from storage."""
-    out = await records.record_out(session, record, secret)
+    out = await views.one(session, record)
     delivered = [d.image_id for d in out.designs if d.image_id is not None]
     if out.image_status != "ready" or not delivered:
         raise Conflict("the record has no designs yet: export it once the images stage is ready")

@@ -7,7 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, status
 
-from layerminder.deps import CurrentUser, RuntimeDep, SessionDep, limit_generate
+from layerminder.auth.dependencies import CurrentUser
+from layerminder.auth.limits import limit_generate
+from layerminder.deps import RuntimeDep, SessionDep
 from layerminder.errors import (
     AlreadyFinished,
     InsufficientCredits,
@@ -21,7 +23,6 @@ from layerminder.errors import (
 )
 from layerminder.generation import service
 from layerminder.generation.schemas import GenerateIn, GenerateOut
-from layerminder.records import service as records
 from layerminder.records.schemas import RecordOut
 
 router = APIRouter(prefix="/api/v1", tags=["generation"])
@@ -81,7 +82,7 @@ async def cancel_record(
     finished is a 409 `AlreadyFinished`.
     """
     record = await service.cancel_generation(session, runtime, user, record_id)
-    return await records.record_out(session, record, runtime.secret)
+    return await runtime.record_views.one(session, record)
 
 
 @router.post(
@@ -113,4 +114,4 @@ async def retry_record(
     record = await service.retry_generation(
         session, runtime, user, record_id, idempotency_key=idempotency_key
     )
-    return await records.record_out(session, record, runtime.secret)
+    return await runtime.record_views.one(session, record)

@@ -21,13 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from layerminder import offload
 from layerminder.db.session import unit_of_work
 from layerminder.generation.errors import JobCancelled
+from layerminder.generation.repository import JobRepository
 from layerminder.images import service as images
 from layerminder.images.urls import image_url
 from layerminder.images.validation import ValidImage, validate_image
 from layerminder.models import ImageKind, Record, Stage, StageStatus
 from layerminder.providers.base import DESIGN_COUNT
+from layerminder.records import service as records
 from layerminder.records.events import publish
-from layerminder.records.repository import RecordRepository
 from layerminder.runtime import Runtime
 from layerminder.storage.base import ObjectStorage
 
@@ -85,9 +86,7 @@ async def discard(session: AsyncSession, storage: ObjectStorage, record: Record)
         for step in range(1, MAX_STEPS + 1)
     ]
     if record.image_status != StageStatus.ready:
-        linked = {
-            image.id for image in (await RecordRepository(session).designs([record.id]))[record.id]
-        }
+        linked = {image.id for image in await records.designs_of(session, record.id)}
         ids += [
             image_id
             for image_id in (design_id(record.id, p) for p in range(DESIGN_COUNT))
@@ -195,7 +194,7 @@ class LivePreviews:
         if self.slots[position].get("status") == "ready" and slot["status"] != "ready":
             return False
         slots = [*self.slots[:position], slot, *self.slots[position + 1 :]]
-        if not await RecordRepository(session).set_design_slots(self.record.id, slots):
+        if not await JobRepository(session).set_design_slots(self.record.id, slots):
             raise JobCancelled
         self.slots = slots
         return True

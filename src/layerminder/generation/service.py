@@ -20,7 +20,8 @@ from layerminder.errors import (
     NotFound,
     NothingToRetry,
 )
-from layerminder.generation import previews
+from layerminder.generation import lifecycle, previews
+from layerminder.generation.repository import JobRepository
 from layerminder.generation.schemas import GenerateIn, InputIn
 from layerminder.generation.tasks import GENERATE_DESIGNS
 from layerminder.images import service as images
@@ -30,7 +31,6 @@ from layerminder.providers.base import Language
 from layerminder.providers.masks import read_mask
 from layerminder.records import service as records
 from layerminder.records.events import publish
-from layerminder.records.repository import RecordRepository
 from layerminder.rooms import service as rooms
 from layerminder.runtime import Runtime
 from layerminder.storage.base import ObjectStorage
@@ -72,7 +72,7 @@ async def start_generation(
     idempotency_key: str | None = None,
 ) -> Record:
     """Returns the new record (or the one an earlier request with the same key created)."""
-    repository = RecordRepository(session)
+    repository = JobRepository(session)
     if idempotency_key:
         existing = await repository.by_idempotency_key(user.id, idempotency_key)
         if existing is not None:
@@ -203,13 +203,13 @@ async def cancel_generation(
     at its next check and drops its work. The credit comes back when no design was delivered.
     Cancelling a cancelled record again changes nothing."""
     record = await records.get_owned(session, record_id, user)
-    repository = RecordRepository(session)
+    repository = JobRepository(session)
     ended = await repository.end_open_stages(
         record.id,
         {stage: (StageStatus.cancelled, "cancelled by its owner") for stage in Stage},
         finished_at=utcnow(),
     )
-    current = await repository.get(record.id)
+    current = await records.get(session, record.id)
     assert current is not None
     if not ended:
         if current.cancelled:
@@ -217,7 +217,7 @@ async def cancel_generation(
         raise AlreadyFinished(f"record {record_id} has already finished: nothing to cancel")
     # Its previews (and designs finished but not delivered) go with the cancel, before `end`.
     await previews.discard(session, runtime.storage, current)
-    if current.image_status == StageStatus.cancelled:
+    if lifecycle.refund_due(current):
         await credits.refund_generation(
             session,
             current.owner_id,
@@ -258,9 +258,9 @@ async def retry_generation(
             else f"record {record_id} is still running: cancel it first or wait for it"
         )
     price = (await credits.refunded_amounts(session, [record.id])).get(record.id, 0)
-    repository = RecordRepository(session)
+    repository = JobRepository(session)
     if not await repository.restart(record, retry_key=idempotency_key, queued_at=utcnow()):
-        current = await repository.get(record.id)
+        current = await records.get(session, record.id)
         if current is not None and idempotency_key and current.retry_key == idempotency_key:
             return current
         raise NothingToRetry(f"record {record_id} is already being retried")
@@ -269,6 +269,6 @@ async def retry_generation(
         await credits.debit_for_retry(session, user.id, record.id, price, record.attempt + 1)
     after_commit(session, functools.partial(runtime.queue.enqueue, GENERATE_DESIGNS, record.id))
     after_commit(session, functools.partial(publish, runtime, record.id, "state"))
-    current = await repository.get(record.id)
+    current = await records.get(session, record.id)
     assert current is not None
     return current

@@ -187,3 +187,15 @@ async def list_in_room(
 ) -> tuple[list[Image], int]:
     """One page of a room's images of one kind, newest first, and how many there are."""
     return await ImageRepository(session).list_in_room(room.id, kind, limit, offset)
+
+
+async def storage_keys_of(session: AsyncSession, owner_id: uuid.UUID) -> list[str]:
+    """Where every image of the owner's lies in storage (to delete the bytes with the account)."""
+    return await ImageRepository(session).storage_keys_of(owner_id)
+
+
+async def hand_over_references(
+    session: AsyncSession, owner_id: uuid.UUID, to_owner_id: uuid.UUID
+) -> None:
+    """The library references the owner added stay in the library, owned by `to_owner_id`."""
+    await ImageRepository(session).hand_over_references(owner_id, to_owner_id)

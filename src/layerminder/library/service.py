@@ -6,6 +6,7 @@ import asyncio
 import functools
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,16 @@ async def publish_index(runtime: Runtime) -> int:
     version = await runtime.library_index.publish(index)
     logger.info("published library index %s with %d vectors", version[:8], len(index))
     return len(index)
+
+
+async def vector_of(session: AsyncSession, image_id: uuid.UUID, model_id: str) -> bytes | None:
+    """The stored vector of the library entry for this image, if `model_id` made it."""
+    return await ReferenceRepository(session).vector_of(image_id, model_id)
+
+
+async def by_vector_ids(session: AsyncSession, vector_ids: Sequence[int]) -> dict[int, Reference]:
+    """The references behind an index search's hits, by their vector ids."""
+    return await ReferenceRepository(session).by_vector_ids(vector_ids)
 
 
 async def list_references(

@@ -29,7 +29,7 @@ async def get_record(
     record_id: uuid.UUID, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> RecordOut:
     record = await service.get_owned(session, record_id, user)
-    return await service.record_out(session, record, runtime.secret)
+    return await runtime.record_views.one(session, record)
 
 
 @router.get("/records/{record_id}/lineage", responses=responses(NotAuthenticated, NotFound))
@@ -51,9 +51,7 @@ async def list_room_records(
     page: PageDep,
 ) -> PageOut[RecordOut]:
     room = await rooms.get_owned(session, room_id, user)
-    items, total = await service.room_history(
-        session, room, page.limit, page.offset, runtime.secret
-    )
+    items, total = await runtime.record_views.room_page(session, room.id, page.limit, page.offset)
     return PageOut(
         items=items,
         total=total,
@@ -64,7 +62,7 @@ async def list_room_records(
 
 async def _load_state(runtime: Runtime, record_id: uuid.UUID) -> RecordOut | None:
     async with reading(runtime.sessionmaker) as session:
-        return await service.current_state(session, record_id, runtime.secret)
+        return await runtime.record_views.current(session, record_id)
 
 
 def _event(name: str, data: dict[str, Any], version: int | None = None) -> ServerSentEvent:

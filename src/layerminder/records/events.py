@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from layerminder.db.session import reading
-from layerminder.records import service as records
 from layerminder.runtime import Runtime
 
 
@@ -22,7 +21,7 @@ async def publish(
     # A reading session: on SQLite a plain session's first query takes the one write lock
     # (BEGIN IMMEDIATE), and a job publishes after every stage change.
     async with reading(runtime.sessionmaker) as session:
-        state = await records.current_state(session, record_id, runtime.secret)
+        state = await runtime.record_views.current(session, record_id)
     if state is None:
         return
     message: dict[str, Any] = {

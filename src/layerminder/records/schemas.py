@@ -6,15 +6,46 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from layerminder.images.urls import image_url
-from layerminder.models import Image, Record, StageStatus
+from layerminder.models import Image, Record, Stage, StageStatus
 from layerminder.providers.base import InputRole, Language
 from layerminder.records.checks import CheckStatus, dimension_checks
-from layerminder.records.repository import DesignRow, RecommendationRow
+
+
+class DesignRow(Protocol):
+    """What a view needs of a design (an Image, or `records.views.DesignRow`)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+
+
+class RecommendationRow(Protocol):
+    """What a view needs of a recommendation (`records.views.RecommendationRow`)."""
+
+    @property
+    def rank(self) -> int: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def reference_id(self) -> uuid.UUID: ...
+    @property
+    def image_id(self) -> uuid.UUID: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def title_ko(self) -> str | None: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
 
 
 class DimensionsOut(BaseModel):
@@ -118,7 +149,7 @@ class DesignOut(BaseModel):
     )
 
 
-def _ready_design(image: Image | DesignRow, position: int, secret: str) -> dict[str, Any]:
+def _ready_design(image: DesignRow, position: int, secret: str) -> dict[str, Any]:
     return {
         "image_id": image.id,
         "position": position,
@@ -129,9 +160,7 @@ def _ready_design(image: Image | DesignRow, position: int, secret: str) -> dict[
     }
 
 
-def _designs(
-    record: Record, designs: Sequence[Image | DesignRow], secret: str
-) -> list[dict[str, Any]]:
+def _designs(record: Record, designs: Sequence[DesignRow], secret: str) -> list[dict[str, Any]]:
     """The delivered designs; else, once the images stage has started, every position's
     progress; else nothing."""
     if designs:
@@ -261,6 +290,25 @@ class LineageOut(BaseModel):
     descendants: list[LineageNodeOut]
 
 
+class StageOut(BaseModel):
+    """One stage of the pipeline as the record stands."""
+
+    stage: Stage
+    status: StageStatus
+    error: str | None
+
+
+def _stages(record: Record) -> list[dict[str, Any]]:
+    return [
+        {
+            "stage": stage,
+            "status": getattr(record, stage.status_field),
+            "error": getattr(record, stage.error_field),
+        }
+        for stage in Stage
+    ]
+
+
 @dataclass(frozen=True)
 class QueuePlace:
     position: int
@@ -268,7 +316,7 @@ class QueuePlace:
 
 
 class RecordOut(BaseModel):
-    # Views are shared between requests once built (`records.service`): none may change one.
+    # Views are shared between requests once built (`records.views`): none may change one.
     model_config = ConfigDict(frozen=True)
 
     id: uuid.UUID
@@ -292,6 +340,10 @@ class RecordOut(BaseModel):
     story_error: str | None
     keywords_error: str | None
     recommendation_error: str | None
+    stages: list[StageOut] = Field(
+        description="Every stage in the order they run, with its status and error (the same as "
+        "the `*_status` and `*_error` fields, as a list a client can draw whatever the stages)"
+    )
     # True once every stage has ended (ready, error or cancelled): the stream sends `end`.
     done: bool
     # True when the credit was given back because no design was delivered.
@@ -346,7 +398,7 @@ class RecordOut(BaseModel):
         cls,
         record: Record,
         *,
-        designs: Sequence[Image | DesignRow],
+        designs: Sequence[DesignRow],
         recommendations: Sequence[RecommendationRow],
         refunded: bool,
         secret: str,
@@ -366,14 +418,9 @@ class RecordOut(BaseModel):
                 "inputs": _inputs(record),
                 "style": record.style,
                 "version": record.version,
-                "image_status": record.image_status,
-                "story_status": record.story_status,
-                "keywords_status": record.keywords_status,
-                "recommendation_status": record.recommendation_status,
-                "image_error": record.image_error,
-                "story_error": record.story_error,
-                "keywords_error": record.keywords_error,
-                "recommendation_error": record.recommendation_error,
+                **{s.status_field: getattr(record, s.status_field) for s in Stage},
+                **{s.error_field: getattr(record, s.error_field) for s in Stage},
+                "stages": _stages(record),
                 "done": record.done,
                 "refunded": refunded,
                 "cancelled": record.cancelled,

@@ -1,28 +1,16 @@
-"""Reading records: ownership, a room's history, and the full client view of each record."""
+"""Reading records: ownership, designs and lineage (the client views are `records.views`)."""
 
 from __future__ import annotations
 
-import math
-import threading
 import uuid
-from collections.abc import Hashable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from layerminder.credits import service as credits
-from layerminder.db.base import utcnow
 from layerminder.errors import InvalidRequest, NotFound
-from layerminder.images.urls import SIGNED_URL_SECONDS
 from layerminder.models import Image, Record, Room, User
-from layerminder.records.repository import RecordRepository, RecordStamp
-from layerminder.records.schemas import (
-    LineageNodeOut,
-    LineageOut,
-    QueuePlace,
-    RecordOut,
-    StreamTicketOut,
-)
-from layerminder.security.crypto import create_stream_ticket, image_url_expiry
+from layerminder.records.repository import RecordRepository
+from layerminder.records.schemas import LineageNodeOut, LineageOut, StreamTicketOut
+from layerminder.security.crypto import create_stream_ticket
 
 # A family tree larger than this is cut short (each side); the page draws a compact tree.
 MAX_LINEAGE = 200
@@ -101,140 +89,9 @@ async def list_for_room(
     return await RecordRepository(session).list_for_room(room.id, limit, offset)
 
 
-async def room_history(
-    session: AsyncSession, room: Room, limit: int, offset: int, secret: str
-) -> tuple[list[RecordOut], int]:
-    """One page of the room's record views, newest first, and how many records there are.
-
-    The page is read as stamps first: the records whose views are already built (a gallery
-    refreshed while designs render asks for the same ones again and again) are not loaded."""
-    stamps, total = await RecordRepository(session).room_page_stamps(room.id, limit, offset)
-    return await _views_of(session, stamps, {}, secret), total
-
-
-async def record_outs(
-    session: AsyncSession, records: Sequence[Record], secret: str
-) -> list[RecordOut]:
-    """Serialise records with their designs, recommendations and refunds: three queries in all
-    (and a few more for each record still waiting in the queue)."""
-    stamps = [RecordStamp(r.id, r.version, r.updated_at) for r in records]
-    return await _views_of(session, stamps, {r.id: r for r in records}, secret)
-
-
-async def _views_of(
-    session: AsyncSession,
-    stamps: Sequence[RecordStamp],
-    loaded: dict[uuid.UUID, Record],
-    secret: str,
-) -> list[RecordOut]:
-    repository = RecordRepository(session)
-    ids = [stamp.id for stamp in stamps]
-    designs = await repository.design_sizes(ids)
-    recommendations = await repository.recommendations(ids)
-    refunded = await credits.refunded_amounts(session, ids)
-
-    expires = image_url_expiry(SIGNED_URL_SECONDS)
-
-    def key(stamp: RecordStamp) -> Hashable:
-        # Everything a view is built from: reused only for exactly these inputs.
-        return (
-            stamp,
-            tuple(designs[stamp.id]),
-            tuple(recommendations[stamp.id]),
-            refunded.get(stamp.id),
-            secret,
-            expires,
-        )
-
-    found = {stamp.id: _views.get(key(stamp)) for stamp in stamps}
-    missing = [i for i, view in found.items() if view is None and i not in loaded]
-    records = loaded | await repository.get_many(missing)
-    outs = []
-    for stamp in stamps:
-        view = found[stamp.id]
-        if view is None:
-            record = records.get(stamp.id)
-            if record is None:
-                continue  # deleted since its stamp was read
-            queue = await queue_place(session, record)
-            view = RecordOut.from_model(
-                record,
-                designs=designs[record.id],
-                recommendations=recommendations[record.id],
-                refunded=record.id in refunded,
-                retry_cost=refunded.get(record.id, 0) if record.retryable else None,
-                queue=queue,
-                secret=secret,
-            )
-            # Only ended records' views are kept: a waiting one's place moves with the records
-            # ahead of it, and a running one changes with every preview (keeping those would
-            # push the history pages' views out while designs render). Read afresh, the
-            # record may be newer than its stamp.
-            if record.done:
-                _views.put(key(RecordStamp(record.id, record.version, record.updated_at)), view)
-        outs.append(view)
-    return outs
-
-
-class _RecordViews:
-    """Record views already built, by everything they were built from.
-
-    A history page of 50 spent most of its time loading its records and building their ~750
-    pydantic models. Keyed by the record's stamp (version and update time), its designs,
-    recommendations and refund as just read, and the signed URLs' window (`_views_of`).
-    Oldest out first."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._views: dict[Hashable, RecordOut] = {}
-        # Requests run on one event loop, but workers, tests and the CLI may run several.
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> RecordOut | None:
-        return self._views.get(key)
-
-    def put(self, key: Hashable, view: RecordOut) -> None:
-        with self._lock:
-            while len(self._views) >= self._size:  # dicts keep insertion order
-                del self._views[next(iter(self._views))]
-            self._views[key] = view
-
-
-# About 26 KB each (measured with tracemalloc): 13 MB for the last 512 records served, ten
-# pages of 50.
-_views = _RecordViews(size=512)
-
-
-async def queue_place(session: AsyncSession, record: Record) -> QueuePlace | None:
-    """Where a waiting record stands, and roughly when it starts; None once it has started.
-
-    The ETA assumes the runs under way now are all the slots there are (true while anything
-    waits) and that runs take as long as the recent complete ones did."""
-    repository = RecordRepository(session)
-    position = await repository.queue_position(record)
-    if position is None:
-        return None
-    durations = await repository.recent_run_seconds()
-    eta: int | None = None
-    if durations:
-        slots = max(1, await repository.running_count(utcnow()))
-        rounds = math.ceil(position / slots)
-        eta = math.ceil(rounds * sum(durations) / len(durations))
-    return QueuePlace(position=position, eta_seconds=eta)
-
-
-async def record_out(session: AsyncSession, record: Record, secret: str) -> RecordOut:
-    return (await record_outs(session, [record], secret))[0]
-
-
-async def current_state(
-    session: AsyncSession, record_id: uuid.UUID, secret: str
-) -> RecordOut | None:
-    """The record as a client sees it now (read fresh from the database), or None if gone."""
-    record = await RecordRepository(session).get(record_id)
-    if record is None:
-        return None
-    return await record_out(session, record, secret)
+async def designs_of(session: AsyncSession, record_id: uuid.UUID) -> list[Image]:
+    """The record's delivered designs in position order (none until the images stage is ready)."""
+    return (await RecordRepository(session).designs([record_id]))[record_id]
 
 
 async def stream_ticket(

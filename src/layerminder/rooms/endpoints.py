@@ -9,7 +9,6 @@ from fastapi import APIRouter, Response, status
 from layerminder.auth.dependencies import CurrentUser
 from layerminder.deps import PageDep, RuntimeDep, SessionDep
 from layerminder.errors import Conflict, NotAuthenticated, NotFound, responses
-from layerminder.records import service as records
 from layerminder.rooms import service
 from layerminder.rooms.schemas import PinIn, PinOut, PublicRoomOut, RoomIn, RoomOut, RoomPatch
 from layerminder.schemas import PageOut
@@ -106,6 +105,6 @@ async def get_public_room(slug: str, session: SessionDep, runtime: RuntimeDep) -
         room,
         uploads=contents.uploads,
         pins=contents.pins,
-        records=await records.record_outs(session, contents.records, runtime.secret),
+        records=await runtime.record_views.of(session, contents.records),
         secret=runtime.secret,
     )

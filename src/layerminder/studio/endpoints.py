@@ -42,7 +42,7 @@ async def search_records(
     filters = RecordFilters(
         q=q, keyword=keyword, state=status, favourite=favourite, room_id=room_id
     )
-    return await service.search(session, user, filters, cursor, limit, runtime.secret)
+    return await service.search(session, user, filters, cursor, limit, runtime.record_views)
 
 
 @router.put("/images/{image_id}/favourite", responses=responses(NotAuthenticated, NotFound))

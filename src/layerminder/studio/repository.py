@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+import numpy as np
 from sqlalchemy import String, and_, cast, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -120,6 +122,43 @@ class StudioRepository:
             )
         )
         return [(image_id, record_id, vector) for image_id, record_id, vector in rows]
+
+    async def stored_design_vectors(
+        self, image_ids: Sequence[uuid.UUID], model_id: str
+    ) -> dict[uuid.UUID, np.ndarray[Any, np.dtype[np.float32]]]:
+        """The stored vectors (float32 rows) of those images that are designs embedded by
+        `model_id`."""
+        rows = await self.session.execute(
+            select(DesignVector.image_id, DesignVector.vector).where(
+                DesignVector.image_id.in_(list(image_ids)), DesignVector.model_id == model_id
+            )
+        )
+        return {
+            image_id: np.frombuffer(vector, dtype=np.float32) for image_id, vector in rows.all()
+        }
+
+    async def store_design_vectors(
+        self,
+        record: Record,
+        image_ids: Sequence[uuid.UUID],
+        vectors: Any,
+        model_id: str,
+    ) -> None:
+        """One row per design (replaced on a re-run): float32 bytes of the normalised vector."""
+        await self.session.execute(
+            delete(DesignVector).where(DesignVector.image_id.in_(list(image_ids)))
+        )
+        for image_id, vector in zip(image_ids, vectors, strict=True):
+            self.session.add(
+                DesignVector(
+                    image_id=image_id,
+                    owner_id=record.owner_id,
+                    record_id=record.id,
+                    model_id=model_id,
+                    vector=np.asarray(vector, dtype=np.float32).tobytes(),
+                )
+            )
+        await self.session.flush()
 
 
 def _state(state: RecordState) -> ColumnElement[bool]:

@@ -5,16 +5,21 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.errors import InvalidRequest
 from layerminder.images import service as images
-from layerminder.models import User
-from layerminder.records import service as records
+from layerminder.models import Record, User
+from layerminder.records.views import RecordViews
 from layerminder.studio.repository import RecordFilters, StudioRepository
 from layerminder.studio.schemas import FavouriteOut, RecordSearchOut
+
+Vector = np.ndarray[Any, np.dtype[np.float32]]
 
 
 def encode_cursor(created_at: datetime, record_id: uuid.UUID) -> str:
@@ -40,13 +45,13 @@ async def search(
     filters: RecordFilters,
     cursor: str | None,
     limit: int,
-    secret: str,
+    views: RecordViews,
 ) -> RecordSearchOut:
     after = decode_cursor(cursor) if cursor else None
     # One more than asked tells whether another page exists.
     found = await StudioRepository(session).search(user.id, filters, after, limit + 1)
     page = found[:limit]
-    items = await records.record_outs(session, page, secret)
+    items = await views.of(session, page)
     design_ids = [d.image_id for item in items for d in item.designs if d.image_id is not None]
     favourites = await StudioRepository(session).favourite_ids(user.id, design_ids)
     last = page[-1] if page else None
@@ -69,3 +74,21 @@ async def set_favourite(
     else:
         await repository.remove_favourite(user.id, image.id)
     return FavouriteOut(image_id=image.id, favourite=favourite)
+
+
+async def stored_design_vectors(
+    session: AsyncSession, image_ids: Sequence[uuid.UUID], model_id: str
+) -> dict[uuid.UUID, Vector]:
+    """The vectors kept for those of `image_ids` that are designs `model_id` embedded."""
+    return await StudioRepository(session).stored_design_vectors(image_ids, model_id)
+
+
+async def store_design_vectors(
+    session: AsyncSession,
+    record: Record,
+    image_ids: Sequence[uuid.UUID],
+    vectors: Any,
+    model_id: str,
+) -> None:
+    """Keep each design's normalised vector, for "more like this" without re-embedding."""
+    await StudioRepository(session).store_design_vectors(record, image_ids, vectors, model_id)

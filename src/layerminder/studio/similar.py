@@ -10,11 +10,10 @@ from enum import StrEnum
 import numpy as np
 
 from layerminder.images import service as images
-from layerminder.library.repository import ReferenceRepository
+from layerminder.library import service as library
 from layerminder.library.search import search_by_vector
 from layerminder.models import Image, Reference, User
 from layerminder.recommender.base import Vectors, l2_normalise
-from layerminder.records.repository import RecordRepository
 from layerminder.runtime import Runtime
 from layerminder.studio.repository import StudioRepository
 
@@ -36,10 +35,10 @@ class SimilarHit:
 async def _query_vector(runtime: Runtime, image: Image, model_id: str) -> Vectors:
     """The stored vector where there is one (designs, references); else embed the image."""
     async with runtime.sessionmaker() as session:
-        designs = await RecordRepository(session).stored_design_vectors([image.id], model_id)
+        designs = await StudioRepository(session).stored_design_vectors([image.id], model_id)
         stored = designs.get(image.id)
         if stored is None:
-            reference = await ReferenceRepository(session).vector_of(image.id, model_id)
+            reference = await library.vector_of(session, image.id, model_id)
             if reference is not None:
                 stored = np.frombuffer(reference, dtype=np.float32)
     if stored is not None:

@@ -155,7 +155,7 @@ async def record_ended(
     """
     async with reading(runtime.sessionmaker) as session:
         record = await records.get(session, record_id)
-        state = await records.current_state(session, record_id, runtime.secret)
+        state = await runtime.record_views.current(session, record_id)
         if record is None or state is None:
             return 0
         event = event or outcome(state)

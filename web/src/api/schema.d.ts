@@ -1810,6 +1810,11 @@ export interface components {
             keywords_error: string | null;
             /** Recommendation Error */
             recommendation_error: string | null;
+            /**
+             * Stages
+             * @description Every stage in the order they run, with its status and error (the same as the `*_status` and `*_error` fields, as a list a client can draw whatever the stages)
+             */
+            stages: components["schemas"]["StageOut"][];
             /** Done */
             done: boolean;
             /** Refunded */
@@ -2091,6 +2096,24 @@ export interface components {
          * @enum {string}
          */
         SimilarScope: "mine" | "library" | "all";
+        /**
+         * Stage
+         * @description The pipeline's stages in order; each has a status and an error column on the record.
+         *
+         *     The values are also the SSE event names sent when a stage changes.
+         * @enum {string}
+         */
+        Stage: "images" | "story" | "keywords" | "recommendation";
+        /**
+         * StageOut
+         * @description One stage of the pipeline as the record stands.
+         */
+        StageOut: {
+            stage: components["schemas"]["Stage"];
+            status: components["schemas"]["StageStatus"];
+            /** Error */
+            error: string | null;
+        };
         /**
          * StageStatus
          * @enum {string}

@@ -1,0 +1,220 @@
+"""The generation job: a record id in, its stages run in order (`generation.stages`), under a
+lease that keeps two jobs off one record and a watch that stops the work on a cancel.
+
+Safe to run twice: a stage that is already `ready` is skipped, designs have deterministic ids
+and storage keys, the refund has an idempotency key, and the lease is claimed first. What each
+stage does is in its module; what a state change or a failure means is in `lifecycle`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable
+from datetime import timedelta
+
+from layerminder.db.base import utcnow
+from layerminder.db.session import reading, unit_of_work
+from layerminder.generation import lifecycle, previews
+from layerminder.generation.errors import JobCancelled
+from layerminder.generation.repository import JobRepository
+from layerminder.generation.stages import PIPELINE
+from layerminder.jobs.queue import RunAgain
+from layerminder.models import Record, StageStatus
+from layerminder.records import service as records
+from layerminder.runtime import Runtime
+from layerminder.webhooks import service as webhooks
+
+logger = logging.getLogger(__name__)
+
+# The queue's name for this job (`runtime.queue.enqueue(GENERATE_DESIGNS, record_id)`).
+GENERATE_DESIGNS = "generate_designs"
+
+
+async def _current(runtime: Runtime, record_id: uuid.UUID) -> Record | None:
+    # The job's reads use reading sessions: on SQLite a plain session's first query takes the
+    # one write lock (BEGIN IMMEDIATE), and the cancel poll runs twice a second per running job.
+    async with reading(runtime.sessionmaker) as session:
+        return await records.get(session, record_id)
+
+
+async def _stopped(runtime: Runtime, record: Record) -> bool:
+    """Cancelled, gone, or retried: a cancel followed at once by a retry puts the stages back
+    to pending under a new attempt before this job may have seen them cancelled."""
+    current = await _current(runtime, record.id)
+    return current is None or current.cancelled or current.attempt != record.attempt
+
+
+async def _superseded(runtime: Runtime, record: Record) -> bool:
+    """A newer attempt (a retry) of the record is waiting to run."""
+    current = await _current(runtime, record.id)
+    return current is not None and current.attempt != record.attempt and not current.done
+
+
+async def until_cancelled(runtime: Runtime, record: Record, work: Awaitable[None]) -> None:
+    """Run `work`, looking for a cancel every `job_cancel_poll_seconds` (the cancel is in the
+    database, so any API replica can make it); on one the work's task is cancelled, which
+    abandons a provider request in flight, and JobCancelled is raised. A retry that took the
+    record over from this run stops it the same way."""
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=runtime.settings.job_cancel_poll_seconds)
+            if done:
+                return task.result()
+            if await _stopped(runtime, record):
+                raise JobCancelled
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+@contextlib.asynccontextmanager
+async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[bool]:
+    """Claim the record for this job and keep renewing it; yields False if another job has it."""
+    owner = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    seconds = runtime.settings.job_lease_seconds
+
+    async def _claim() -> bool:
+        now = utcnow()
+        async with unit_of_work(runtime.sessionmaker) as session:
+            return await JobRepository(session).claim(
+                record_id, owner, now, now + timedelta(seconds=seconds)
+            )
+
+    if not await _claim():
+        yield False
+        return
+
+    async def _renew() -> None:
+        while True:
+            await asyncio.sleep(seconds / 3)
+            try:
+                if not await _claim():
+                    logger.warning("lost the record's lease", extra={"record_id": str(record_id)})
+            except Exception:
+                # A missed renewal is retried next time; the lease outlives two of them.
+                logger.warning("could not renew the lease", exc_info=True)
+
+    renewer = asyncio.create_task(_renew())
+    try:
+        yield True
+    finally:
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewer
+        with contextlib.suppress(Exception):
+            async with unit_of_work(runtime.sessionmaker) as session:
+                await JobRepository(session).release(record_id, owner)
+
+
+async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
+    log = {"record_id": str(record_id)}
+    async with hold_lease(runtime, record_id) as held:
+        if not held:
+            logger.info("record is held by another job; leaving it", extra=log)
+            return
+        async with reading(runtime.sessionmaker) as session:
+            record = await records.get(session, record_id)
+        if record is None:
+            logger.warning("generation job for a record that does not exist", extra=log)
+            return
+        if record.done:
+            # Cancelled while it waited (or a duplicate message for a finished run): not run.
+            logger.info("record already ended; nothing to run", extra=log)
+            return
+        await lifecycle.mark_started(runtime, record_id)
+        try:
+            completed = await _run_stages(runtime, record)
+        except JobCancelled:
+            superseded = await _superseded(runtime, record)
+            if not superseded:
+                logger.info("generation cancelled by its owner", extra=log)
+                return
+            completed = False
+        else:
+            superseded = False
+        finally:
+            await _discard_previews(runtime, record_id)
+    if superseded:
+        # The retry's own job found this one holding the record (its queue message absorbed by
+        # this one's, or its lease claim refused): once the lease is released above, the queue
+        # runs this job again, for the new attempt.
+        logger.info("generation cancelled and retried; running the retry", extra=log)
+        raise RunAgain
+    logger.info("generation finished" if completed else "generation ended with an error", extra=log)
+    await _notify_ended(runtime, record_id)
+
+
+async def _discard_previews(runtime: Runtime, record_id: uuid.UUID) -> None:
+    """The job's last word on previews: whatever is left once the record has ended goes (the
+    stage or the cancel normally took them already). An unfinished record keeps them for the
+    job that picks it up again."""
+    try:
+        async with unit_of_work(runtime.sessionmaker) as session:
+            record = await records.get(session, record_id)
+            if record is not None and record.done:
+                await previews.discard(session, runtime.storage, record)
+    except Exception:
+        logger.warning(
+            "could not discard previews", exc_info=True, extra={"record_id": str(record_id)}
+        )
+
+
+async def _notify_ended(runtime: Runtime, record_id: uuid.UUID) -> None:
+    # Webhooks only queue rows and jobs here; a failure to do so must not fail the record.
+    try:
+        await webhooks.record_ended(runtime, record_id)
+    except Exception:
+        logger.exception("could not queue webhook deliveries", extra={"record_id": str(record_id)})
+
+
+async def _run_stages(runtime: Runtime, record: Record) -> bool:
+    """Run the stages that are not ready yet; False if one failed (the rest were ended)."""
+    for work in PIPELINE:
+        status = getattr(record, work.stage.status_field)
+        if status == StageStatus.ready:
+            continue
+        if status in (StageStatus.error, StageStatus.cancelled):
+            break
+        await lifecycle.begin_stage(runtime, record.id, work.stage, **work.on_start())
+        try:
+            await until_cancelled(runtime, record, work.run(runtime, record))
+        except JobCancelled:
+            raise
+        except Exception as exc:
+            reason = lifecycle.failure_reason(exc)
+            logger.warning(
+                "stage %s failed: %s",
+                work.stage,
+                reason,
+                extra={"record_id": str(record.id), "stage": work.stage},
+            )
+            await lifecycle.fail_from(runtime, record, work.stage, reason)
+            return False
+    await lifecycle.mark_finished(runtime, record.id)
+    return True
+
+
+async def recover_unfinished(runtime: Runtime, *, at_startup: bool = False) -> int:
+    """Hand records left unfinished by a dead process back to the queue.
+
+    At start-up every unclaimed record is orphaned (this process's in-process queue is empty);
+    later sweeps only take records untouched for a whole lease period.
+    """
+    now = utcnow()
+    stale_before = (
+        now if at_startup else now - timedelta(seconds=runtime.settings.job_lease_seconds)
+    )
+    async with reading(runtime.sessionmaker) as session:
+        record_ids = await JobRepository(session).unfinished(now, stale_before)
+    for record_id in record_ids:
+        await runtime.queue.enqueue(GENERATE_DESIGNS, record_id)
+    if record_ids:
+        logger.info("re-queued %d unfinished records", len(record_ids))
+    return len(record_ids)

@@ -1,0 +1,93 @@
+"""The images stage: the brief becomes 4 designs (or a region edit repaints one 4 ways)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from layerminder import offload
+from layerminder.db.session import unit_of_work
+from layerminder.generation import previews
+from layerminder.generation.errors import StageFailed
+from layerminder.generation.inputs import load_brief
+from layerminder.generation.lifecycle import finish_stage
+from layerminder.generation.previews import design_id
+from layerminder.generation.repository import JobRepository
+from layerminder.generation.stages.base import StageWork
+from layerminder.images import service as images
+from layerminder.models import ImageKind, Record, Stage
+from layerminder.providers.base import DESIGN_COUNT, Brief, DesignBatch, edit_parts
+from layerminder.providers.masks import keep_outside
+from layerminder.records import service as records
+from layerminder.records.events import publish
+from layerminder.runtime import Runtime
+
+
+async def make_designs(runtime: Runtime, record: Record) -> None:
+    brief = await load_brief(runtime, record)
+    live = previews.LivePreviews(runtime, record)
+    if brief.is_edit:
+        batch = await _edit_region(runtime, brief)
+    else:
+        progress = live if runtime.settings.image_previews else None
+        batch = await runtime.image_provider.generate_designs(
+            brief, DESIGN_COUNT, progress=progress
+        )
+    if len(batch.images) != DESIGN_COUNT:
+        raise StageFailed(f"the image provider returned {len(batch.images)} designs, not 4")
+    checked = {
+        position: await previews.check_design(runtime, data)
+        for position, data in enumerate(batch.images)
+        if position not in live.stored
+    }
+    async with unit_of_work(runtime.sessionmaker) as session:
+        design_ids = []
+        for position in range(DESIGN_COUNT):
+            if position in live.stored:
+                design_ids.append(live.stored[position])
+                continue
+            image = await images.store_image(
+                session,
+                runtime.storage,
+                valid=checked[position],
+                owner_id=record.owner_id,
+                kind=ImageKind.generated,
+                room_id=record.room_id,
+                image_id=design_id(record.id, position),
+            )
+            design_ids.append(image.id)
+        await JobRepository(session).add_designs(record.id, design_ids)
+        usage = dict(record.usage or {})
+        usage["images"] = batch.usage
+        await finish_stage(
+            session,
+            record.id,
+            Stage.images,
+            image_provider=batch.provider,
+            image_model=batch.model,
+            usage=usage,
+            # The 4 designs are the record's now; their progress and previews are over.
+            design_slots=None,
+        )
+        current = await records.get(session, record.id)
+        assert current is not None
+        await previews.discard(session, runtime.storage, current)
+    await publish(runtime, record.id, Stage.images)
+
+
+async def _edit_region(runtime: Runtime, brief: Brief) -> DesignBatch:
+    """The provider repaints; then, whatever it did elsewhere, every pixel outside the mask is
+    put back from the original, so an edit never drifts the rest of the piece."""
+    image, mask = edit_parts(brief)
+    batch = await runtime.image_provider.edit_region(brief, DESIGN_COUNT)
+    batch.images = [
+        await offload.run(keep_outside, image.data, edited, mask.data) for edited in batch.images
+    ]
+    return batch
+
+
+def _waiting_slots() -> dict[str, Any]:
+    # Every design starts waiting, so the page shows 4 cards filling one by one.
+    return {"design_slots": previews.fresh_slots()}
+
+
+WORK = StageWork(Stage.images, make_designs, on_start=_waiting_slots)
