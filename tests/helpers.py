@@ -10,6 +10,11 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from layerminder.models import Stage
+
+# Every stage's status field, in pipeline order, read from the one list of stages.
+STAGES = tuple(stage.status_field for stage in Stage)
+
 
 @dataclass
 class Account:

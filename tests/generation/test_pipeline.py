@@ -13,13 +13,12 @@ import httpx
 import pytest
 from PIL import Image
 
+from layerminder.models import Stage
 from tests.conftest import Database
-from tests.helpers import Account, create_room, make_image, signup, upload_image
+from tests.helpers import STAGES, Account, create_room, make_image, signup, upload_image
 from tests.live import LiveServer, events_until_end, server_env, start_server
 
 pytestmark = pytest.mark.slow
-
-STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +97,7 @@ async def test_happy_path_streams_every_stage_to_the_end(
         events = await events_until_end(client, record_id, account.token)
         names = [e.event for e in events]
         assert names[-1] == "end"
-        for stage in ("images", "story", "keywords", "recommendation"):
+        for stage in Stage:
             assert stage in names
         ids = [int(e.id) for e in events[:-1]]
         assert ids == sorted(ids) and len(set(ids)) == len(ids)
@@ -108,6 +107,10 @@ async def test_happy_path_streams_every_stage_to_the_end(
         assert final["done"] is True and final["refunded"] is False
 
         record = (await client.get(f"/api/v1/records/{record_id}", headers=account.headers)).json()
+        # `stages` lists every stage of the one Stage enum, in pipeline order (issue 26).
+        assert record["stages"] == [
+            {"stage": stage.value, "status": "ready", "error": None} for stage in Stage
+        ]
         assert len(record["designs"]) == 4
         assert [d["position"] for d in record["designs"]] == [0, 1, 2, 3]
         design = await client.get(record["designs"][0]["url"])
@@ -289,6 +292,11 @@ async def test_failing_story_stage_keeps_designs_and_the_debit(
             assert final["story_status"] == final["keywords_status"] == "error"
             assert final["story_error"] == "the story model is unavailable"
             assert final["recommendation_status"] == "error"
+            # The list says the same as the flat fields, errors included.
+            assert [(s["stage"], s["status"], s["error"]) for s in final["stages"]] == [
+                (stage.value, final[stage.status_field], final[stage.error_field])
+                for stage in Stage
+            ]
             assert final["refunded"] is False
             assert await _balance(client, account) == (49, ["generation", "signup"])
     finally:

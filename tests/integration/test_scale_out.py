@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from layerminder.config import Settings
 from layerminder.db.session import create_engine
 from tests.conftest import REDIS_TEST_URL, Database, require_service
-from tests.helpers import Account, create_room, make_image, signup, upload_image
+from tests.helpers import STAGES, Account, create_room, make_image, signup, upload_image
 from tests.integration.deployment import Deployment
 from tests.integration.workers import LiveWorker
 from tests.jobs.redis_keys import queue_drained
@@ -38,7 +38,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 USERS = 4
 GENERATIONS = 20
-STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
 S3_PREFIX = "lm"
 
 

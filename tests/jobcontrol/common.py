@@ -15,7 +15,6 @@ from tests.helpers import Account, create_room, make_image, upload_image
 
 # Few, so a test can spend an account down to zero quickly.
 SIGNUP_CREDITS = 3
-STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
 TUNABLE_IMAGES = "tests.integration.providers:TunableImageProvider"
 TUNABLE_STORY = "tests.integration.providers:TunableStoryProvider"
 

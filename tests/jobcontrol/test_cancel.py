@@ -12,10 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import Account, signup
+from tests.helpers import STAGES, Account, signup
 from tests.jobcontrol.common import (
     SIGNUP_CREDITS,
-    STAGES,
     assert_balance_is_ledger,
     generate,
     get_record,

@@ -18,10 +18,9 @@ import pytest
 from PIL import Image
 
 from tests.conftest import REDIS_TEST_URL, Database
-from tests.helpers import Account, signup
+from tests.helpers import STAGES, Account, signup
 from tests.integration.workers import start_worker
 from tests.jobcontrol.common import (
-    STAGES,
     TUNABLE_IMAGES,
     generate,
     get_record,

@@ -7,9 +7,8 @@ import asyncio
 
 import pytest
 
-from tests.helpers import signup
+from tests.helpers import STAGES, signup
 from tests.jobcontrol.common import (
-    STAGES,
     generate,
     get_record,
     room_with_input,

@@ -11,9 +11,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.helpers import Account, signup
+from tests.helpers import STAGES, Account, signup
 from tests.jobcontrol.common import (
-    STAGES,
     assert_balance_is_ledger,
     generate,
     get_record,

@@ -10,10 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers import Account
+from tests.helpers import STAGES, Account
 from tests.jobcontrol.common import (
     SIGNUP_CREDITS,
-    STAGES,
     assert_balance_is_ledger,
     generate,
     get_record,

@@ -8,7 +8,7 @@ from layerminder.jobs.queue import InProcessQueue, JobQueue
 
 def build_job_queue(settings: Settings) -> JobQueue:
     if settings.redis_url:
-        # Imported here only: an embedded run never imports taskiq.
+        # Imported here only: an embedded run never imports redis.
         from layerminder.jobs.redis_queue import RedisJobQueue
 
         return RedisJobQueue(settings)

@@ -29,7 +29,7 @@ from tests.fakes.openai_server import (
     story_json,
     story_json_ko,
 )
-from tests.helpers import Account, create_room, make_image, signup, upload_image
+from tests.helpers import STAGES, Account, create_room, make_image, signup, upload_image
 from tests.live import LiveServer, events_until_end
 from tests.providers.openai.support import IMAGE_MODEL, STORY_MODEL, start_openai_server
 
@@ -37,7 +37,6 @@ pytestmark = pytest.mark.slow
 
 EDITS = "/v1/images/edits"
 CHAT = "/v1/chat/completions"
-STAGES = ("image_status", "story_status", "keywords_status", "recommendation_status")
 
 
 @pytest.fixture(scope="module")

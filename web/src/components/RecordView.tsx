@@ -15,42 +15,42 @@ import { Checks } from "@/components/Checks";
 import { DesignLoopButtons } from "@/components/DesignLoop";
 import { stableUrl } from "@/lib/imageUrls";
 
-type StageKey = "image" | "story" | "keywords" | "recommendation";
-const STAGES: { key: StageKey; label: MessageKey; hint: MessageKey; failed: MessageKey }[] = [
-  { key: "image", label: "stages.image", hint: "stages.imageHint", failed: "stages.imageFailed" },
-  { key: "story", label: "stages.story", hint: "stages.storyHint", failed: "stages.storyFailed" },
-  { key: "keywords", label: "stages.keywords", hint: "stages.keywordsHint", failed: "stages.keywordsFailed" },
-  {
-    key: "recommendation",
+type Stage = RecordOut["stages"][number]["stage"];
+type StageWords = { label: MessageKey; hint: MessageKey; failed: MessageKey };
+
+// The stages and their order come from the record (`record.stages`, the server's one list);
+// only their words live here, keyed by the server's Stage enum so a new stage fails the build
+// until it has them.
+const STAGE_WORDS: Record<Stage, StageWords> = {
+  images: { label: "stages.image", hint: "stages.imageHint", failed: "stages.imageFailed" },
+  story: { label: "stages.story", hint: "stages.storyHint", failed: "stages.storyFailed" },
+  keywords: { label: "stages.keywords", hint: "stages.keywordsHint", failed: "stages.keywordsFailed" },
+  recommendation: {
     label: "stages.recommendation",
     hint: "stages.recommendationHint",
     failed: "stages.recommendationFailed",
   },
-];
+};
 
-export function stageStatus(record: RecordOut, key: StageKey): StageStatus {
-  return record[`${key}_status` as const];
-}
-
-function stageError(record: RecordOut, key: StageKey): string | null {
-  return record[`${key}_error` as const];
+/** A stage's test id: `images` keeps the id `stage-image` the browser tests and scripts know. */
+function stageId(stage: Stage): string {
+  return stage === "images" ? "image" : stage;
 }
 
 export function recordFailed(record: RecordOut): boolean {
-  return STAGES.some((s) => stageStatus(record, s.key) === "error");
+  return record.stages.some((s) => s.status === "error");
 }
 
 export function StageProgress({ record }: { record: RecordOut }) {
   const t = useTranslations();
   return (
     <ol className="grid gap-2 sm:grid-cols-4" aria-label={t("stages.progress")}>
-      {STAGES.map((stage, i) => {
-        const status = stageStatus(record, stage.key);
-        const error = stageError(record, stage.key);
+      {record.stages.map(({ stage, status, error }, i) => {
+        const words = STAGE_WORDS[stage];
         return (
           <li
-            key={stage.key}
-            data-testid={`stage-${stage.key}`}
+            key={stage}
+            data-testid={`stage-${stageId(stage)}`}
             data-status={status}
             className={`rounded-xl border px-3 py-2.5 ${
               status === "error"
@@ -65,7 +65,7 @@ export function StageProgress({ record }: { record: RecordOut }) {
             <div className="flex items-center gap-2 text-sm font-medium">
               <StageIcon status={status} />
               <span>
-                <span className="text-muted">{i + 1}.</span> {t(stage.label)}
+                <span className="text-muted">{i + 1}.</span> {t(words.label)}
               </span>
               <span className="sr-only">: {t(STATUS_LABEL[status] ?? "stages.waiting")}</span>
             </div>
@@ -80,7 +80,7 @@ export function StageProgress({ record }: { record: RecordOut }) {
               ) : status === "cancelled" ? (
                 t("stages.cancelled")
               ) : status === "processing" ? (
-                t(stage.hint)
+                t(words.hint)
               ) : (
                 t("stages.waiting")
               )}
@@ -121,12 +121,12 @@ function StageIcon({ status }: { status: StageStatus }) {
 export function FailureNotice({ record }: { record: RecordOut }) {
   const t = useTranslations();
   if (!recordFailed(record)) return null;
-  const failed = STAGES.find((s) => stageStatus(record, s.key) === "error");
-  const detail = failed ? stageError(record, failed.key) : null;
+  const failed = record.stages.find((s) => s.status === "error");
+  const detail = failed?.error ?? null;
   return (
     <div role="alert" data-testid="record-failure" className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
       <p className="font-medium">
-        {failed && t(failed.failed)} {readyDesigns(record).length > 0 && t("stages.earlierKept")}
+        {failed && t(STAGE_WORDS[failed.stage].failed)} {readyDesigns(record).length > 0 && t("stages.earlierKept")}
       </p>
       {detail && <StageErrorDetail text={detail} />}
       {record.refunded ? (
@@ -424,12 +424,11 @@ function Placeholder({ status, label: failedText, lines }: { status: StageStatus
 
 function ProviderInfo({ record }: { record: RecordOut }) {
   const t = useTranslations();
-  const rows: [StageKey, string | null, string | null][] = [
-    ["image", record.image_provider, record.image_model],
+  const rows: [Stage, string | null, string | null][] = [
+    ["images", record.image_provider, record.image_model],
     ["story", record.story_provider, record.story_model],
     ["recommendation", record.embedder_model ? "embedder" : null, record.embedder_model],
   ];
-  const label = Object.fromEntries(STAGES.map((s) => [s.key, s.label])) as Record<StageKey, MessageKey>;
   if (!rows.some(([, p, m]) => p || m)) return null;
   return (
     <div className="mt-6 rounded-xl border border-line bg-paper p-3" data-testid="providers">
@@ -441,7 +440,7 @@ function ProviderInfo({ record }: { record: RecordOut }) {
           .filter(([, p, m]) => p || m)
           .map(([stage, provider, model]) => (
             <div key={stage} className="flex justify-between gap-3">
-              <dt className="text-muted">{t(label[stage])}</dt>
+              <dt className="text-muted">{t(STAGE_WORDS[stage].label)}</dt>
               <dd
                 className="truncate font-mono"
                 title={[provider, model].filter(Boolean).join(" · ")}
