@@ -147,6 +147,12 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
         return all(getattr(self, field) in ENDED_STATUSES for field in self.STAGE_FIELDS)
 
     @property
+    def waiting(self) -> bool:
+        """Queued and not started yet: it has a place in the queue (records queued before
+        places were kept have none)."""
+        return self.queued_at is not None and self.started_at is None and not self.done
+
+    @property
     def cancelled(self) -> bool:
         return any(getattr(self, field) == StageStatus.cancelled for field in self.STAGE_FIELDS)
 

@@ -15,7 +15,7 @@ from collections.abc import Hashable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
@@ -69,6 +69,19 @@ _RECOMMENDATIONS = (
     .where(RecordRecommendation.record_id.in_(_RECORD_IDS))
     .order_by(RecordRecommendation.record_id, RecordRecommendation.rank)
 )
+
+
+# Every waiting record's place, numbered in one pass and filtered to the records asked about:
+# one query for a page, where counting the records ahead of each cost three per waiting record.
+_WAITING = (
+    select(
+        Record.id.label("id"),
+        func.row_number().over(order_by=(Record.queued_at, Record.id)).label("position"),
+    )
+    .where(Record.queued_at.is_not(None), Record.started_at.is_(None), Record.finished_at.is_(None))
+    .subquery()
+)
+_QUEUE_POSITIONS = select(_WAITING.c.id, _WAITING.c.position).where(_WAITING.c.id.in_(_RECORD_IDS))
 
 
 class RecordStamp(NamedTuple):
@@ -153,25 +166,14 @@ class ViewRows:
             )
         return result
 
-    async def queue_position(self, record: Record) -> int | None:
-        """1 for the next record to start, counting every user's queued records; None when the
-        record is not waiting (started, ended, or queued before positions were kept)."""
-        if record.queued_at is None or record.started_at is not None or record.done:
-            return None
-        ahead = await self.session.scalar(
-            select(func.count())
-            .select_from(Record)
-            .where(
-                Record.queued_at.is_not(None),
-                Record.started_at.is_(None),
-                Record.finished_at.is_(None),
-                or_(
-                    Record.queued_at < record.queued_at,
-                    and_(Record.queued_at == record.queued_at, Record.id < record.id),
-                ),
-            )
-        )
-        return int(ahead or 0) + 1
+    async def queue_positions(self, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """Where each of these records waits in the queue (1: next to start, counting every
+        user's queued records), in one query; a record not waiting (started, ended, or queued
+        before positions were kept) is absent."""
+        if not record_ids:
+            return {}
+        rows = await self.session.execute(_QUEUE_POSITIONS, {"record_ids": list(record_ids)})
+        return {record_id: int(position) for record_id, position in rows}
 
     async def running_count(self, now: datetime) -> int:
         """Runs under way now (started, not ended, with a live lease): the slots in use."""
@@ -205,37 +207,51 @@ class ViewRows:
         ]
 
 
-async def queue_place(session: AsyncSession, record: Record) -> QueuePlace | None:
-    """Where a waiting record stands, and roughly when it starts; None once it has started.
+async def queue_places(
+    session: AsyncSession, record_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, QueuePlace]:
+    """Where each waiting record stands, and roughly when it starts; records that have started
+    are absent. Three queries for any number of records, one when none waits.
 
     The ETA assumes the runs under way now are all the slots there are (true while anything
     waits) and that runs take as long as the recent complete ones did."""
     rows = ViewRows(session)
-    position = await rows.queue_position(record)
-    if position is None:
-        return None
+    positions = await rows.queue_positions(record_ids)
+    if not positions:
+        return {}
     durations = await rows.recent_run_seconds()
-    eta: int | None = None
-    if durations:
-        slots = max(1, await rows.running_count(utcnow()))
-        rounds = math.ceil(position / slots)
-        eta = math.ceil(rounds * sum(durations) / len(durations))
-    return QueuePlace(position=position, eta_seconds=eta)
+    slots = max(1, await rows.running_count(utcnow())) if durations else 1
+    mean = sum(durations) / len(durations) if durations else 0.0
+
+    def eta(position: int) -> int | None:
+        return math.ceil(math.ceil(position / slots) * mean) if durations else None
+
+    return {
+        record_id: QueuePlace(position=position, eta_seconds=eta(position))
+        for record_id, position in positions.items()
+    }
 
 
 class RecordViews:
-    """Record views, built once for each state of a record and shared.
+    """Record views, built once for each state of a record and shared by every request, stream
+    and job of the process.
 
-    A history page of 50 spent most of its time loading its records and building their ~750
-    pydantic models. A view is keyed by the record's stamp (version and update time), its
-    designs, recommendations and refund as just read, and the signed URLs' window. Oldest out
-    first. About 26 KB each (measured with tracemalloc): 13 MB for the default 512, ten pages
-    of 50."""
+    A view is keyed by everything it is built from: the record's stamp (version and update
+    time), its designs, recommendations and refund as just read, the signed URLs' window and,
+    while it waits, its place in the queue. An ended record's view goes to `_ended` (oldest out
+    first; about 26 KB each, measured with tracemalloc: 13 MB for the default 512, ten pages of
+    50). A running or waiting record's latest view goes to `_live`, one per record, replaced
+    when the record changes: the job's SSE event builds it and every reader of the record or
+    its room's history until the next change reuses it (rebuilding the running records of a
+    rendering room on every read made that page cost 3x a quiet one's), and kept apart so the
+    previews of a rendering room never push the history pages' views out."""
 
-    def __init__(self, secret: str, size: int = 512) -> None:
+    def __init__(self, secret: str, size: int = 512, live_size: int = 1024) -> None:
         self._secret = secret
         self._size = size
-        self._views: dict[Hashable, RecordOut] = {}
+        self._live_size = live_size
+        self._ended: dict[Hashable, RecordOut] = {}
+        self._live: dict[uuid.UUID, tuple[Hashable, RecordOut]] = {}
         # Requests run on one event loop, but workers, tests and the CLI may run several.
         self._lock = threading.Lock()
 
@@ -250,8 +266,8 @@ class RecordViews:
         return await self._views_of(session, stamps, {}), total
 
     async def of(self, session: AsyncSession, records: Sequence[Record]) -> list[RecordOut]:
-        """The records' views: three queries in all (and a few more for each record still
-        waiting in the queue)."""
+        """The records' views: three queries in all, one more when any has not ended, and two
+        more when any waits in the queue."""
         stamps = [RecordStamp(r.id, r.version, r.updated_at) for r in records]
         return await self._views_of(session, stamps, {r.id: r for r in records})
 
@@ -276,7 +292,7 @@ class RecordViews:
         refunded = await credits.refunded_amounts(session, ids)
         expires = image_url_expiry(SIGNED_URL_SECONDS)
 
-        def key(stamp: RecordStamp) -> Hashable:
+        def key(stamp: RecordStamp, place: QueuePlace | None = None) -> Hashable:
             # Everything a view is built from: reused only for exactly these inputs.
             return (
                 stamp,
@@ -284,9 +300,16 @@ class RecordViews:
                 tuple(recommendations[stamp.id]),
                 refunded.get(stamp.id),
                 expires,
+                place,
             )
 
-        found = {stamp.id: self._views.get(key(stamp)) for stamp in stamps}
+        found = {stamp.id: self._ended.get(key(stamp)) for stamp in stamps}
+        unended = [stamp for stamp in stamps if found[stamp.id] is None]
+        places = await queue_places(session, [stamp.id for stamp in unended])
+        for stamp in unended:
+            live = self._live.get(stamp.id)
+            if live is not None and live[0] == key(stamp, places.get(stamp.id)):
+                found[stamp.id] = live[1]
         missing = [i for i, view in found.items() if view is None and i not in loaded]
         records = loaded | await rows.records(missing)
         outs = []
@@ -296,26 +319,30 @@ class RecordViews:
                 record = records.get(stamp.id)
                 if record is None:
                     continue  # deleted since its stamp was read
+                # Read afresh, the record may be newer than its stamp (and than its place).
+                place = places.get(record.id) if record.waiting else None
                 view = RecordOut.from_model(
                     record,
                     designs=designs[record.id],
                     recommendations=recommendations[record.id],
                     refunded=record.id in refunded,
                     retry_cost=refunded.get(record.id, 0) if record.retryable else None,
-                    queue=await queue_place(session, record),
+                    queue=place,
                     secret=self._secret,
                 )
-                # Only ended records' views are kept: a waiting one's place moves with the
-                # records ahead of it, and a running one changes with every preview (keeping
-                # those would push the history pages' views out while designs render). Read
-                # afresh, the record may be newer than its stamp.
-                if record.done:
-                    self._put(key(RecordStamp(record.id, record.version, record.updated_at)), view)
+                built = RecordStamp(record.id, record.version, record.updated_at)
+                self._put(record.id, key(built, place), view, ended=record.done)
             outs.append(view)
         return outs
 
-    def _put(self, key: Hashable, view: RecordOut) -> None:
+    def _put(self, record_id: uuid.UUID, key: Hashable, view: RecordOut, *, ended: bool) -> None:
         with self._lock:
-            while len(self._views) >= self._size:  # dicts keep insertion order
-                del self._views[next(iter(self._views))]
-            self._views[key] = view
+            self._live.pop(record_id, None)
+            if ended:
+                while len(self._ended) >= self._size:  # dicts keep insertion order
+                    del self._ended[next(iter(self._ended))]
+                self._ended[key] = view
+            else:
+                while len(self._live) >= self._live_size:
+                    del self._live[next(iter(self._live))]
+                self._live[record_id] = (key, view)
