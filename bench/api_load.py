@@ -1,25 +1,33 @@
-"""API latency under open-loop load, quiet and while generations render, on the embedded default.
+"""API latency under open-loop load: quiet, and while the room being read renders.
 
-A real `layerminder serve` (SQLite, local folder, in-process jobs, offline providers, the starter
-library) is driven from this process over loopback. Requests are sent on a fixed schedule
-whether or not earlier ones returned (open loop), and each latency is measured from the moment
-its request was due, so a stalled server shows up as the queue it builds.
+A real `layerminder serve` (offline providers, the starter library) is driven from this process
+over loopback: on the embedded default (SQLite, local folder, in-process jobs), or with
+`--scaled` on PostgreSQL and Redis with a separate `layerminder worker` (a database of its own
+on 127.0.0.1:5432 and a Redis key prefix of its own, both removed afterwards). Requests are sent
+on a fixed schedule whether or not earlier ones returned (open loop), each latency measured from
+the moment its request was due, so a stalled server shows up as the queue it builds. The reads
+go over raw kept-alive sockets with prepared request bytes: an HTTP client library's own CPU
+on a 2-core machine would cost as much as the server and distort the figure.
 
-1. reads: GET /auth/me, /records/{id}, /layerroom, /sessions/{room}/records and /healthz (the
-   in-run baseline: no database, no auth) in turn at `--rate` requests/s for `--duration` s,
-   quiet and then while `--generations` generations render;
-2. drain: how long `--generations` generations take from submit to the last one's end, with no
+1. reads: GET /auth/me, /records/{id}, /layerroom, a history page (/sessions/{room}/records)
+   and /healthz (the in-run baseline: no database, no auth) in turn at `--rate` requests/s for
+   `--duration` s: quiet; then while `--generations` generations render in the designer's room,
+   reading that **rendering room's** history (the case designers live in) and then a quiet
+   room's, side by side;
+2. the rendering room's history page one request at a time while its records render, and again
+   once they have ended (the ratio is the figure: target <= 1.2);
+3. drain: how long `--generations` generations take from submit to the last one's end, with no
    other load (records/min);
-3. history: a page of 50 records from rooms of 10, 100 and 1,000 records, one request at a time
+4. history: a page of 50 records from rooms of 10, 100 and 1,000 records, one request at a time
    (the first, which builds the page's record views, apart);
-4. POST /generate at `--post-rate` requests/s.
+5. POST /generate at `--post-rate` requests/s.
 
 Each phase prints the machine's load average as it starts: on a shared machine compare the
 healthz baseline and the ratios, not absolute numbers. `--src DIR` (repeatable) runs the same
 bench against another checkout's `src` (e.g. a `git worktree` of the commit before a change),
 with this environment's packages, so before and after are measured in one run.
 
-    uv run python bench/api_load.py [--rate 200] [--duration 10] [--generations 12] \
+    uv run python bench/api_load.py [--scaled] [--rate 200] [--duration 10] [--generations 12] \
         [--post-rate 20] [--image-previews N] [--src ../before/src]
 """
 
@@ -27,6 +35,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import functools
 import io
 import os
 import signal
@@ -79,11 +89,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
 @dataclass
-class Server:
+class Process:
     process: subprocess.Popen[bytes]
-    base: str
-    data: Path
     log: Path
 
     def stop(self) -> None:
@@ -94,8 +106,70 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
 
+    def tracebacks(self) -> str:
+        text = self.log.read_text(errors="replace")
+        return text[-3000:] if "Traceback" in text else ""
 
-def start_server(src: Path | None, root: Path, image_previews: int | None = None) -> Server:
+
+def spawn(command: list[str], env: dict[str, str], log: Path) -> Process:
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from layerminder.cli.main import app; app()", *command],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    return Process(process, log)
+
+
+@dataclass
+class Server:
+    """The API (and, scaled, one worker) with what they run on."""
+
+    api: Process
+    base: str
+    port: int
+    data: Path
+    database: str  # a SQLite file, or a PostgreSQL URL for asyncpg
+    worker: Process | None = None
+    redis_prefix: str | None = None
+
+    def stop(self) -> None:
+        for process in (self.api, self.worker):
+            if process is not None:
+                process.stop()
+                if trace := process.tracebacks():
+                    print(trace)
+        if self.redis_prefix is not None:
+            drop_redis_keys(self.redis_prefix)
+        if self.database.startswith("postgresql"):
+            asyncio.run(
+                postgres_admin(f'DROP DATABASE IF EXISTS "{self.database.rsplit("/", 1)[1]}"')
+            )
+
+
+async def postgres_admin(sql: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(POSTGRES_ADMIN)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def drop_redis_keys(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def start_server(
+    src: Path | None, root: Path, image_previews: int | None = None, *, scaled: bool = False
+) -> Server:
     data = root / "data"
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAYERMINDER_")}
@@ -105,47 +179,112 @@ def start_server(src: Path | None, root: Path, image_previews: int | None = None
         # Load, not abuse: the bench is one user sending hundreds of requests a second.
         LAYERMINDER_RATE_LIMITS_ENABLED="false",
         LAYERMINDER_SIGNUP_CREDITS="100000",
+        # Every process signs and checks the same tokens and image URLs.
+        LAYERMINDER_JWT_SECRET=uuid.uuid4().hex * 2,
     )
+    database = str(data / "layerminder.db")
+    prefix = None
+    if scaled:
+        name = f"lm_bench_{uuid.uuid4().hex[:10]}"
+        asyncio.run(postgres_admin(f'CREATE DATABASE "{name}"'))
+        database = POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+        prefix = f"lm-bench-{uuid.uuid4().hex[:8]}"
+        env.update(
+            LAYERMINDER_DATABASE_URL=database.replace("postgresql://", "postgresql+asyncpg://"),
+            LAYERMINDER_REDIS_URL=REDIS_URL,
+            LAYERMINDER_REDIS_PREFIX=prefix,
+        )
     if image_previews is not None:
         env["LAYERMINDER_IMAGE_PREVIEWS"] = str(image_previews)
     if src is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
-    log = root / "server.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from layerminder.cli.main import app; app()",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
+    root.joinpath("logs").mkdir(exist_ok=True)
+    api = spawn(
+        ["serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env,
+        root / "logs" / "api.log",
     )
-    server = Server(process, f"http://127.0.0.1:{port}", data, log)
+    server = Server(api, f"http://127.0.0.1:{port}", port, data, database, None, prefix)
+    try:
+        wait_ready(server)
+        if scaled:
+            # Started once the API has migrated and seeded the library; one worker, the default
+            # two slots, as the issue's scaled deployment runs.
+            worker_env = dict(env, LAYERMINDER_SEED_LIBRARY="false")
+            server.worker = spawn(["worker"], worker_env, root / "logs" / "worker.log")
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def wait_ready(server: Server) -> None:
+    import urllib.request
+
     deadline = time.monotonic() + 600  # the first start renders the starter library
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited:\n{log.read_text()[-3000:]}")
+        if server.api.process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{server.api.log.read_text()[-3000:]}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                pass
-            import urllib.request
-
             with urllib.request.urlopen(f"{server.base}/readyz", timeout=5) as response:
                 if response.status == 200:
-                    return server
+                    return
         except OSError:
             pass
         time.sleep(0.5)
-    server.stop()
     raise RuntimeError("server did not become ready")
+
+
+class RawClient:
+    """HTTP/1.1 GETs over kept-alive sockets, with the request bytes prepared once: the load
+    generator must cost far less CPU than the server it measures (aiohttp's client cost about
+    as much per request as the server's reply on 2 cores)."""
+
+    def __init__(self, port: int) -> None:
+        self._port = port
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    @staticmethod
+    def prepare(path: str, headers: dict[str, str]) -> bytes:
+        lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+    async def send(self, request: bytes) -> tuple[int, bytes]:
+        while self._idle:
+            # A kept-alive connection the server closed while it was idle fails before a byte
+            # of its answer: send again on a fresh one, as an HTTP client library does.
+            try:
+                return await self._exchange(*self._idle.pop(), request)
+            except ConnectionError:
+                continue
+        return await self._exchange(
+            *await asyncio.open_connection("127.0.0.1", self._port), request
+        )
+
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+    ) -> tuple[int, bytes]:
+        try:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+            body = await reader.readexactly(length)
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+            writer.close()
+            raise ConnectionError("the server closed or broke the connection") from None
+        self._idle.append((reader, writer))
+        return status, body
+
+    def close(self) -> None:
+        for _, writer in self._idle:
+            writer.close()
+        self._idle.clear()
 
 
 @dataclass
@@ -207,7 +346,7 @@ class Studio:
         return time.monotonic()
 
 
-async def set_up(studio: Studio, data: Path) -> None:
+async def set_up(studio: Studio, database: str) -> None:
     signup = await studio.json(
         "POST",
         "/api/v1/auth/signup",
@@ -225,14 +364,17 @@ async def set_up(studio: Studio, data: Path) -> None:
     for size in HISTORY_SIZES:
         room = await studio.json("POST", "/api/v1/layerroom", json={"name": f"history {size}"})
         studio.history_rooms[size] = room["id"]
-        clone_records(data / "layerminder.db", studio.record, room["id"], size)
+        clone_records(database, studio.record, room["id"], size)
 
 
-def clone_records(db: Path, record_id: str, room_id: str, count: int) -> None:
+def clone_records(database: str, record_id: str, room_id: str, count: int) -> None:
     """`count` copies of a finished record (designs and recommendations shared) in a room.
 
     Made in the database: generating 1,000 records through the API would take half an hour."""
-    connection = sqlite3.connect(db, timeout=60)
+    if database.startswith("postgresql"):
+        asyncio.run(_clone_postgres(database, record_id, room_id, count))
+        return
+    connection = sqlite3.connect(database, timeout=60)
     connection.row_factory = sqlite3.Row
     with connection:
         hex_id = uuid.UUID(record_id).hex
@@ -266,6 +408,49 @@ def clone_records(db: Path, record_id: str, room_id: str, count: int) -> None:
     connection.close()
 
 
+async def _clone_postgres(url: str, record_id: str, room_id: str, count: int) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        async with connection.transaction():
+            source = uuid.UUID(record_id)
+            record = dict(await connection.fetchrow("SELECT * FROM records WHERE id = $1", source))
+            links = {
+                table: [
+                    dict(row)
+                    for row in await connection.fetch(
+                        f"SELECT * FROM {table} WHERE record_id = $1", source
+                    )
+                ]
+                for table in ("record_images", "record_recommendations")
+            }
+            for i in range(count):
+                new_id = uuid.uuid4()
+                row = dict(
+                    record,
+                    id=new_id,
+                    room_id=uuid.UUID(room_id),
+                    idempotency_key=None,
+                    created_at=record["created_at"] - timedelta(minutes=i + 1),
+                )
+                await _insert_postgres(connection, "records", row)
+                for table, rows in links.items():
+                    for link in rows:
+                        copy = dict(link, record_id=new_id)
+                        if "id" in copy:
+                            copy["id"] = uuid.uuid4()
+                        await _insert_postgres(connection, table, copy)
+    finally:
+        await connection.close()
+
+
+async def _insert_postgres(connection: Any, table: str, row: dict[str, Any]) -> None:
+    columns = ", ".join(f'"{name}"' for name in row)
+    marks = ", ".join(f"${i + 1}" for i in range(len(row)))
+    await connection.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", *row.values())
+
+
 def _insert(connection: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
@@ -289,7 +474,7 @@ async def open_loop(
     async def one(name: str, due: float) -> None:
         try:
             status, _ = await requests[name]()
-        except aiohttp.ClientError:
+        except (aiohttp.ClientError, ConnectionError):
             status = 599  # never answered: counted as an error, its wait as a latency
         latencies[name].append((time.perf_counter() - due) * 1000)
         if status >= 400:
@@ -325,56 +510,176 @@ def report(title: str, latencies: dict[str, list[float]]) -> dict[str, float]:
     return summary
 
 
+def reads_of(raw: RawClient, studio: Studio, history_room: str) -> dict[str, Request]:
+    """The read mix a designer's page makes, with `history_room`'s first page as the history."""
+    prepared = {
+        "me": RawClient.prepare("/api/v1/auth/me", studio.headers),
+        "record": RawClient.prepare(f"/api/v1/records/{studio.record}", studio.headers),
+        "rooms": RawClient.prepare("/api/v1/layerroom", studio.headers),
+        "history": RawClient.prepare(f"/api/v1/sessions/{history_room}/records", studio.headers),
+        "healthz": RawClient.prepare("/healthz", {}),
+    }
+    return {name: functools.partial(raw.send, request) for name, request in prepared.items()}
+
+
+async def page_times(studio: Studio, rooms: list[str], requests: int) -> list[list[float]]:
+    """Each room's first history page (the studio's default), one request at a time, the rooms
+    in turn so each sees the same machine, in ms."""
+    times: list[list[float]] = [[] for _ in rooms]
+    for _ in range(requests):
+        for room, own in zip(rooms, times, strict=True):
+            t = time.perf_counter()
+            status, _ = await studio.call("GET", f"/api/v1/sessions/{room}/records")
+            own.append((time.perf_counter() - t) * 1000)
+            assert status == 200, status
+    return times
+
+
+class KeepRendering:
+    """Keeps `count` of the room's records unfinished: a record is submitted whenever one
+    ends, so every figure taken inside is taken while the room renders (12 records of the
+    offline designer otherwise end within seconds of each other on a fast machine).
+
+    One read of the room's page every 0.25 s counts them, through the bench's own client."""
+
+    def __init__(self, studio: Studio, count: int, name: str) -> None:
+        self.studio, self.count, self.name = studio, count, name
+        self.ids: list[str] = []
+        self.samples: list[int] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> KeepRendering:
+        await self._top_up(0)
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+    async def _top_up(self, running: int) -> None:
+        made = await asyncio.gather(
+            *(
+                self.studio.generate(f"{self.name}-{len(self.ids) + i}")
+                for i in range(self.count - running)
+            )
+        )
+        self.ids += made
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(0.25)
+            page = await self.studio.json(
+                "GET", f"/api/v1/sessions/{self.studio.room}/records?limit=50"
+            )
+            running = sum(not record["done"] for record in page["items"])
+            self.samples.append(running)
+            if running < self.count:
+                await self._top_up(running)
+
+    def rendering(self) -> str:
+        samples, self.samples = self.samples, []
+        if not samples:
+            return "no samples"
+        return f"{min(samples)}-{max(samples)} of the room's records rendering"
+
+
 async def bench(src: Path | None, args: argparse.Namespace) -> dict[str, float]:
     figures: dict[str, float] = {}
+    deployment = "scaled: PostgreSQL + Redis + 1 worker" if args.scaled else "embedded default"
     with tempfile.TemporaryDirectory(prefix="lm-api-load-") as tmp:
         root = Path(tmp)
-        print(f"\n=== server from {src or 'this checkout'} (load {load()}) ===")
-        server = start_server(src, root, args.image_previews)
+        print(f"\n=== {deployment}, server from {src or 'this checkout'} (load {load()}) ===")
+        server = start_server(src, root, args.image_previews, scaled=args.scaled)
         connector = aiohttp.TCPConnector(limit=0)
         timeout = aiohttp.ClientTimeout(total=120)
+        raw = RawClient(server.port)
         try:
             async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
                 studio = Studio(http, server.base)
-                await set_up(studio, server.data)
-                history = studio.history_rooms[HISTORY_SIZES[0]]
-                reads: dict[str, Request] = {
-                    "me": lambda: studio.call("GET", "/api/v1/auth/me"),
-                    "record": lambda: studio.call("GET", f"/api/v1/records/{studio.record}"),
-                    "rooms": lambda: studio.call("GET", "/api/v1/layerroom"),
-                    "history": lambda: studio.call("GET", f"/api/v1/sessions/{history}/records"),
-                    "healthz": lambda: studio.call("GET", "/healthz"),
-                }
+                await set_up(studio, server.database)
+                quiet_room = studio.history_rooms[HISTORY_SIZES[0]]
+                rendering_reads = reads_of(raw, studio, studio.room)
+                quiet_reads = reads_of(raw, studio, quiet_room)
                 for _ in range(3):  # warm up connections and caches
-                    await asyncio.gather(*(request() for request in reads.values()))
+                    await asyncio.gather(*(request() for request in quiet_reads.values()))
+                    await rendering_reads["history"]()
 
                 print(f"\nload average {load()}")
                 quiet = report(
-                    f"reads at {args.rate:g}/s, quiet",
-                    await open_loop(reads, args.rate, args.duration),
+                    f"reads at {args.rate:g}/s, quiet (history of a room of 10)",
+                    await open_loop(quiet_reads, args.rate, args.duration),
                 )
                 figures.update({"quiet p50": quiet["p50"], "quiet p99": quiet["p99"]})
 
                 print(f"\nload average {load()}")
                 started = time.monotonic()
-                ids = await asyncio.gather(
-                    *(studio.generate(f"busy-{i}") for i in range(args.generations))
+                async with KeepRendering(studio, args.generations, "busy") as busy_room:
+                    # The page one request at a time while the room renders: its records'
+                    # views change with every preview, so this is the page its designer reads.
+                    await asyncio.sleep(1)
+                    rendering_page, quiet_page = await page_times(
+                        studio, [studio.room, quiet_room], args.history_requests
+                    )
+                    print(
+                        "\nthe rendering room's page, one request at a time"
+                        f" ({busy_room.rendering()}): p50 {pct(rendering_page, 0.5):.1f} ms"
+                        f" (a quiet room's, in turn with it: {pct(quiet_page, 0.5):.1f} ms)"
+                    )
+                    busy = report(
+                        f"reads at {args.rate:g}/s while {args.generations} generations render,"
+                        " history of the rendering room",
+                        await open_loop(rendering_reads, args.rate, args.duration),
+                    )
+                    print(f"  ({busy_room.rendering()})")
+                    aside = report(
+                        f"reads at {args.rate:g}/s while they render, history of a quiet room",
+                        await open_loop(quiet_reads, args.rate, args.duration),
+                    )
+                    print(f"  ({busy_room.rendering()})")
+                figures.update(
+                    {
+                        "rendering room p50": busy["p50"],
+                        "rendering room p99": busy["p99"],
+                        "quiet room p50": aside["p50"],
+                        "quiet room p99": aside["p99"],
+                    }
                 )
-                busy = report(
-                    f"reads at {args.rate:g}/s while {args.generations} generations render",
-                    await open_loop(reads, args.rate, args.duration),
+                await studio.wait_done(busy_room.ids)
+                print(
+                    f"  ({len(busy_room.ids)} generations, all done"
+                    f" {time.monotonic() - started:.1f} s after the first submit)"
                 )
-                states = [await studio.json("GET", f"/api/v1/records/{i}") for i in ids]
-                still = sum(not state["done"] for state in states)
-                print(f"  ({still} of {args.generations} still rendering when the reads ended)")
-                figures.update({"busy p50": busy["p50"], "busy p99": busy["p99"]})
-                await studio.wait_done(ids)
-                print(f"  (all done {time.monotonic() - started:.1f} s after submit)")
+                ended_page, quiet_after = await page_times(
+                    studio, [studio.room, quiet_room], args.history_requests
+                )
+                ratio = pct(rendering_page, 0.5) / pct(ended_page, 0.5)
+                # The quiet room's page is the same while the others render and after: its
+                # ratio is what the rendering itself costs the machine (2 cores), not the page.
+                machine = pct(quiet_page, 0.5) / pct(quiet_after, 0.5)
+                print(
+                    f"\nthe same page once they ended: p50 {pct(ended_page, 0.5):.1f} ms;"
+                    f" while rendering / ended = {ratio:.2f} (target <= 1.2); the quiet room's"
+                    f" page {pct(quiet_after, 0.5):.1f} ms, while rendering / after ="
+                    f" {machine:.2f} (the machine's share)"
+                )
+                figures.update(
+                    {
+                        "page rendering p50": pct(rendering_page, 0.5),
+                        "page ended p50": pct(ended_page, 0.5),
+                        "page ratio": ratio,
+                        "quiet page ratio": machine,
+                    }
+                )
 
                 print(f"\nload average {load()}")
                 started = time.monotonic()
-                ids = await asyncio.gather(
-                    *(studio.generate(f"drain-{i}") for i in range(args.generations))
+                ids = list(
+                    await asyncio.gather(
+                        *(studio.generate(f"drain-{i}") for i in range(args.generations))
+                    )
                 )
                 ended = await studio.wait_done(ids)
                 per_minute = args.generations / (ended - started) * 60
@@ -425,14 +730,18 @@ async def bench(src: Path | None, args: argparse.Namespace) -> dict[str, float]:
                 )
                 figures.update({"generate p50": posted["p50"], "generate p99": posted["p99"]})
         finally:
+            raw.close()
             server.stop()
-            if "Traceback" in server.log.read_text(errors="replace"):
-                print(server.log.read_text(errors="replace")[-3000:])
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scaled",
+        action="store_true",
+        help="PostgreSQL (127.0.0.1:5432) + Redis (127.0.0.1:6379) + one `layerminder worker`",
+    )
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--generations", type=int, default=12)
@@ -451,7 +760,7 @@ def main() -> None:
     for src in [*args.src, None]:
         results[str(src or "this checkout")] = asyncio.run(bench(src, args))
     if len(results) > 1:
-        print("\nsummary (ms; drain in records/min)")
+        print("\nsummary (ms; drain in records/min; page ratios: while rendering / ended)")
         names = list(results)
         print(f"  {'figure':<22}" + "".join(f" {n[-24:]:>26}" for n in names))
         for key in results[names[-1]]:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from layerminder.app import create_app
 from layerminder.config import Settings
+from layerminder.db.session import reading
+from layerminder.runtime import Runtime
 from tests.conftest import Database, make_settings
 from tests.finished_records import wait_done
 from tests.helpers import create_room, make_admin, make_image, signup, upload_image
@@ -49,3 +55,60 @@ async def test_a_record_read_again_shows_a_reference_removed_since(
     assert [r["reference_id"] for r in after.json()["recommendations"]] == recommended[1:]
     page = await client.get(f"/api/v1/sessions/{room}/records", headers=account.headers)
     assert page.json()["items"] == [after.json()]
+
+
+async def test_a_running_record_s_view_is_built_once_per_change_and_shared(
+    tmp_path: Path, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every reader of a rendering record (its page, its room's history, its stream's events)
+    gets the one view built for its current state, until the record changes."""
+    control = tmp_path / "control.json"
+    control.write_text(json.dumps({"image_delay": 60}))  # held in the images stage
+    monkeypatch.setenv("LAYERMINDER_TEST_CONTROL_FILE", str(control))
+    settings = make_settings(
+        tmp_path,
+        database,
+        seed_library=True,
+        image_provider="tests.integration.providers:TunableImageProvider",
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            account = await signup(client)
+            room = await create_room(client, account)
+            image = await upload_image(client, account, room, make_image(color=(90, 120, 60)))
+            created = await client.post(
+                "/api/v1/generate",
+                json={"session_id": room, "input_image_ids": [image["id"]], "keyword": "oak"},
+                headers=account.headers,
+            )
+            record_id = uuid.UUID(created.json()["record_id"])
+            runtime: Runtime = app.state.runtime
+            views = runtime.record_views
+            for _ in range(200):
+                async with reading(runtime.sessionmaker) as session:
+                    first = await views.current(session, record_id)
+                assert first is not None
+                if first.image_status == "processing":
+                    break
+                await asyncio.sleep(0.05)
+            assert first.image_status == "processing" and not first.done
+
+            async with reading(runtime.sessionmaker) as session:
+                again = await views.current(session, record_id)
+                page, total = await views.room_page(session, uuid.UUID(room), 20, 0)
+            assert again is first and page == [first] and page[0] is first and total == 1
+            over_http = await client.get(f"/api/v1/records/{record_id}", headers=account.headers)
+            assert over_http.json() == first.model_dump(mode="json")
+
+            # A change makes a new view, which every reader then shares in turn.
+            cancel = await client.post(
+                f"/api/v1/records/{record_id}/cancel", headers=account.headers
+            )
+            assert cancel.status_code == 200, cancel.text
+            async with reading(runtime.sessionmaker) as session:
+                ended = await views.current(session, record_id)
+                page, _ = await views.room_page(session, uuid.UUID(room), 20, 0)
+            assert ended is not None and ended is not first
+            assert ended.cancelled and ended.version > first.version and page[0] is ended

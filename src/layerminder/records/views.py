@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 import uuid
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
@@ -207,29 +209,28 @@ class ViewRows:
         ]
 
 
-async def queue_places(
-    session: AsyncSession, record_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, QueuePlace]:
-    """Where each waiting record stands, and roughly when it starts; records that have started
-    are absent. Three queries for any number of records, one when none waits.
+@dataclass(frozen=True)
+class RunPace:
+    """How fast the queue moves, for ETAs: the mean of the recent complete runs and the slots in
+    use now."""
 
-    The ETA assumes the runs under way now are all the slots there are (true while anything
-    waits) and that runs take as long as the recent complete ones did."""
+    mean_seconds: float | None
+    slots: int
+
+    def eta(self, position: int) -> int | None:
+        """A rough time until the record at `position` finishes: the runs under way are all the
+        slots there are (true while anything waits), each as long as the recent ones."""
+        if self.mean_seconds is None:
+            return None
+        return math.ceil(math.ceil(position / self.slots) * self.mean_seconds)
+
+
+async def run_pace(session: AsyncSession) -> RunPace:
     rows = ViewRows(session)
-    positions = await rows.queue_positions(record_ids)
-    if not positions:
-        return {}
     durations = await rows.recent_run_seconds()
-    slots = max(1, await rows.running_count(utcnow())) if durations else 1
-    mean = sum(durations) / len(durations) if durations else 0.0
-
-    def eta(position: int) -> int | None:
-        return math.ceil(math.ceil(position / slots) * mean) if durations else None
-
-    return {
-        record_id: QueuePlace(position=position, eta_seconds=eta(position))
-        for record_id, position in positions.items()
-    }
+    if not durations:
+        return RunPace(None, 1)
+    return RunPace(sum(durations) / len(durations), max(1, await rows.running_count(utcnow())))
 
 
 class RecordViews:
@@ -246,8 +247,13 @@ class RecordViews:
     rendering room on every read made that page cost 3x a quiet one's), and kept apart so the
     previews of a rendering room never push the history pages' views out."""
 
+    # How long a queue ETA's inputs are reused: an ETA is rough, and reading them for every page
+    # of a room whose records wait cost two queries a request.
+    PACE_SECONDS = 2.0
+
     def __init__(self, secret: str, size: int = 512, live_size: int = 1024) -> None:
         self._secret = secret
+        self._pace: tuple[float, RunPace] | None = None
         self._size = size
         self._live_size = live_size
         self._ended: dict[Hashable, RecordOut] = {}
@@ -305,7 +311,7 @@ class RecordViews:
 
         found = {stamp.id: self._ended.get(key(stamp)) for stamp in stamps}
         unended = [stamp for stamp in stamps if found[stamp.id] is None]
-        places = await queue_places(session, [stamp.id for stamp in unended])
+        places = await self._queue_places(session, [stamp.id for stamp in unended])
         for stamp in unended:
             live = self._live.get(stamp.id)
             if live is not None and live[0] == key(stamp, places.get(stamp.id)):
@@ -334,6 +340,26 @@ class RecordViews:
                 self._put(record.id, key(built, place), view, ended=record.done)
             outs.append(view)
         return outs
+
+    async def _queue_places(
+        self, session: AsyncSession, record_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, QueuePlace]:
+        """Where each of these records waits, and roughly when it finishes; records not waiting
+        are absent. One query, and two more every PACE_SECONDS while anything waits."""
+        positions = await ViewRows(session).queue_positions(record_ids)
+        if not positions:
+            return {}
+        now = time.monotonic()
+        if self._pace is not None and now - self._pace[0] <= self.PACE_SECONDS:
+            pace = self._pace[1]
+        else:
+            pace = await run_pace(session)
+            # Kept only once a run has finished: the first ETA shows as soon as there is one.
+            self._pace = (now, pace) if pace.mean_seconds is not None else None
+        return {
+            record_id: QueuePlace(position=position, eta_seconds=pace.eta(position))
+            for record_id, position in positions.items()
+        }
 
     def _put(self, record_id: uuid.UUID, key: Hashable, view: RecordOut, *, ended: bool) -> None:
         with self._lock:
