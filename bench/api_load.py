@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import functools
 import io
@@ -47,7 +48,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -147,6 +148,13 @@ class Server:
             )
 
 
+def blocking(work: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to the end from code that may itself be inside an event loop (the
+    bench's set-up steps are plain functions called from async code)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, work).result()
+
+
 async def postgres_admin(sql: str) -> None:
     import asyncpg
 
@@ -186,7 +194,7 @@ def start_server(
     prefix = None
     if scaled:
         name = f"lm_bench_{uuid.uuid4().hex[:10]}"
-        asyncio.run(postgres_admin(f'CREATE DATABASE "{name}"'))
+        blocking(postgres_admin(f'CREATE DATABASE "{name}"'))
         database = POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
         prefix = f"lm-bench-{uuid.uuid4().hex[:8]}"
         env.update(
@@ -372,7 +380,7 @@ def clone_records(database: str, record_id: str, room_id: str, count: int) -> No
 
     Made in the database: generating 1,000 records through the API would take half an hour."""
     if database.startswith("postgresql"):
-        asyncio.run(_clone_postgres(database, record_id, room_id, count))
+        blocking(_clone_postgres(database, record_id, room_id, count))
         return
     connection = sqlite3.connect(database, timeout=60)
     connection.row_factory = sqlite3.Row

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # servers use an internal address such as http://minio:9000. Empty: the endpoint above.
     s3_public_endpoint_url: str | None = None
     s3_region: str = "us-east-1"
+    # How long an S3 operation waits out a busy or unreachable store (503 SlowDown, 5xx,
+    # timeouts) with backoff before it fails.
+    storage_retry_seconds: float = 60.0
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
     # Serve image bytes through the API, or redirect to a presigned storage URL (S3 only).

@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 async def run_worker(settings: Settings, concurrency: int, shutdown_timeout: float) -> None:
     """Open this process's own runtime, sweep for orphaned records, run jobs until told to stop."""
     from layerminder import offload
+    from layerminder.generation.job import recover_unfinished
     from layerminder.jobs.redis_queue import RedisJobQueue
     from layerminder.runtime import open_runtime
     from layerminder.startup import recovery_sweeps
@@ -62,7 +63,14 @@ async def run_worker(settings: Settings, concurrency: int, shutdown_timeout: flo
                 concurrency,
             )
             main = asyncio.create_task(
-                queue.work(concurrency, stop, shutdown_timeout=shutdown_timeout),
+                queue.work(
+                    concurrency,
+                    stop,
+                    shutdown_timeout=shutdown_timeout,
+                    # Redis came back empty: every unfinished record nobody holds goes back
+                    # at once, not after a lease period.
+                    on_queue_lost=lambda: recover_unfinished(runtime, at_startup=True),
+                ),
                 name="worker-main",
             )
             with contextlib.suppress(asyncio.CancelledError):

@@ -37,10 +37,12 @@ def covered_by(stage: Stage) -> tuple[Stage, ...]:
     return (stage, *(later for later, by in WRITTEN_BY.items() if by is stage))
 
 
-def refund_due(record: Record) -> bool:
+def refund_due(record: Record, delivered: int) -> bool:
     """The ledger's rule: a run that delivered no design gives its credit back; one that did
-    keeps it, whatever fails after."""
-    return record.image_status != StageStatus.ready
+    keeps it, whatever fails after. `delivered`: the designs stored for the record, counted
+    rather than read off the images stage's status, so a fault between the two never refunds a
+    record whose designs the user has."""
+    return delivered == 0 and record.image_status != StageStatus.ready
 
 
 async def begin_stage(runtime: Runtime, record_id: uuid.UUID, stage: Stage, **values: Any) -> None:
@@ -122,7 +124,7 @@ async def fail_from(runtime: Runtime, record: Record, stage: Stage, reason: str)
         if ended and current is not None:
             # Gone before the stream's `end`: the record has ended.
             await previews.discard(session, runtime.storage, current)
-            if refund_due(current):
+            if refund_due(current, len(await records.designs_of(session, record.id))):
                 await credits.refund_generation(
                     session,
                     record.owner_id,

@@ -15,12 +15,14 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from layerminder.config import Settings
 from layerminder.jobs.queue import JobHandler, RunAgain
@@ -33,6 +35,10 @@ TASK_PREFIX = "layerminder."
 READ_BLOCK_MS = 1000
 # How long stopping waits, past the shutdown timeout, for a step that should end at once.
 STOP_GRACE_SECONDS = 5.0
+# Waiting for Redis to come back: the first retry soon, then no more often than this.
+RECONNECT_MAX_SECONDS = 5.0
+# Redis unreachable, or gone mid-command: the worker waits for it rather than exiting.
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 # taskiq's label type for a string: messages keep the envelope taskiq-redis wrote, so processes
 # from before and after the switch read each other's messages during a rolling upgrade.
 _STR_LABEL = 3
@@ -173,6 +179,11 @@ class JobStream:
             return delivery
         return None
 
+    def reset(self) -> None:
+        """Forget the reclaim cursor and the held messages of a stream that no longer exists:
+        the jobs still running finish, and their acknowledgements find nothing to remove."""
+        self._cursor = "0-0"
+
     async def ack(self, delivery: Delivery) -> None:
         """Done with it: acknowledged, deleted and its marker removed, in one transaction."""
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -274,9 +285,15 @@ class RedisJobQueue:
         stop: asyncio.Event,
         *,
         shutdown_timeout: float = 25.0,
+        on_queue_lost: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         """Run jobs until `stop` is set; then finish running jobs for up to `shutdown_timeout`
-        seconds and return the rest to the queue. Raises if Redis fails first."""
+        seconds and return the rest to the queue.
+
+        Redis going away never stops the worker: it waits for Redis with backoff, running jobs
+        carry on (their state is in the database), and when Redis comes back without the queue
+        (restarted without persistence) the group is made again and `on_queue_lost` runs (the
+        worker re-enqueues every unfinished record nobody holds)."""
         if not self._handlers:
             raise RuntimeError("bind the task handlers before running a worker")
         interval = min(self.stream.idle_timeout_ms / 3000, 10.0)
@@ -297,7 +314,16 @@ class RedisJobQueue:
                     # Read only for a free slot: a message taken is a message held.
                     await asyncio.wait({*running, stopping}, return_when=asyncio.FIRST_COMPLETED)
                     continue
-                delivery = await self._take()
+                try:
+                    delivery = await self._take()
+                except REDIS_DOWN as exc:
+                    await self._wait_for_redis(exc, stop)
+                    continue
+                except ResponseError as exc:
+                    if "NOGROUP" not in str(exc):
+                        raise
+                    await self._queue_lost(on_queue_lost)
+                    continue
                 if delivery is None:
                     continue
                 if stop.is_set():
@@ -328,6 +354,33 @@ class RedisJobQueue:
         except TimeoutError:
             logger.warning("reading the job stream took too long: trying again")
             return None
+
+    async def _wait_for_redis(self, exc: BaseException, stop: asyncio.Event) -> None:
+        """Until Redis answers again (or the worker is told to stop), with backoff."""
+        logger.warning("Redis is unreachable (%s): waiting for it; running jobs carry on", exc)
+        delay = 0.2
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            try:
+                await self.stream.redis.ping()
+            except REDIS_DOWN:
+                delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+                continue
+            logger.info("Redis is back")
+            return
+
+    async def _queue_lost(self, on_queue_lost: Callable[[], Awaitable[object]] | None) -> None:
+        """The stream or its group is gone (Redis restarted empty): make them again, then let
+        the owner of the records put back what the queue lost."""
+        logger.warning("the job queue is gone from Redis (restarted without its data?): rebuilding")
+        await self.stream.declare()
+        self.stream.reset()
+        if on_queue_lost is not None:
+            try:
+                await on_queue_lost()
+            except Exception:
+                logger.exception("could not re-enqueue the records the queue lost")
 
     async def _keep_touching(self, interval: float) -> None:
         while True:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,8 +15,19 @@ from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
+    ReadTimeoutError,
+)
+from tenacity import (
+    AsyncRetrying,
+    before_sleep_log,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential,
+    wait_random,
 )
 
 from layerminder.storage.base import ObjectMissing
@@ -24,7 +36,38 @@ if TYPE_CHECKING:
     from layerminder.config import Settings
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 _MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
+# What a store says when it is busy or briefly down, rather than that the request is wrong.
+_TRANSIENT_CODES = {
+    "SlowDown",
+    "ServiceUnavailable",
+    "InternalError",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "Throttling",
+    "ThrottlingException",
+    "503",
+    "500",
+    "502",
+    "504",
+}
+_TRANSIENT_ERRORS = (
+    EndpointConnectionError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+)
+
+
+def transient(exc: BaseException) -> bool:
+    """A fault of the store that passes (busy, restarting, unreachable for a moment): retried."""
+    if isinstance(exc, _TRANSIENT_ERRORS):
+        return True
+    if isinstance(exc, ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return _error_code(exc) in _TRANSIENT_CODES or int(status or 0) >= 500
+    return False
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:
@@ -54,8 +97,13 @@ class S3Storage:
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
         max_connections: int = 32,
+        retry_seconds: float = 60.0,
     ) -> None:
         self.bucket = bucket
+        # How long a busy or unreachable store is waited for (boto3's own few quick retries
+        # inside each attempt) before an operation fails: a record's stage rides out a burst of
+        # 503 SlowDown or a store restarting instead of failing the record.
+        self.retry_seconds = retry_seconds
         self.prefix = prefix
         self.endpoint_url = endpoint_url
         # boto3 clients are thread-safe; one per process, shared by the thread pool. Path-style
@@ -96,6 +144,7 @@ class S3Storage:
             region=settings.s3_region,
             access_key_id=settings.s3_access_key_id,
             secret_access_key=secret.get_secret_value() if secret else None,
+            retry_seconds=settings.storage_retry_seconds,
         )
 
     @property
@@ -103,35 +152,57 @@ class S3Storage:
         where = f"s3://{self.bucket}/{self.prefix}"
         return f"{where} at {self.endpoint_url}" if self.endpoint_url else where
 
-    async def _call(self, method: Callable[..., T], /, **kwargs: Any) -> T:
-        # boto3 blocks: never on the event loop.
-        return await asyncio.to_thread(functools.partial(method, **kwargs))
+    async def _call(
+        self, method: Callable[..., T], /, *, window: float | None = None, **kwargs: Any
+    ) -> T:
+        """`method(**kwargs)` in the thread pool (boto3 blocks: never on the event loop), tried
+        again with backoff while the store's faults are transient, for up to `window` seconds
+        (default: `retry_seconds`)."""
+        call = functools.partial(method, **kwargs)
+        seconds = self.retry_seconds if window is None else window
+        if seconds <= 0:
+            return await asyncio.to_thread(call)
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception(transient),
+            wait=wait_exponential(multiplier=0.2, max=5.0) + wait_random(0, 0.2),
+            stop=stop_after_delay(seconds),
+            before_sleep=before_sleep_log(logger, logging.WARNING),
+            reraise=True,
+        ):
+            with attempt:
+                return await asyncio.to_thread(call)
+        raise AssertionError("unreachable: AsyncRetrying reraises")
 
-    async def put(self, key: str, data: bytes, content_type: str) -> None:
+    async def put(
+        self, key: str, data: bytes, content_type: str, *, window: float | None = None
+    ) -> None:
         await self._call(
             self._client.put_object,
+            window=window,
             Bucket=self.bucket,
             Key=self.prefix + key,
             Body=data,
             ContentType=content_type,
         )
 
-    async def get(self, key: str) -> bytes:
-        def _read() -> bytes:
-            response = self._client.get_object(Bucket=self.bucket, Key=self.prefix + key)
-            body: bytes = response["Body"].read()
-            return body
+    def _read(self, key: str) -> bytes:
+        response = self._client.get_object(Bucket=self.bucket, Key=self.prefix + key)
+        body: bytes = response["Body"].read()
+        return body
 
+    async def get(self, key: str, *, window: float | None = None) -> bytes:
         try:
-            return await asyncio.to_thread(_read)
+            return await self._call(self._read, window=window, key=key)
         except ClientError as exc:
             if _error_code(exc) in _MISSING_CODES:
                 raise ObjectMissing(key) from exc
             raise
 
-    async def delete(self, key: str) -> None:
+    async def delete(self, key: str, *, window: float | None = None) -> None:
         # S3 answers 204 for a missing key too: deleting twice is fine, like the other backends.
-        await self._call(self._client.delete_object, Bucket=self.bucket, Key=self.prefix + key)
+        await self._call(
+            self._client.delete_object, window=window, Bucket=self.bucket, Key=self.prefix + key
+        )
 
     async def exists(self, key: str) -> bool:
         try:
@@ -158,10 +229,11 @@ class S3Storage:
         """Write, read back and delete a probe object; say in plain words what failed."""
         probe = f".probe/{uuid.uuid4().hex}"
         try:
-            await self.put(probe, b"ok", "text/plain")
-            if await self.get(probe) != b"ok":
+            # Not retried: a health check says how the store is now.
+            await self.put(probe, b"ok", "text/plain", window=0)
+            if await self.get(probe, window=0) != b"ok":
                 raise RuntimeError(f"{self.location} returned different bytes than were written")
-            await self.delete(probe)
+            await self.delete(probe, window=0)
         except NoCredentialsError as exc:
             raise RuntimeError(
                 f"no S3 credentials for {self.location}: set LAYERMINDER_S3_ACCESS_KEY_ID and "
@@ -190,6 +262,7 @@ class S3Storage:
         # Signing is local computation (no request), but keep boto3 off the loop all the same.
         url: str = await self._call(
             self._signer.generate_presigned_url,
+            window=0,
             ClientMethod="get_object",
             Params={"Bucket": self.bucket, "Key": self.prefix + key},
             ExpiresIn=expires_seconds,
