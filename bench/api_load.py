@@ -143,9 +143,7 @@ class Server:
         if self.redis_prefix is not None:
             drop_redis_keys(self.redis_prefix)
         if self.database.startswith("postgresql"):
-            asyncio.run(
-                postgres_admin(f'DROP DATABASE IF EXISTS "{self.database.rsplit("/", 1)[1]}"')
-            )
+            blocking(postgres_admin(f'DROP DATABASE IF EXISTS "{self.database.rsplit("/", 1)[1]}"'))
 
 
 def blocking(work: Coroutine[Any, Any, None]) -> None:

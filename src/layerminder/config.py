@@ -144,9 +144,11 @@ class Settings(BaseSettings):
     hnsw_threshold: int = 50_000
     seed_library: bool = True
 
-    # Jobs: a job holds its record for this long and renews while it runs; an expired lease
-    # (a dead process) lets the recovery sweep hand the record to another job.
-    job_lease_seconds: float = 60.0
+    # Jobs: a job holds its record for this long and renews every third of it while it runs; a
+    # lease that lapses (a dead process) lets another worker take the job over, and the same
+    # period without a touch hands a dead worker's queue message to another. Short, so a killed
+    # worker's job resumes in seconds; long enough to ride out a database restart.
+    job_lease_seconds: float = 10.0
     # How often a running job looks for its owner's cancel (a cancel takes effect within this).
     job_cancel_poll_seconds: float = Field(default=0.5, gt=0, le=10)
     recovery_interval_seconds: float = 30.0

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 from layerminder.db.base import utcnow
@@ -87,7 +87,7 @@ async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[bo
                 record_id, owner, now, now + timedelta(seconds=seconds)
             )
 
-    if not await _claim():
+    if not await _claim() and not await _claim_from_the_dead(runtime, record_id, _claim):
         yield False
         return
 
@@ -111,6 +111,32 @@ async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[bo
         with contextlib.suppress(Exception):
             async with unit_of_work(runtime.sessionmaker) as session:
                 await JobRepository(session).release(record_id, owner)
+
+
+async def _claim_from_the_dead(
+    runtime: Runtime, record_id: uuid.UUID, claim: Callable[[], Awaitable[bool]]
+) -> bool:
+    """Take the record over if its holder looks dead, as soon as its lease lapses.
+
+    A live holder renews every third of a lease, so its lease always has more than half of one
+    to run; one with less has missed a renewal (its worker killed, its message just taken over
+    by this worker). Waiting out those few seconds starts the job now, not at the next recovery
+    sweep after the lease."""
+    seconds = runtime.settings.job_lease_seconds
+    async with reading(runtime.sessionmaker) as session:
+        expires = await JobRepository(session).lease_expiry(record_id)
+    if expires is None:
+        return await claim()  # released just now
+    left = (expires - utcnow()).total_seconds()
+    if left >= seconds / 2:
+        return False
+    logger.info(
+        "the record's holder stopped renewing its lease: taking over in %.1f s",
+        max(left, 0),
+        extra={"record_id": str(record_id)},
+    )
+    await asyncio.sleep(max(left, 0) + 0.1)
+    return await claim()
 
 
 async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:

@@ -160,6 +160,13 @@ class JobRepository:
         )
         return result.scalar_one_or_none() is not None
 
+    async def lease_expiry(self, record_id: uuid.UUID) -> datetime | None:
+        """When the record's current lease lapses; None when nobody holds it."""
+        value: datetime | None = await self.session.scalar(
+            select(Record.lease_expires_at).where(Record.id == record_id)
+        )
+        return value
+
     async def release(self, record_id: uuid.UUID, owner: str) -> None:
         await self.session.execute(
             update(Record)
