@@ -146,9 +146,10 @@ class Settings(BaseSettings):
 
     # Jobs: a job holds its record for this long and renews every third of it while it runs; a
     # lease that lapses (a dead process) lets another worker take the job over, and the same
-    # period without a touch hands a dead worker's queue message to another. Short, so a killed
-    # worker's job resumes in seconds; long enough to ride out a database restart.
-    job_lease_seconds: float = 10.0
+    # period without a touch hands a dead worker's queue message to another. A shorter lease
+    # resumes a killed worker's job sooner, but the recovery sweep also re-runs a job whose
+    # process stalls past it (the in-process queue has no per-record marker).
+    job_lease_seconds: float = 60.0
     # How often a running job looks for its owner's cancel (a cancel takes effect within this).
     job_cancel_poll_seconds: float = Field(default=0.5, gt=0, le=10)
     recovery_interval_seconds: float = 30.0
