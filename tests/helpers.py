@@ -95,3 +95,21 @@ async def make_admin(client: httpx.AsyncClient, app: Any) -> Account:
             update(User).where(User.id == uuid.UUID(account.id)).values(role=UserRole.admin)
         )
     return account
+
+
+async def start_generation(
+    client: httpx.AsyncClient,
+    account: Account,
+    color: tuple[int, int, int],
+    keyword: str = "oak",
+) -> tuple[str, str]:
+    """A new room with one input of `color` and a record generating from it: (room, record)."""
+    room = await create_room(client, account)
+    image = await upload_image(client, account, room, make_image(color=color))
+    created = await client.post(
+        "/api/v1/generate",
+        json={"session_id": room, "input_image_ids": [image["id"]], "keyword": keyword},
+        headers=account.headers,
+    )
+    assert created.status_code == 202, created.text
+    return room, str(created.json()["record_id"])

@@ -19,7 +19,7 @@ from layerminder.records import service as records
 from layerminder.runtime import Runtime
 from tests.conftest import Database, make_settings
 from tests.finished_records import wait_done
-from tests.helpers import create_room, make_image, signup, upload_image
+from tests.helpers import signup, start_generation
 
 
 @pytest.fixture
@@ -31,15 +31,9 @@ async def test_a_failure_after_the_designs_were_stored_refunds_nothing(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
     account = await signup(client)
-    room = await create_room(client, account)
-    image = await upload_image(client, account, room, make_image(color=(120, 80, 50)))
-    created = await client.post(
-        "/api/v1/generate",
-        json={"session_id": room, "input_image_ids": [image["id"]], "keyword": "oak"},
-        headers=account.headers,
-    )
-    record_id = uuid.UUID(created.json()["record_id"])
-    await wait_done(client, account, str(record_id))
+    _, started = await start_generation(client, account, (120, 80, 50))
+    record_id = uuid.UUID(started)
+    await wait_done(client, account, started)
 
     # As a job that had stored the 4 designs when the fault came: every stage still open.
     runtime: Runtime = app.state.runtime

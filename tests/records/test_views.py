@@ -17,7 +17,7 @@ from layerminder.db.session import reading
 from layerminder.runtime import Runtime
 from tests.conftest import Database, make_settings
 from tests.finished_records import wait_done
-from tests.helpers import create_room, make_admin, make_image, signup, upload_image
+from tests.helpers import make_admin, signup, start_generation
 
 
 @pytest.fixture
@@ -29,15 +29,8 @@ async def test_a_record_read_again_shows_a_reference_removed_since(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
     account = await signup(client)
-    room = await create_room(client, account)
-    image = await upload_image(client, account, room, make_image(color=(150, 100, 60)))
-    created = await client.post(
-        "/api/v1/generate",
-        json={"session_id": room, "input_image_ids": [image["id"]], "keyword": "oak"},
-        headers=account.headers,
-    )
-    assert created.status_code == 202, created.text
-    record = await wait_done(client, account, created.json()["record_id"])
+    room, record_id = await start_generation(client, account, (150, 100, 60))
+    record = await wait_done(client, account, record_id)
     recommended = [r["reference_id"] for r in record["recommendations"]]
     assert recommended, "the starter library gives every record recommendations"
     again = await client.get(f"/api/v1/records/{record['id']}", headers=account.headers)
@@ -76,14 +69,8 @@ async def test_a_running_record_s_view_is_built_once_per_change_and_shared(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             account = await signup(client)
-            room = await create_room(client, account)
-            image = await upload_image(client, account, room, make_image(color=(90, 120, 60)))
-            created = await client.post(
-                "/api/v1/generate",
-                json={"session_id": room, "input_image_ids": [image["id"]], "keyword": "oak"},
-                headers=account.headers,
-            )
-            record_id = uuid.UUID(created.json()["record_id"])
+            room, started = await start_generation(client, account, (90, 120, 60))
+            record_id = uuid.UUID(started)
             runtime: Runtime = app.state.runtime
             views = runtime.record_views
             first = None

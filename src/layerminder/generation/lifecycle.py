@@ -37,12 +37,12 @@ def covered_by(stage: Stage) -> tuple[Stage, ...]:
     return (stage, *(later for later, by in WRITTEN_BY.items() if by is stage))
 
 
-def refund_due(record: Record, delivered: int) -> bool:
+async def refund_due(session: AsyncSession, record: Record) -> bool:
     """The ledger's rule: a run that delivered no design gives its credit back; one that did
-    keeps it, whatever fails after. `delivered`: the designs stored for the record, counted
-    rather than read off the images stage's status, so a fault between the two never refunds a
-    record whose designs the user has."""
-    return delivered == 0 and record.image_status != StageStatus.ready
+    keeps it, whatever fails after. The designs stored for the record are counted rather than
+    read off the images stage's status, so a fault between the two never refunds a record whose
+    designs the user has."""
+    return not await records.designs_of(session, record.id)
 
 
 async def begin_stage(runtime: Runtime, record_id: uuid.UUID, stage: Stage, **values: Any) -> None:
@@ -124,7 +124,7 @@ async def fail_from(runtime: Runtime, record: Record, stage: Stage, reason: str)
         if ended and current is not None:
             # Gone before the stream's `end`: the record has ended.
             await previews.discard(session, runtime.storage, current)
-            if refund_due(current, len(await records.designs_of(session, record.id))):
+            if await refund_due(session, current):
                 await credits.refund_generation(
                     session,
                     record.owner_id,

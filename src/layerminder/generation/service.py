@@ -217,7 +217,7 @@ async def cancel_generation(
         raise AlreadyFinished(f"record {record_id} has already finished: nothing to cancel")
     # Its previews (and designs finished but not delivered) go with the cancel, before `end`.
     await previews.discard(session, runtime.storage, current)
-    if lifecycle.refund_due(current, len(await records.designs_of(session, current.id))):
+    if await lifecycle.refund_due(session, current):
         await credits.refund_generation(
             session,
             current.owner_id,

@@ -180,8 +180,8 @@ class JobStream:
         return None
 
     def reset(self) -> None:
-        """Forget the reclaim cursor and the held messages of a stream that no longer exists:
-        the jobs still running finish, and their acknowledgements find nothing to remove."""
+        """Start reclaiming from the beginning of a stream made anew. Messages still held finish
+        their jobs; their acknowledgements find nothing to remove."""
         self._cursor = "0-0"
 
     async def ack(self, delivery: Delivery) -> None:
