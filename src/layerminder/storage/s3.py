@@ -100,24 +100,23 @@ class S3Storage:
         retry_seconds: float = 60.0,
     ) -> None:
         self.bucket = bucket
-        # How long a busy or unreachable store is waited for (boto3's own few quick retries
-        # inside each attempt) before an operation fails: a record's stage rides out a burst of
-        # 503 SlowDown or a store restarting instead of failing the record.
+        # How long a busy or unreachable store is waited for before an operation fails: a
+        # record's stage rides out a burst of 503 SlowDown or a store restarting.
         self.retry_seconds = retry_seconds
         self.prefix = prefix
         self.endpoint_url = endpoint_url
         # boto3 clients are thread-safe; one per process, shared by the thread pool. Path-style
         # addressing because MinIO and most S3-compatible stores expect it.
-        config = Config(
-            max_pool_connections=max_connections,
-            retries={"max_attempts": 4, "mode": "standard"},
-            s3={"addressing_style": "path"},
-            connect_timeout=5,
-            read_timeout=60,
-        )
         session = boto3.session.Session()
 
-        def client(endpoint: str | None) -> Any:
+        def client(endpoint: str | None, attempts: int) -> Any:
+            config = Config(
+                max_pool_connections=max_connections,
+                retries={"max_attempts": attempts, "mode": "standard"},
+                s3={"addressing_style": "path"},
+                connect_timeout=5,
+                read_timeout=60,
+            )
             return session.client(
                 "s3",
                 endpoint_url=endpoint,
@@ -127,10 +126,17 @@ class S3Storage:
                 config=config,
             )
 
-        self._client: Any = client(endpoint_url)
+        # One quick retry inside each attempt; the waiting for a store that stays busy is
+        # `_call`'s, bounded by `retry_seconds` (boto3's own backoff would add up to 14 s).
+        self._client: Any = client(endpoint_url, attempts=2)
+        # A health check says how the store is now: one attempt each, not boto3's backoff (which
+        # sleeps up to 2 + 4 + 8 s on a 503 before giving up).
+        self._prober: Any = client(endpoint_url, attempts=1)
         # A signature covers the host, so URLs for browsers are signed by a client of the public
         # endpoint; that client only signs, it never sends a request.
-        self._signer: Any = client(public_endpoint_url) if public_endpoint_url else self._client
+        self._signer: Any = (
+            client(public_endpoint_url, attempts=1) if public_endpoint_url else self._client
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> S3Storage:
@@ -173,12 +179,9 @@ class S3Storage:
                 return await asyncio.to_thread(call)
         raise AssertionError("unreachable: AsyncRetrying reraises")
 
-    async def put(
-        self, key: str, data: bytes, content_type: str, *, window: float | None = None
-    ) -> None:
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
         await self._call(
             self._client.put_object,
-            window=window,
             Bucket=self.bucket,
             Key=self.prefix + key,
             Body=data,
@@ -190,19 +193,17 @@ class S3Storage:
         body: bytes = response["Body"].read()
         return body
 
-    async def get(self, key: str, *, window: float | None = None) -> bytes:
+    async def get(self, key: str) -> bytes:
         try:
-            return await self._call(self._read, window=window, key=key)
+            return await self._call(self._read, key=key)
         except ClientError as exc:
             if _error_code(exc) in _MISSING_CODES:
                 raise ObjectMissing(key) from exc
             raise
 
-    async def delete(self, key: str, *, window: float | None = None) -> None:
+    async def delete(self, key: str) -> None:
         # S3 answers 204 for a missing key too: deleting twice is fine, like the other backends.
-        await self._call(
-            self._client.delete_object, window=window, Bucket=self.bucket, Key=self.prefix + key
-        )
+        await self._call(self._client.delete_object, Bucket=self.bucket, Key=self.prefix + key)
 
     async def exists(self, key: str) -> bool:
         try:
@@ -230,10 +231,14 @@ class S3Storage:
         probe = f".probe/{uuid.uuid4().hex}"
         try:
             # Not retried: a health check says how the store is now.
-            await self.put(probe, b"ok", "text/plain", window=0)
-            if await self.get(probe, window=0) != b"ok":
+            key = self.prefix + probe
+            await asyncio.to_thread(
+                self._prober.put_object, Bucket=self.bucket, Key=key, Body=b"ok"
+            )
+            read = await asyncio.to_thread(self._prober.get_object, Bucket=self.bucket, Key=key)
+            if await asyncio.to_thread(read["Body"].read) != b"ok":
                 raise RuntimeError(f"{self.location} returned different bytes than were written")
-            await self.delete(probe, window=0)
+            await asyncio.to_thread(self._prober.delete_object, Bucket=self.bucket, Key=key)
         except NoCredentialsError as exc:
             raise RuntimeError(
                 f"no S3 credentials for {self.location}: set LAYERMINDER_S3_ACCESS_KEY_ID and "
