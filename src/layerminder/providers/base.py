@@ -134,6 +134,9 @@ class DesignBatch:
     provider: str
     model: str
     usage: dict[str, int] = field(default_factory=dict)
+    # The parts each design was drawn from (providers.local.model's plain data), one per image;
+    # empty when the provider only paints pictures (OpenAI): the objects domain fits a proxy.
+    models: list[dict[str, Any] | None] = field(default_factory=list)
 
 
 class FurnitureType(StrEnum):

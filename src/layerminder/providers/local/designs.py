@@ -13,6 +13,7 @@ import colorsys
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -30,6 +31,7 @@ from layerminder.providers.base import (
 from layerminder.providers.local.arrays import FloatArray
 from layerminder.providers.local.editing import edit_region
 from layerminder.providers.local.forms import FORM_BUILDERS, SEAT_FORMS
+from layerminder.providers.local.geometry import Part
 from layerminder.providers.local.inputs import (
     InputLook,
     design_seed,
@@ -42,6 +44,7 @@ from layerminder.providers.local.materials import (
     frame_and_seat,
     material_tile,
 )
+from layerminder.providers.local.model import design_parts
 from layerminder.providers.local.painting import Finish, Material, paint
 from layerminder.providers.local.proportions import Proportions, keyword_proportions
 from layerminder.providers.local.silhouette import read_silhouette
@@ -178,7 +181,11 @@ def _with_weave(detail: FloatArray, rng: np.random.Generator) -> FloatArray:
     return (softened + 0.45 * weave).astype(np.float32)
 
 
-def _render(plan: BatchPlan, position: int, size: int, finish: Finish = "textured") -> bytes:
+def _drawn(
+    plan: BatchPlan, position: int
+) -> tuple[str, list[Part], list[Material], np.random.Generator]:
+    """One design's form, parts and materials, and the random stream its painting goes on
+    with: the render and the design model (`design_model`) read the same parts."""
     form = plan.forms[position]
     if form not in FORM_BUILDERS:
         raise ValueError(f"unknown seat form {form!r}; expected one of {SEAT_FORMS}")
@@ -192,6 +199,23 @@ def _render(plan: BatchPlan, position: int, size: int, finish: Finish = "texture
     variant = plan.forms[:position].count(form) + int(rng.integers(0, 2))
     parts = FORM_BUILDERS[form](proportions, variant)
     materials = _materials(plan, proportions, position, rng)
+    return form, parts, materials, rng
+
+
+def design_model(plan: BatchPlan, position: int) -> dict[str, Any]:
+    """The parts of one planned design as plain data (providers.local.model). Blocking."""
+    form, parts, materials, _ = _drawn(plan, position)
+    return design_parts(form, parts, materials, frame=plan.frame, seat=plan.seat)
+
+
+def brief_models(brief: Brief, count: int = DESIGN_COUNT) -> list[dict[str, Any] | None]:
+    """The design model of each design `render_brief` draws for this brief. Blocking."""
+    plan = plan_brief(brief, count)
+    return [design_model(plan, position) for position in range(count)]
+
+
+def _render(plan: BatchPlan, position: int, size: int, finish: Finish = "textured") -> bytes:
+    form, parts, materials, rng = _drawn(plan, position)
     lightest = max(plan.look.swatches, key=lambda s: s.hls[1])
     # The studio takes a hint of the palette's lightest colour, muted so the piece, not the
     # wall, carries the brief's colour.
@@ -368,7 +392,10 @@ class LocalImageProvider:
             designs = await offload.run(render_brief, brief, count)
         else:
             designs = await self._in_passes(brief, count, progress)
-        return DesignBatch(images=designs, provider=self.name, model=self.model, usage=dict(FREE))
+        models = await offload.run(brief_models, brief, count)
+        return DesignBatch(
+            images=designs, provider=self.name, model=self.model, usage=dict(FREE), models=models
+        )
 
     async def _in_passes(self, brief: Brief, count: int, progress: DesignProgress) -> list[bytes]:
         """One design after another, each drawn pass by pass and shown after every pass: the
