@@ -1,4 +1,9 @@
-"""Seat parts as rings of points swept to a second ring: boxes, cushions and legs."""
+"""Furniture parts as rings of points swept to a second ring: boxes, cushions and legs.
+
+A design's geometry is explicit: every part has its rings (positions and sizes in cm, y up,
+the floor at y = 0), a material slot and a name, so the render, the story's dimensions and any
+export read the same model.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,26 @@ class Part:
     material: int
     # Parts are painted layer by layer, far to near within a layer.
     layer: int
+    # What the part is (seat, back, arm, leg, plinth, runner, top …), for stories and exports.
+    name: str = ""
+
+    @property
+    def points(self) -> FloatArray:
+        return np.concatenate([self.bottom, self.top])
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """One design's parts, and the height one sits at (None for a table)."""
+
+    parts: tuple[Part, ...]
+    seat_height: float | None
+
+    def extent(self) -> tuple[float, float, float]:
+        """Width (x), depth (z) and height (y) of the whole piece, in cm."""
+        points = np.concatenate([part.points for part in self.parts])
+        size = points.max(axis=0) - points.min(axis=0)
+        return float(size[0]), float(size[2]), float(points[:, 1].max())
 
 
 def _rounded_rect(half_u: float, half_v: float, radius: float, segments: int = 6) -> FloatArray:
@@ -61,6 +86,7 @@ def box(
     layer: int,
     tilt_deg: float = 0.0,
     pivot: Sequence[float] | None = None,
+    name: str = "",
 ) -> Part:
     """An axis-aligned box swept along `sweep`, its cross-section rounded by `radius` (cm).
 
@@ -84,7 +110,7 @@ def box(
         origin = np.asarray(pivot if pivot is not None else centre, dtype=np.float32)
         bottom = _tilt(bottom, tilt_deg, origin)
         top = _tilt(top, tilt_deg, origin)
-    return Part(bottom, top, material, layer)
+    return Part(bottom, top, material, layer, name)
 
 
 def _tilt(points: FloatArray, degrees: float, origin: FloatArray) -> FloatArray:
@@ -105,6 +131,7 @@ def strut(
     taper: float = 1.0,
     material: int = FRAME,
     layer: int = 0,
+    name: str = "leg",
 ) -> Part:
     """A leg from `foot` to `head` with a horizontal cross-section (flat on the floor)."""
     half = width / 2
@@ -116,5 +143,9 @@ def strut(
     # The ring is laid out in (x, z) counter-clockwise seen from below; flip to sweep upwards.
     bottom, top = bottom[::-1], top[::-1]
     return Part(
-        (bottom + foot_a).astype(np.float32), (top + head_a).astype(np.float32), material, layer
+        (bottom + foot_a).astype(np.float32),
+        (top + head_a).astype(np.float32),
+        material,
+        layer,
+        name,
     )

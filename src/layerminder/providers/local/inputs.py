@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageFilter
 
 from layerminder.providers.base import ProviderError
@@ -132,17 +133,33 @@ def read_inputs(
     return InputLook(tuple(swatches), tuple(_detail_tile(thumbs[i]) for i in chosen))
 
 
+def object_mask(pixels: FloatArray) -> npt.NDArray[np.bool_]:
+    """Where the object is in a photo (0..1 RGB): what differs from the border's colour, the
+    backdrop of a product photo. The whole image when nothing stands out."""
+    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    background = np.median(border, axis=0)
+    distance = np.sqrt(((pixels - background) ** 2).sum(axis=2))
+    mask: npt.NDArray[np.bool_] = distance > 0.15
+    if mask.mean() < 0.02:
+        return np.ones(pixels.shape[:2], dtype=bool)
+    return mask
+
+
 def dominant_colour(data: bytes) -> tuple[float, float, float]:
-    """The colour an image is "of": its largest cluster, clearly coloured ones preferred."""
+    """The colour an image is "of": the largest cluster of the object's pixels (the backdrop
+    left out), clearly coloured ones preferred."""
     thumb = decode(data, _THUMB * 2).resize((_THUMB, _THUMB), Image.Resampling.BILINEAR)
-    pixels = np.asarray(thumb, dtype=np.float32).reshape(-1, 3) / 255.0
+    image = np.asarray(thumb, dtype=np.float32) / 255.0
+    pixels = image[object_mask(image)].reshape(-1, 3)
     centres, shares = kmeans(pixels, k=3)
-    best = max(
-        range(len(centres)),
-        key=lambda i: (
-            float(shares[i]) * (0.35 + colorsys.rgb_to_hls(*(float(c) for c in centres[i]))[2])
-        ),
-    )
+
+    def score(index: int) -> float:
+        # Clearly coloured and mid-toned clusters are what the eye calls the object's colour
+        # (a mustard seat, not the dark shadow under it).
+        _, lightness, saturation = colorsys.rgb_to_hls(*(float(c) for c in centres[index]))
+        return float(shares[index]) * (0.35 + saturation) * (1.0 - abs(lightness - 0.5))
+
+    best = max(range(len(centres)), key=score)
     return (float(centres[best][0]), float(centres[best][1]), float(centres[best][2]))
 
 

@@ -30,6 +30,15 @@ def _camera(yaw_deg: float, pitch_deg: float) -> FloatArray:
     return rotation
 
 
+def projected_aspect(parts: Sequence[Part], yaw_deg: float, pitch_deg: float) -> float:
+    """Width over height of the parts' outline as the camera sees them: what a silhouette fit
+    compares with a reference's, without painting anything."""
+    points = np.concatenate([np.concatenate([p.bottom, p.top]) for p in parts])
+    projected = points @ _camera(yaw_deg, pitch_deg).T
+    extent = projected[:, :2].max(axis=0) - projected[:, :2].min(axis=0)
+    return float(extent[0]) / max(float(extent[1]), 1e-3)
+
+
 # Key light from the upper left, slightly in front, like a softbox in a product studio.
 _LIGHT = np.array([-0.55, 0.85, 0.45], dtype=np.float32) / np.linalg.norm([-0.55, 0.85, 0.45])
 _SHADE_SCALE = 200.0  # shade map value 200 = lit at 1.0, leaving headroom for highlights

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from layerminder.providers.local.inputs import decode
+from layerminder.providers.local.inputs import decode, object_mask
 
 _SIDE = 96
 
@@ -17,6 +17,12 @@ class Silhouette:
     fill: float  # share of the bounding box the object covers
     widest_at: float  # where its widest row is: 0 = top, 1 = floor (a seat's height)
     top_mass: float  # share of the object in the top 40 % of its box (a backrest)
+    bottom_fill: float  # how solid the lowest eighth of its box is: legs, or a block to the floor
+
+    @property
+    def base(self) -> str:
+        """What it stands on: a block to the floor (a plinth) or legs."""
+        return "plinth" if self.bottom_fill >= 0.5 else "four_legs"
 
     @property
     def archetype(self) -> str:
@@ -32,7 +38,10 @@ class Silhouette:
 
     def scale(self, archetype: str) -> dict[str, float]:
         """Proportion multipliers that bring the archetype's default shape towards this one."""
-        default_aspect = {"chair": 0.64, "stool": 0.8, "bench": 1.8, "lounge": 1.14}[archetype]
+        default_aspect = {
+            "chair": 0.64, "stool": 0.8, "bench": 1.8, "lounge": 1.14, "sofa": 2.2,
+            "side_table": 0.95,
+        }[archetype]  # fmt: skip
         ratio = self.aspect / default_aspect
         return {
             # Wider than the archetype's usual shape: a wider, lower piece, and the reverse.
@@ -48,11 +57,8 @@ class Silhouette:
 def read_silhouette(data: bytes) -> Silhouette | None:
     """The object against its background (the border's colour); None when nothing stands out."""
     image = np.asarray(decode(data, _SIDE), dtype=np.float32) / 255.0
-    border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
-    background = np.median(border, axis=0)
-    distance = np.sqrt(((image - background) ** 2).sum(axis=2))
-    mask = distance > 0.15
-    if mask.mean() < 0.02:
+    mask = object_mask(image)
+    if mask.all():
         return None
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     box = mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
@@ -67,4 +73,5 @@ def read_silhouette(data: bytes) -> Silhouette | None:
         fill=float(box.mean()),
         widest_at=float(np.argmax(smooth) / max(height - 1, 1)),
         top_mass=float(top.sum() / max(box.sum(), 1)),
+        bottom_fill=float(box[-max(1, height // 8) :].mean()),
     )
