@@ -7,6 +7,7 @@ import json
 import re
 import zipfile
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from PIL import Image
@@ -20,16 +21,18 @@ def _fonts(page: Any) -> list[Any]:
     return [font.get_object() for font in page["/Resources"]["/Font"].values()]
 
 
-def _pdf_text(data: bytes) -> tuple[str, set[str]]:
-    """The text with all whitespace removed, and the fonts.
+def _pdf_lines(data: bytes) -> list[str]:
+    """The sheet's text as pypdf extracts it, line by line (what a document pipeline reads)."""
+    reader = PdfReader(io.BytesIO(data))
+    return [line for page in reader.pages for line in (page.extract_text() or "").splitlines()]
 
-    The font is CID-keyed CFF with its encoding as an embedded CMap stream; pypdf reads such
-    2-byte codes one byte at a time, so each character comes out after a NUL: those go too.
-    """
+
+def _pdf_text(data: bytes) -> tuple[str, set[str]]:
+    """The text with all whitespace removed, and the fonts."""
     reader = PdfReader(io.BytesIO(data))
     text = "".join(page.extract_text() or "" for page in reader.pages)
     fonts = {str(font["/BaseFont"]) for page in reader.pages for font in _fonts(page)}
-    return re.sub(r"[\s\x00]+", "", text), fonts
+    return re.sub(r"\s+", "", text), fonts
 
 
 def _squash(text: str) -> str:
@@ -49,7 +52,10 @@ async def test_pdf_has_the_title_keywords_and_dimensions(
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     assert "attachment" in response.headers["content-disposition"]
-    assert "halden-dining-chair.pdf" in response.headers["content-disposition"]
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"halden-dining-chair.pdf\"; "
+        "filename*=UTF-8''halden-dining-chair.pdf"
+    )
     text, fonts = _pdf_text(response.content)
     assert _squash(record["title"]) in text
     assert _squash(record["name"]) in text
@@ -82,12 +88,46 @@ async def test_a_korean_story_makes_a_korean_pdf_with_the_glyphs_embedded(
     for word in record["keywords_display"]:
         assert word in text
     assert "치수" in text and "좌면높이" in text  # the labels are Korean too
+    # A Korean name makes a Korean file name; clients that read only filename= get the id.
+    disposition = response.headers["content-disposition"]
+    ascii_name = f"record-{record['id'][:8]}.pdf"
+    assert disposition == (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote('할덴-다이닝-체어.pdf')}"
+    )
     # The font is embedded (a subset), so the glyphs show on a machine without it.
     reader = PdfReader(io.BytesIO(response.content))
     font = _fonts(reader.pages[0])[0]
     descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
     assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
     assert any("NotoSansKR" in f for f in fonts)
+
+
+async def test_pdf_text_extracts_in_pypdf_as_written(
+    studio: httpx.AsyncClient, make_record: MakeRecord
+) -> None:
+    """Searchable and copyable: pypdf reads every line back as the sheet wrote it (Korean and
+    Latin, spaces kept, no NUL-padded letters), as poppler and PDF viewers do."""
+    account = await signup(studio)
+    record = await make_record(account, language="ko")
+
+    response = await studio.get(
+        f"/api/v1/records/{record['id']}/export", params={"format": "pdf"}, headers=account.headers
+    )
+
+    assert response.status_code == 200, response.text
+    lines = _pdf_lines(response.content)
+    text = "\n".join(lines)
+    assert "\x00" not in text
+    assert record["name"] in lines  # 할덴 다이닝 체어, as one line
+    assert record["title"] in lines
+    assert "시안 1 · 시안 2 · 시안 3 · 시안 4" in lines  # the design is 시안 on the sheet too
+    assert "  ·  ".join(record["keywords_display"]) in text
+    # Page 2 names the references in Korean and the starter set in words, not the raw source.
+    first = record["recommendations"][0]
+    assert first["title_ko"] and f"1. {first['title_ko']}" in lines
+    assert "LayerMinder 기본 레퍼런스" in lines
+    assert "layerminder starter set" not in text
+    assert re.search(r"유사도 0\.\d\d$", text, re.M)
 
 
 def _validate_product(product: dict[str, Any]) -> None:

@@ -40,7 +40,8 @@ DesignQuery = Annotated[
 def _download(export: Export) -> Response:
     # An ASCII name for old clients, the exact one (RFC 6266 / 5987) for the rest.
     disposition = (
-        f"attachment; filename=\"{export.filename}\"; filename*=UTF-8''{quote(export.filename)}"
+        f'attachment; filename="{export.ascii_filename}"; '
+        f"filename*=UTF-8''{quote(export.filename)}"
     )
     return Response(
         export.content,

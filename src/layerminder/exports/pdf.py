@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
+import json
+import tempfile
 from datetime import UTC, datetime
-from functools import cache
+from pathlib import Path
 
-import pylopdf_fonts_ko
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from layerminder.exports.fonts import truetype_subset
 from layerminder.exports.sheet import SheetImage, SpecSheet
+from layerminder.library.words import STARTER_SOURCE
+from layerminder.records.schemas import RecommendationOut
 
 # Noto Sans KR (SIL OFL) ships in a PyPI package: Hangul and Latin from one embedded, subset
-# font, and nothing fetched at run time.
+# font, and nothing fetched at run time (embedded as TrueType: see exports/fonts.py).
 FONT = "NotoSansKR"
 
 LABELS: dict[str, dict[str, str]] = {
@@ -45,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "keyword": "Brief keyword",
         "design": "Design",
         "none": "none",
+        "starter_source": "LayerMinder starter set",
     },
     "ko": {
         "sheet": "사양서",
@@ -72,8 +77,9 @@ LABELS: dict[str, dict[str, str]] = {
         "exported": "내보낸 날",
         "record": "기록",
         "keyword": "키워드 지시",
-        "design": "디자인",
+        "design": "시안",
         "none": "없음",
+        "starter_source": "LayerMinder 기본 레퍼런스",
     },
 }
 
@@ -109,23 +115,16 @@ RULE = (214, 211, 209)
 WARN = (180, 83, 9)
 
 
-@cache
-def font_path() -> str:
-    return str(pylopdf_fonts_ko.sans_path())
-
-
 class _Sheet(FPDF):
-    def __init__(self, labels: dict[str, str], footer_text: str) -> None:
+    def __init__(self, labels: dict[str, str], footer_text: str, font_file: Path) -> None:
         super().__init__(format="A4", unit="mm")
         self.labels = labels
         self.footer_text = footer_text
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 4)
-        # Parsed for each document, not once per process: when fpdf writes the file it subsets
-        # the parsed font in place, so a shared one would keep only the first sheet's glyphs.
-        # (Measured: add_font 0.19 s of a sheet's ~0.45 s; a per-document copy of a parsed
-        # font costs 0.10-0.20 s, so sharing through fpdf's internals saves next to nothing.)
-        self.add_font(FONT, "", font_path())
+        # Made for each document: when fpdf writes the file it subsets the parsed font in
+        # place, so a shared one would keep only the first sheet's glyphs.
+        self.add_font(FONT, "", str(font_file))
         self.set_font(FONT, size=9)
         self.set_text_color(*INK)
 
@@ -159,11 +158,24 @@ class _Sheet(FPDF):
 
 def render_pdf(sheet: SpecSheet, exported_at: datetime | None = None) -> bytes:
     """The spec sheet in the story's language. Blocking (font subsetting, image embedding)."""
-    record = sheet.record
     language = sheet.language if sheet.language in LABELS else "en"
     labels, types = LABELS[language], FURNITURE[language]
+    # Every character the sheet can print comes from the record, the labels or the types.
+    printed = json.dumps(sheet.record.model_dump(mode="json"), ensure_ascii=False)
+    printed += "".join(labels.values()) + "".join(types.values())
+    with tempfile.TemporaryDirectory(prefix="layerminder-pdf-") as folder:
+        font_file = Path(folder) / f"{FONT}.ttf"
+        font_file.write_bytes(truetype_subset(printed))
+        return _render(sheet, language, font_file, exported_at)
+
+
+def _render(
+    sheet: SpecSheet, language: str, font_file: Path, exported_at: datetime | None
+) -> bytes:
+    record = sheet.record
+    labels, types = LABELS[language], FURNITURE[language]
     exported = (exported_at or datetime.now(UTC)).date().isoformat()
-    pdf = _Sheet(labels, f"LayerMinder · {labels['sheet']} · {record.id}")
+    pdf = _Sheet(labels, f"LayerMinder · {labels['sheet']} · {record.id}", font_file)
     pdf.set_title(record.name or labels["sheet"])
     pdf.set_creator("LayerMinder")
     pdf.set_lang(language)
@@ -321,17 +333,27 @@ def _inputs_and_references(pdf: _Sheet, sheet: SpecSheet, labels: dict[str, str]
             y = pdf.get_y()
             pdf.picture(image, MARGIN, y, size)
             pdf.set_xy(MARGIN + size + 4, y)
-            pdf.cell(0, 5, f"{recommendation.rank}. {recommendation.title}")
+            title = _reference_title(recommendation, sheet.language)
+            pdf.cell(0, 5, f"{recommendation.rank}. {title}")
             pdf.set_xy(MARGIN + size + 4, y + 5.5)
             pdf.set_font(FONT, size=8)
             pdf.set_text_color(*MUTED)
-            pdf.cell(0, 4.5, f"{labels['score']} {recommendation.score:.3f}")
+            pdf.cell(0, 4.5, f"{labels['score']} {recommendation.score:.2f}")
             if recommendation.source:
+                source = recommendation.source
+                shown = labels["starter_source"] if source == STARTER_SOURCE else source[:90]
                 pdf.set_xy(MARGIN + size + 4, y + 10)
-                pdf.cell(0, 4.5, recommendation.source[:90])
+                pdf.cell(0, 4.5, shown)
             pdf.set_text_color(*INK)
             pdf.set_font(FONT, size=9)
             pdf.set_y(y + size + 2)
+
+
+def _reference_title(recommendation: RecommendationOut, language: str) -> str:
+    """The reference's title in the sheet's language (its Korean name where it has one)."""
+    if language == "ko" and recommendation.title_ko:
+        return recommendation.title_ko
+    return recommendation.title
 
 
 def _provenance(pdf: _Sheet, sheet: SpecSheet, labels: dict[str, str], exported: str) -> None:

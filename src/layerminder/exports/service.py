@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder.errors import Conflict, NotFound
 from layerminder.exports.jsonld import product_jsonld
-from layerminder.exports.sheet import SpecSheet, load_sheet
+from layerminder.exports.sheet import SpecSheet, file_name, load_sheet
 from layerminder.models import Record, Room, StageStatus
 from layerminder.records import service as records
 from layerminder.records.views import RecordViews
@@ -43,7 +43,8 @@ MEDIA_TYPES = {
 class Export:
     content: bytes
     media_type: str
-    filename: str
+    filename: str  # in the name's own script (RFC 6266 filename*)
+    ascii_filename: str  # for clients that read only filename=
 
 
 async def export_record(
@@ -59,12 +60,15 @@ async def export_record(
     sheet = await load_sheet(session, storage, record, views, design)
     if fmt is ExportFormat.json:
         body = json.dumps(product_jsonld(sheet, base_url), ensure_ascii=False, indent=2)
-        return Export(body.encode(), MEDIA_TYPES[fmt], f"{sheet.slug}.jsonld")
-    if fmt is ExportFormat.pdf:
-        pdf = await asyncio.to_thread(render_pdf, sheet)
-        return Export(pdf, MEDIA_TYPES[fmt], f"{sheet.slug}.pdf")
-    content = await asyncio.to_thread(_zip_one, sheet, base_url)
-    return Export(content, MEDIA_TYPES[fmt], f"{sheet.slug}.zip")
+        content = body.encode()
+    elif fmt is ExportFormat.pdf:
+        content = await asyncio.to_thread(render_pdf, sheet)
+    else:
+        content = await asyncio.to_thread(_zip_one, sheet, base_url)
+    extension = "jsonld" if fmt is ExportFormat.json else fmt.value
+    return Export(
+        content, MEDIA_TYPES[fmt], f"{sheet.slug}.{extension}", f"{sheet.ascii_slug}.{extension}"
+    )
 
 
 def _add_sheet(archive: zipfile.ZipFile, sheet: SpecSheet, base_url: str, folder: str = "") -> None:
@@ -127,9 +131,9 @@ async def export_room(
         raise Conflict("the room has no records with designs to export")
     sheets = [await load_sheet(session, storage, record, views) for record in ready]
     content = await asyncio.to_thread(_zip_room, room, sheets, base_url)
-    words = "".join(c if c.isascii() and c.isalnum() else " " for c in room.name)
-    name = "-".join(words.lower().split())[:60] or f"room-{str(room.id)[:8]}"
-    return Export(content, MEDIA_TYPES[ExportFormat.zip], f"{name}.zip")
+    ascii_name = file_name(room.name, ascii_only=True) or f"room-{room.id.hex[:8]}"
+    name = file_name(room.name) or ascii_name
+    return Export(content, MEDIA_TYPES[ExportFormat.zip], f"{name}.zip", f"{ascii_name}.zip")
 
 
 def _zip_room(room: Room, sheets: list[SpecSheet], base_url: str) -> bytes:

@@ -43,10 +43,22 @@ class SpecSheet:
 
     @property
     def slug(self) -> str:
-        """An ASCII file name: the name's Latin words, or the record id."""
-        words = "".join(c if c.isascii() and c.isalnum() else " " for c in self.record.name or "")
-        name = "-".join(words.lower().split())[:60]
-        return name or f"record-{str(self.record.id)[:8]}"
+        """A file name from the record's name, in its own script ("탈로-벤치", "talo-bench"),
+        or the record id when the name has no letters."""
+        return file_name(self.record.name or "") or self.ascii_slug
+
+    @property
+    def ascii_slug(self) -> str:
+        """An ASCII file name for clients that read only `filename=`: the name's Latin words,
+        or the record id."""
+        latin = file_name(self.record.name or "", ascii_only=True)
+        return latin or f"record-{self.record.id.hex[:8]}"
+
+
+def file_name(text: str, *, ascii_only: bool = False) -> str:
+    """The letters and digits of `text`, lowercased, hyphen-joined, at most 60 characters."""
+    kept = "".join(c if c.isalnum() and (c.isascii() or not ascii_only) else " " for c in text)
+    return "-".join(kept.lower().split())[:60].strip("-")
 
 
 async def _read(storage: ObjectStorage, image: Image) -> SheetImage:

@@ -19,6 +19,7 @@ from layerminder.images import service as images
 from layerminder.images.validation import ValidImage, validate_image
 from layerminder.library.repository import ReferenceRepository
 from layerminder.library.service import publish_index
+from layerminder.library.words import STARTER_SOURCE
 from layerminder.models import ImageKind, Reference
 from layerminder.models.reference import vector_id_for
 from layerminder.recommender.base import Embedder, Vectors
@@ -325,7 +326,7 @@ async def _seed_if_empty(runtime: Runtime) -> int:
                 data=s.data,
                 title=s.title,
                 title_ko=s.title_ko or None,
-                source="layerminder starter set",
+                source=STARTER_SOURCE,
                 tags=s.tags,
             )
             for s in starters

@@ -10,6 +10,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from layerminder.images.urls import image_url
+from layerminder.library.words import tags_ko
 from layerminder.models import Image, Reference
 
 
@@ -20,6 +21,9 @@ class ReferenceOut(BaseModel):
     title_ko: str | None = Field(description="The title in Korean, where the reference has one")
     source: str
     tags: list[str]
+    tags_ko: list[str] = Field(
+        description="The tags as a Korean page shows them (a tag with no Korean name stays)"
+    )
     embedding_model: str | None
     width: int
     height: int
@@ -35,6 +39,7 @@ class ReferenceOut(BaseModel):
             title_ko=reference.title_ko,
             source=reference.source,
             tags=list(reference.tags or []),
+            tags_ko=tags_ko(list(reference.tags or [])),
             embedding_model=reference.embedding_model,
             width=image.width,
             height=image.height,
