@@ -116,9 +116,14 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("LAYERMINDER_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
     )
-    image_model: str = "gpt-image-2"
+    # Designs: 2.6 Flare (speed); region and markup edits: 2.6 Sunburst (precise edits).
+    image_model: str = "gpt-image-2.6-flare"
+    edit_model: str = "gpt-image-2.6-sunburst"
     story_model: str = "gpt-6-luna"
     image_quality: str = "low"
+    # How much 2.6 plans before it renders (`low`, `medium`, `high`); empty: the model's
+    # default (high). Sent only to models that take it.
+    image_complexity: Literal["low", "medium", "high"] | None = None
     openai_timeout_seconds: float = 120.0
     openai_max_attempts: int = 4
     openai_max_retry_seconds: float = 60.0
@@ -128,6 +133,10 @@ class Settings(BaseSettings):
     # tokens, and the references' input tokens are paid per call). 0 turns previews off: one
     # call with n=4, no partials.
     image_previews: int = Field(default=2, ge=0, le=3)
+    # With the OpenAI image provider previews cost money (the streamed calls above), so they
+    # are a choice: a request's `previews` decides, and this is what a request that does not
+    # say gets. False: the one cheaper call. The offline provider's previews are free and on.
+    openai_previews: bool = False
 
     # Recommendations and the reference library.
     embedder: Literal["auto", "clip", "basic"] = "auto"

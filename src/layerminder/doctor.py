@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from sqlalchemy import text
@@ -203,11 +204,13 @@ async def _check_providers(settings: Settings) -> list[CheckResult]:
     models: dict[str, list[str]] = {}
     if settings.image_provider == "openai":
         models.setdefault(settings.image_model, []).append("image")
+        models.setdefault(settings.edit_model, []).append("edit")
         results.append(_check_image_quality(settings))
     if settings.story_provider == "openai":
         models.setdefault(settings.story_model, []).append("story")
     if not models:
         return results
+    results.extend(_check_deprecations(models))
 
     key_check = _check_openai_key(settings)
     results.append(key_check)
@@ -223,13 +226,65 @@ def _check_image_quality(settings: Settings) -> CheckResult:
     from layerminder.providers.base import ProviderError
     from layerminder.providers.openai import check_image_quality
 
+    chosen = list(dict.fromkeys([settings.image_model, settings.edit_model]))
     try:
-        check_image_quality(settings.image_model, settings.image_quality)
+        for model in chosen:
+            check_image_quality(model, settings.image_quality)
     except ProviderError as error:
         return CheckResult("image quality", "fail", error.message)
     return CheckResult(
-        "image quality", "ok", f"{settings.image_quality} is a quality {settings.image_model} takes"
+        "image quality",
+        "ok",
+        f"{settings.image_quality} is a quality {' and '.join(chosen)} take(s)",
     )
+
+
+_MODEL_SETTINGS = {
+    "image": "LAYERMINDER_IMAGE_MODEL",
+    "edit": "LAYERMINDER_EDIT_MODEL",
+    "story": "LAYERMINDER_STORY_MODEL",
+}
+
+
+def _model_setting(uses: list[str]) -> str:
+    return " / ".join(_MODEL_SETTINGS[use] for use in uses if use in _MODEL_SETTINGS)
+
+
+def _check_deprecations(
+    models: dict[str, list[str]], today: date | None = None
+) -> list[CheckResult]:
+    """OpenAI's announced deprecations, from our table: known without a call, so an operator
+    hears of them even when the API cannot be reached."""
+    from layerminder.providers.openai import deprecation_of
+
+    today = today or datetime.now(UTC).date()
+    results: list[CheckResult] = []
+    for model, uses in models.items():
+        deprecation = deprecation_of(model)
+        if deprecation is None:
+            continue
+        name = f"{' and '.join(uses)} model deprecation"
+        setting = _model_setting(uses)
+        if deprecation.shutdown <= today:
+            results.append(
+                CheckResult(
+                    name,
+                    "fail",
+                    f"{model} was shut down on {deprecation.shutdown.isoformat()}: set "
+                    f"{setting}={deprecation.replacement}",
+                )
+            )
+            continue
+        since = f" since {deprecation.deprecated.isoformat()}" if deprecation.deprecated else ""
+        results.append(
+            CheckResult(
+                name,
+                "warn",
+                f"{model} is deprecated{since} and shuts down on "
+                f"{deprecation.shutdown.isoformat()}: set {setting}={deprecation.replacement}",
+            )
+        )
+    return results
 
 
 def _openai_endpoint(settings: Settings) -> str:
@@ -277,11 +332,7 @@ async def _check_openai_models(
     results: list[CheckResult] = []
     for check in checks:
         uses = " and ".join(models.get(check.model, []))
-        setting = {
-            "image": "LAYERMINDER_IMAGE_MODEL",
-            "story": "LAYERMINDER_STORY_MODEL",
-            "image and story": "LAYERMINDER_IMAGE_MODEL / LAYERMINDER_STORY_MODEL",
-        }.get(uses, "the model setting")
+        setting = _model_setting(models.get(check.model, [])) or "the model setting"
         status: Status = "fail" if not check.ok else "warn" if check.warning else "ok"
         message = check.message
         if status != "ok":

@@ -120,6 +120,12 @@ class InvalidMask(LayerminderError):
     status_code = 422
 
 
+class InvalidMarkup(LayerminderError):
+    """A markup that is not a transparent PNG the image's size, or holds no stroke."""
+
+    status_code = 422
+
+
 class AddressNotAllowed(InvalidRequest):
     """A webhook URL whose host is (or resolves to) a private, loopback or link-local address."""
 

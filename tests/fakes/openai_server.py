@@ -44,6 +44,7 @@ IMAGE_EDIT_FIELDS = {
     "safety_identifier",
     "stream",
     "partial_images",
+    "complexity",
 }
 GPT_IMAGE_QUALITIES = {"low", "medium", "high", "auto"}
 EXTENDED_QUALITIES = GPT_IMAGE_QUALITIES | {"xhigh", "max"}
@@ -278,7 +279,9 @@ class Script:
     chat: deque[Reply] = field(default_factory=deque)
     models: list[FakeModel] = field(
         default_factory=lambda: [
-            FakeModel("gpt-image-2"),
+            FakeModel("gpt-image-2.6-flare"),
+            FakeModel("gpt-image-2.6-sunburst"),
+            FakeModel("gpt-image-2", shutdown_date="2027-02-10"),
             FakeModel("gpt-6-luna"),
             FakeModel("gpt-5-mini", shutdown_date="2026-12-11"),
         ]
@@ -397,6 +400,11 @@ def _check_size(model: str, size: str) -> None:
 
 def _check_mask(mask: RecordedFile, first_image: RecordedFile) -> None:
     """As OpenAI documents: a PNG with an alpha channel, the first image's size."""
+    _check_overlay(mask, first_image, "mask")
+
+
+def _check_overlay(mask: RecordedFile, first_image: RecordedFile, name: str) -> None:
+    """A mask or a markup: a PNG with an alpha channel, the first image's size."""
     try:
         with (
             Image.open(io.BytesIO(mask.data)) as probe,
@@ -405,14 +413,14 @@ def _check_mask(mask: RecordedFile, first_image: RecordedFile) -> None:
             mask_format, mask_size, bands = probe.format, probe.size, probe.getbands()
             image_size = image.size
     except (UnidentifiedImageError, OSError, SyntaxError):
-        raise _Rejected(400, "Invalid mask image file.", "mask", "invalid_image") from None
+        raise _Rejected(400, f"Invalid {name} image file.", name, "invalid_image") from None
     if mask_format != "PNG" or "A" not in bands:
-        raise _Rejected(400, "Invalid mask: must be a PNG with an alpha channel.", "mask")
+        raise _Rejected(400, f"Invalid {name}: must be a PNG with an alpha channel.", name)
     if mask_size != image_size:
         raise _Rejected(
             400,
-            "Invalid mask: must have the same dimensions as the image.",
-            "mask",
+            f"Invalid {name}: must have the same dimensions as the image.",
+            name,
             "invalid_value",
         )
 
@@ -428,7 +436,9 @@ def _validate_image_edit(form: dict[str, str], files: list[RecordedFile]) -> dic
             )
     model = form["model"]
     images = [item for item in files if item.field in {"image", "image[]"}]
-    unknown_files = [item.field for item in files if item.field not in {"image", "image[]", "mask"}]
+    unknown_files = [
+        item.field for item in files if item.field not in {"image", "image[]", "mask", "markup"}
+    ]
     if unknown_files:
         raise _Rejected(
             400, f"Unknown parameter: '{unknown_files[0]}'.", unknown_files[0], "unknown_parameter"
@@ -459,6 +469,28 @@ def _validate_image_edit(form: dict[str, str], files: list[RecordedFile]) -> dic
     masks = [item for item in files if item.field == "mask"]
     if masks:
         _check_mask(masks[0], images[0])
+    markups = [item for item in files if item.field == "markup"]
+    if markups:
+        # As the SDK documents it: 2.5 and 2.6 take it, never with a mask.
+        if not re.match(r"gpt-image-2\.[5-9]", model):
+            raise _Rejected(
+                400, f"The model '{model}' does not support 'markup'.", "markup", "invalid_value"
+            )
+        if masks:
+            raise _Rejected(400, "'markup' cannot be combined with 'mask'.", "markup")
+        _check_overlay(markups[0], images[0], "markup")
+    if "complexity" in form:
+        if not re.match(r"gpt-image-2\.[6-9]", model):
+            raise _Rejected(
+                400,
+                f"The model '{model}' does not support the 'complexity' parameter.",
+                "complexity",
+                "unknown_parameter",
+            )
+        if form["complexity"] not in {"low", "medium", "high"}:
+            raise _Rejected(
+                400, f"Invalid value: '{form['complexity']}'.", "complexity", "invalid_value"
+            )
     n = _int_field(form, "n", 1, 10) or 1
     size = form.get("size", "auto" if not dall_e_2 else "1024x1024")
     _check_size(model, size)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, status
+from fastapi import APIRouter, Depends, Header, Query, status
 
 from layerminder.auth.dependencies import CurrentUser
 from layerminder.auth.limits import limit_generate
@@ -13,6 +13,7 @@ from layerminder.deps import RuntimeDep, SessionDep
 from layerminder.errors import (
     AlreadyFinished,
     InsufficientCredits,
+    InvalidMarkup,
     InvalidMask,
     InvalidRequest,
     NotAuthenticated,
@@ -21,8 +22,14 @@ from layerminder.errors import (
     RateLimited,
     responses,
 )
-from layerminder.generation import service
-from layerminder.generation.schemas import GenerateIn, GenerateOut
+from layerminder.generation import estimates, service
+from layerminder.generation.schemas import (
+    MAX_INPUTS,
+    CostEstimateOut,
+    EstimateKind,
+    GenerateIn,
+    GenerateOut,
+)
 from layerminder.records.schemas import RecordOut
 
 router = APIRouter(prefix="/api/v1", tags=["generation"])
@@ -32,7 +39,13 @@ router = APIRouter(prefix="/api/v1", tags=["generation"])
     "/generate",
     status_code=status.HTTP_202_ACCEPTED,
     responses=responses(
-        NotAuthenticated, InsufficientCredits, NotFound, InvalidRequest, InvalidMask, RateLimited
+        NotAuthenticated,
+        InsufficientCredits,
+        NotFound,
+        InvalidRequest,
+        InvalidMask,
+        InvalidMarkup,
+        RateLimited,
     ),
     dependencies=[Depends(limit_generate)],
 )
@@ -49,7 +62,10 @@ async def generate(
     """Start a generation: 4 designs, their story and keywords, then recommendations.
 
     The brief is 1-4 references (`inputs`, each with a role and a strength; or the plain
-    `input_image_ids`), an optional free `keyword` and an optional curated `style`.
+    `input_image_ids`), an optional free `keyword` and an optional curated `style`. Or an
+    `edit` of one image: a region (`mask_image_id`) or where a markup points
+    (`markup_image_id`: a transparent PNG of strokes and notes, the image's size; 422
+    `InvalidMarkup` for another size or no stroke, and nothing is spent).
 
     Costs one credit, spent atomically with the record; follow it at
     `GET /api/v1/records/{record_id}/stream`.
@@ -64,6 +80,23 @@ async def generate(
         idempotency_key=idempotency_key,
     )
     return GenerateOut(record_id=record.id, image_status=record.image_status)
+
+
+@router.get("/generate/estimate", responses=responses(NotAuthenticated))
+async def estimate_generation(
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    input_images: Annotated[
+        int, Query(ge=1, le=MAX_INPUTS, description="How many references the brief has")
+    ] = 1,
+    kind: Annotated[
+        EstimateKind, Query(description="`designs` (merge references) or `edit` (one image)")
+    ] = "designs",
+) -> CostEstimateOut:
+    """What one brief would cost with the configured providers, with and without live
+    previews, before anything is spent: an estimate from list prices; a record's `cost_usd`
+    is what its calls really cost."""
+    return estimates.estimate(runtime.settings, input_images, kind)
 
 
 @router.post(

@@ -36,7 +36,7 @@ async def load_brief(runtime: Runtime, record: Record) -> Brief:
     inputs = await load_inputs(runtime, record)
     roles = record.brief_inputs
     style = styles.STYLES_BY_ID.get(record.style) if record.style else None
-    mask, edit_prompt = await _load_edit(runtime, record)
+    mask, markup, edit_prompt = await _load_edit(runtime, record)
     return Brief(
         inputs=tuple(
             BriefInput(image, role=cast(InputRole, role), strength=strength)
@@ -45,21 +45,27 @@ async def load_brief(runtime: Runtime, record: Record) -> Brief:
         keyword=record.keyword,
         style=style.cue if style else None,
         mask=mask,
+        markup=markup,
         edit_prompt=edit_prompt,
     )
 
 
-async def _load_edit(runtime: Runtime, record: Record) -> tuple[InputImage | None, str | None]:
-    """A region edit's mask and prompt; (None, None) for a record that is not an edit."""
+async def _load_edit(
+    runtime: Runtime, record: Record
+) -> tuple[InputImage | None, InputImage | None, str | None]:
+    """An edit's mask or markup, and its prompt; all None for a record that is not an edit."""
     if not record.edit:
-        return None, None
+        return None, None, None
+    what = "markup" if record.edit.get("markup_image_id") else "mask"
     async with reading(runtime.sessionmaker) as session:
-        found = await images.get_many(session, [uuid.UUID(record.edit["mask_image_id"])])
-    mask_image = next(iter(found.values()), None)
-    if mask_image is None:
-        raise StageFailed("the edit's mask image no longer exists")
-    data = await runtime.storage.get(mask_image.storage_key)
-    return InputImage(data, mask_image.content_type, "mask.png"), str(record.edit["prompt"])
+        found = await images.get_many(session, [uuid.UUID(record.edit[f"{what}_image_id"])])
+    overlay = next(iter(found.values()), None)
+    if overlay is None:
+        raise StageFailed(f"the edit's {what} image no longer exists")
+    data = await runtime.storage.get(overlay.storage_key)
+    image = InputImage(data, overlay.content_type, f"{what}.png")
+    prompt = str(record.edit["prompt"])
+    return (None, image, prompt) if what == "markup" else (image, None, prompt)
 
 
 async def load_designs(runtime: Runtime, record: Record) -> list[bytes]:

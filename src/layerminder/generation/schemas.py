@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, Field, model_validator
 
@@ -37,19 +39,33 @@ class ParentIn(BaseModel):
 
 
 class EditIn(BaseModel):
-    """Repaint part of one image: where the mask is transparent (OpenAI images.edit's format)."""
+    """Change one image: repaint where a mask is transparent (OpenAI images.edit's format), or
+    where a designer's markup (strokes, arrows, notes) points. One of the two, not both."""
 
     image_id: uuid.UUID = Field(description="The image to edit: a design or an upload of yours")
-    mask_image_id: uuid.UUID = Field(
-        description="An uploaded PNG the image's size; its fully transparent pixels mark the area"
+    mask_image_id: uuid.UUID | None = Field(
+        default=None,
+        description="A region edit: an uploaded PNG the image's size; its fully transparent "
+        "pixels mark the area",
     )
-    prompt: str = Field(min_length=1, max_length=1000, description="What to paint there")
+    markup_image_id: uuid.UUID | None = Field(
+        default=None,
+        description="A markup edit: an uploaded transparent PNG the image's size with the "
+        "designer's strokes and notes (upload with `purpose=markup`); not with a mask",
+    )
+    prompt: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="What to paint there; for a markup edit, with the notes' words",
+    )
 
     @model_validator(mode="after")
     def _prompt_not_blank(self) -> EditIn:
         self.prompt = " ".join(self.prompt.split())
         if not self.prompt:
             raise ValueError("the edit prompt is empty")
+        if (self.mask_image_id is None) == (self.markup_image_id is None):
+            raise ValueError("an edit takes a mask_image_id or a markup_image_id: one, not both")
         return self
 
 
@@ -88,7 +104,15 @@ class GenerateIn(BaseModel):
         description="Refine this design: it becomes the first input (role form, strength 0.8)",
     )
     edit: EditIn | None = Field(
-        default=None, description="Repaint the masked region of one image instead of merging inputs"
+        default=None,
+        description="Change one image (a masked region, or where a markup points) instead of "
+        "merging inputs",
+    )
+    previews: bool | None = Field(
+        default=None,
+        description="Live previews while the designs are made (SSE `preview` events). With "
+        "OpenAI they cost more (one streamed call per design: see GET /generate/estimate); "
+        "default: the server's choice (`previews_default` there)",
     )
 
     @model_validator(mode="after")
@@ -131,3 +155,41 @@ class GenerateIn(BaseModel):
 class GenerateOut(BaseModel):
     record_id: uuid.UUID
     image_status: StageStatus
+
+
+EstimateKind = Literal["designs", "edit"]
+
+
+class CallsCost(BaseModel):
+    """One way of making a brief's images: how many images.edit calls, and the whole record's
+    estimated cost (images and story) in USD; null where a price is unknown."""
+
+    calls: int
+    usd: float | None
+
+
+class CostEstimateOut(BaseModel):
+    """What one brief will cost with the configured providers, before Generate.
+
+    An estimate from list prices (`prices_checked`) and stated token figures (docs/openai.md);
+    what a record really cost is its `cost_usd`, from the `usage` the API returned."""
+
+    provider: str = Field(description="The image provider: `openai`, `local` or a plugin")
+    model: str | None = Field(description="The image model the brief goes to")
+    quality: str | None
+    kind: EstimateKind
+    input_images: int
+    per_input_image_usd: float | None = Field(
+        description="What one more reference adds (in the single call)"
+    )
+    without_previews: CallsCost = Field(description="One call for the 4 designs (n=4)")
+    with_previews: CallsCost | None = Field(
+        description="Live previews: one streamed call per design, each paying the references "
+        "again, plus the partial images; null where previews do not apply (an edit)"
+    )
+    previews_default: bool = Field(
+        description="What a POST /generate without `previews` gets (with OpenAI: off unless "
+        "the operator set LAYERMINDER_OPENAI_PREVIEWS)"
+    )
+    story_usd: float | None = Field(description="The story's share, in both totals")
+    prices_checked: date | None = Field(description="When the list prices were last checked")

@@ -15,6 +15,7 @@ from layerminder.db.base import utcnow
 from layerminder.db.session import after_commit
 from layerminder.errors import (
     AlreadyFinished,
+    InvalidMarkup,
     InvalidMask,
     InvalidRequest,
     NotFound,
@@ -28,6 +29,7 @@ from layerminder.images import service as images
 from layerminder.jobs.queue import JobQueue
 from layerminder.models import ImageKind, Record, Room, Stage, StageStatus, User, WebhookEvent
 from layerminder.providers.base import Language
+from layerminder.providers.markup import read_markup
 from layerminder.providers.masks import read_mask
 from layerminder.records import service as records
 from layerminder.records.events import publish
@@ -100,6 +102,8 @@ async def start_generation(
         parent_record_id=plan.parent[0] if plan.parent else None,
         parent_position=plan.parent[1] if plan.parent else None,
         edit=plan.edit,
+        # The request's choice; none: the server's default when the stage runs (estimates).
+        previews=request.previews,
         idempotency_key=idempotency_key,
     )
     try:
@@ -138,8 +142,8 @@ async def _check_references(session: AsyncSession, user: User, image_ids: list[u
         # their rooms, and the shared library; another user's image does not exist for them.
         if image is None or not images.can_read(image, user):
             raise NotFound(f"no image {image_id}")
-        if image.kind == ImageKind.mask:
-            raise InvalidRequest(f"image {image_id} is an edit mask, not a reference")
+        if image.kind in (ImageKind.mask, ImageKind.markup):
+            raise InvalidRequest(f"image {image_id} is an edit {image.kind}, not a reference")
         if image.kind == ImageKind.preview:
             # Gone when its record's images stage ends: the design it became is the reference.
             raise InvalidRequest(f"image {image_id} is a live preview, not a reference")
@@ -163,19 +167,39 @@ async def _plan_generation(session: AsyncSession, user: User, request: GenerateI
 async def _plan_edit(
     session: AsyncSession, storage: ObjectStorage, user: User, request: GenerateIn
 ) -> Plan:
+    """An edit of one image the caller owns, with its overlay checked against it (a mask, or a
+    markup: the image's size, something marked) before anything is spent."""
     edit = request.edit
     assert edit is not None
-    found = await images.get_many(session, [edit.image_id, edit.mask_image_id])
-    image, mask = found.get(edit.image_id), found.get(edit.mask_image_id)
-    not_editable = (ImageKind.mask, ImageKind.preview)
+    overlay_id = edit.markup_image_id or edit.mask_image_id
+    assert overlay_id is not None
+    found = await images.get_many(session, [edit.image_id, overlay_id])
+    image, overlay = found.get(edit.image_id), found.get(overlay_id)
+    not_editable = (ImageKind.mask, ImageKind.markup, ImageKind.preview)
     if image is None or image.owner_id != user.id or image.kind in not_editable:
         raise NotFound(f"no image {edit.image_id}")
-    if mask is None or mask.owner_id != user.id:
-        raise NotFound(f"no mask image {edit.mask_image_id}")
-    if mask.kind not in (ImageKind.mask, ImageKind.uploaded):
-        raise InvalidMask(f"image {mask.id} is a {mask.kind} image: upload the mask as a PNG")
-    mask_bytes = await images.read_bytes(storage, mask)
-    await asyncio.to_thread(read_mask, mask_bytes, (image.width, image.height))
+    overlay_bytes: bytes
+    if edit.markup_image_id is not None:
+        if overlay is None or overlay.owner_id != user.id:
+            raise NotFound(f"no markup image {overlay_id}")
+        if overlay.kind not in (ImageKind.markup, ImageKind.uploaded):
+            raise InvalidMarkup(
+                f"image {overlay.id} is a {overlay.kind} image: upload the markup as a PNG "
+                "with purpose=markup"
+            )
+        overlay_bytes = await images.read_bytes(storage, overlay)
+        await asyncio.to_thread(read_markup, overlay_bytes, (image.width, image.height))
+        overlay_field = {"markup_image_id": str(overlay.id)}
+    else:
+        if overlay is None or overlay.owner_id != user.id:
+            raise NotFound(f"no mask image {overlay_id}")
+        if overlay.kind not in (ImageKind.mask, ImageKind.uploaded):
+            raise InvalidMask(
+                f"image {overlay.id} is a {overlay.kind} image: upload the mask as a PNG"
+            )
+        overlay_bytes = await images.read_bytes(storage, overlay)
+        await asyncio.to_thread(read_mask, overlay_bytes, (image.width, image.height))
+        overlay_field = {"mask_image_id": str(overlay.id)}
     origin = await records.design_origin(session, image.id)
     parent = (origin[0].id, origin[1]) if origin is not None else None
     room = await _target_room(
@@ -183,14 +207,10 @@ async def _plan_edit(
     )
     return Plan(
         room,
-        # The edited image is the whole brief: every pixel outside the mask is kept.
+        # The edited image is the whole brief: every pixel outside the edit is kept.
         [InputIn(image_id=image.id, role="any", strength=1.0)],
         parent=parent,
-        edit={
-            "image_id": str(image.id),
-            "mask_image_id": str(mask.id),
-            "prompt": edit.prompt,
-        },
+        edit={"image_id": str(image.id), **overlay_field, "prompt": edit.prompt},
     )
 
 

@@ -27,7 +27,12 @@ from layerminder.schemas import PageOut
 
 router = APIRouter(prefix="/api/v1", tags=["images"])
 
-UploadPurpose = Literal["reference", "mask"]
+UploadPurpose = Literal["reference", "mask", "markup"]
+_KIND_OF_PURPOSE = {
+    "reference": ImageKind.uploaded,
+    "mask": ImageKind.mask,
+    "markup": ImageKind.markup,
+}
 
 
 async def read_limited(file: UploadFile, limit: int) -> bytes:
@@ -53,8 +58,9 @@ async def upload_image(
     purpose: Annotated[
         UploadPurpose,
         Form(
-            description="`mask`: a region-edit mask (a PNG, transparent where to repaint), kept "
-            "out of the room's references"
+            description="`mask`: a region-edit mask (a PNG, transparent where to repaint); "
+            "`markup`: a markup edit's strokes and notes (a transparent PNG); both kept out of "
+            "the room's references"
         ),
     ] = "reference",
 ) -> ImageOut:
@@ -67,7 +73,7 @@ async def upload_image(
         owner=user,
         room_id=room.id,
         data=data,
-        kind=ImageKind.mask if purpose == "mask" else ImageKind.uploaded,
+        kind=_KIND_OF_PURPOSE[purpose],
     )
     return ImageOut.from_model(image, runtime.secret)
 

@@ -17,6 +17,8 @@ class ImageKind(StrEnum):
     reference = "reference"
     # A region-edit mask (transparent = repaint): kept out of a room's reference uploads.
     mask = "mask"
+    # A markup edit's overlay (the designer's strokes and notes): kept out of references too.
+    markup = "markup"
     # A design's in-between render while the images stage runs: owner-only, small, and
     # deleted when the record ends.
     preview = "preview"

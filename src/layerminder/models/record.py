@@ -79,8 +79,12 @@ class Record(UUIDPrimaryKey, Timestamps, Base):
         ForeignKey("records.id", ondelete="SET NULL"), default=None, index=True
     )
     parent_position: Mapped[int | None] = mapped_column(default=None)
-    # A region edit: {"image_id", "mask_image_id", "prompt"}; null for every other record.
+    # A region edit: {"image_id", "mask_image_id", "prompt"}; a markup edit: {"image_id",
+    # "markup_image_id", "prompt"}; null for every other record.
     edit: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # Whether the images stage shows live previews, as the request asked; null: the server's
+    # default (generation/estimates.py), as for records from before there was a choice.
+    previews: Mapped[bool | None] = mapped_column(default=None)
 
     image_status: Mapped[str] = mapped_column(String(16), default=StageStatus.pending)
     story_status: Mapped[str] = mapped_column(String(16), default=StageStatus.pending)

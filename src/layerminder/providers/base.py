@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -83,6 +83,8 @@ class Brief:
     `inputs` keep the caller's order (OpenAI sees them in it; the prompt names them by
     position). For a region edit, `mask` is set (a PNG whose transparent pixels mark the area to
     repaint), `inputs[0]` is the image being edited and `edit_prompt` says what to paint there.
+    For a markup edit, `markup` is set instead (a transparent PNG of the designer's strokes and
+    notes over `inputs[0]`, the same size); never both.
     """
 
     inputs: tuple[BriefInput, ...]
@@ -90,6 +92,7 @@ class Brief:
     style: StyleCue | None = None
     mask: InputImage | None = None
     edit_prompt: str | None = None
+    markup: InputImage | None = None
 
     @classmethod
     def from_images(
@@ -104,7 +107,8 @@ class Brief:
 
     @property
     def is_edit(self) -> bool:
-        return self.mask is not None
+        """A region edit or a markup edit: one image changed, not references merged."""
+        return self.mask is not None or self.markup is not None
 
     def with_role(self, *roles: InputRole) -> list[BriefInput]:
         """The inputs given one of `roles`, strongest first (ties keep the caller's order)."""
@@ -123,6 +127,13 @@ def edit_parts(brief: Brief) -> tuple[InputImage, InputImage]:
     if brief.mask is None or not brief.inputs:
         raise ProviderError("a region edit needs an image and a mask", retryable=False)
     return brief.inputs[0].image, brief.mask
+
+
+def markup_parts(brief: Brief) -> tuple[InputImage, InputImage]:
+    """The image a markup edit changes and its markup; a brief without them is a caller's bug."""
+    if brief.markup is None or not brief.inputs:
+        raise ProviderError("a markup edit needs an image and its markup", retryable=False)
+    return brief.inputs[0].image, brief.markup
 
 
 @dataclass
@@ -265,6 +276,20 @@ class ImageProvider(Protocol):
         """`count` variants of the brief's first image repainted where `brief.mask` (a PNG of
         the same size) is fully transparent, as `brief.edit_prompt` says; the pipeline keeps
         every other pixel of the original."""
+        ...
+
+
+@runtime_checkable
+class MarkupEditingProvider(ImageProvider, Protocol):
+    """An image provider that reads a designer's markup itself (OpenAI's `markup` field).
+
+    Any other provider still gets markup edits: the pipeline reads the strokes as regions
+    (providers/markup.py) and asks for a region edit with the notes as its prompt."""
+
+    async def edit_markup(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
+        """`count` variants of the brief's first image changed where `brief.markup` (a
+        transparent PNG of strokes and notes, the same size) points, as `brief.edit_prompt`
+        says (the studio puts the notes' words there too)."""
         ...
 
 

@@ -229,10 +229,11 @@ class ParentOut(BaseModel):
 
 
 class EditOut(BaseModel):
-    """The region edit that made a record."""
+    """The edit that made a record: a region edit (a mask) or a markup edit (a markup)."""
 
     image_id: uuid.UUID
-    mask_image_id: uuid.UUID
+    mask_image_id: uuid.UUID | None = None
+    markup_image_id: uuid.UUID | None = None
     prompt: str
 
 
@@ -325,7 +326,11 @@ class RecordOut(BaseModel):
     language: Language = Field(description="The language of the story fields")
     input_image_ids: list[uuid.UUID]
     parent: ParentOut | None = Field(description="The design this record was refined from")
-    edit: EditOut | None = Field(description="The region edit that made this record")
+    edit: EditOut | None = Field(description="The region or markup edit that made this record")
+    previews: bool | None = Field(
+        default=None,
+        description="Live previews as the request asked; null: the server's default",
+    )
     inputs: list[InputOut] = Field(
         description="The brief's references with their roles and strengths, in order"
     )
@@ -429,6 +434,7 @@ class RecordOut(BaseModel):
                 "eta_seconds": queue.eta_seconds if queue else None,
                 "designs": _designs(record, designs, secret),
                 "image_urls": [image_url(image.id, secret) for image in designs],
+                "previews": record.previews,
                 "name": record.name,
                 "dimensions": _dimensions(record),
                 "furniture_type": record.furniture_type,

@@ -82,7 +82,7 @@ def test_strength_words_and_a_plain_brief() -> None:
 
 async def test_quality_is_checked_against_the_model(fake: FakeOpenAI) -> None:
     with pytest.raises(ProviderError, match=r"xhigh.*gpt-image-2.*auto, high, low, medium"):
-        OpenAIImageProvider(make_settings(fake, image_quality="xhigh"))
+        OpenAIImageProvider(make_settings(fake, image_model="gpt-image-2", image_quality="xhigh"))
     assert fake.requests_to("/v1/images/edits") == []
 
     provider = OpenAIImageProvider(

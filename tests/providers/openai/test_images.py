@@ -40,7 +40,8 @@ async def test_image_happy_path_sends_every_input_and_the_seed_parameters(fake: 
     batch = await provider.generate_designs(Brief.from_images(references(), "brutalist"))
 
     assert batch.provider == "openai"
-    assert batch.model == "gpt-image-2"
+    # The default since issue 30: gpt-image-2 is deprecated.
+    assert batch.model == "gpt-image-2.6-flare"
     assert len(batch.images) == 4
     for design in batch.images:
         assert_design(design)
@@ -50,7 +51,7 @@ async def test_image_happy_path_sends_every_input_and_the_seed_parameters(fake: 
     assert request.status == 200
     assert request.headers["authorization"] == f"Bearer {fake.api_key}"
     assert request.headers["content-type"].startswith("multipart/form-data")
-    assert request.form["model"] == "gpt-image-2"
+    assert request.form["model"] == "gpt-image-2.6-flare"
     assert request.form["n"] == "4"
     assert request.form["size"] == "1024x1024"
     assert request.form["quality"] == "low"

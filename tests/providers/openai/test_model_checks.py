@@ -16,7 +16,7 @@ async def test_check_models_warns_about_shutdown_dates(fake: FakeOpenAI) -> None
         FakeModel("gpt-4.1-nano", shutdown_date="2026-10-23"),
         FakeModel("gpt-6-luna", shutdown_date=None),
     ]
-    settings = make_settings(fake, story_model="gpt-5-mini")
+    settings = make_settings(fake, image_model="gpt-image-2", story_model="gpt-5-mini")
 
     checks = await check_models(settings, today=date(2026, 11, 24))
 

@@ -463,3 +463,120 @@ async def test_the_brief_reaches_openai_in_order_with_roles_and_the_record_has_i
     )
     assert story_usage["cost_microusd"] == story_cost
     assert record["cost_usd"] == round((image_cost + story_cost) / 1_000_000, 6) > 0
+
+
+def _markup_png(size: tuple[int, int], *, strokes: bool = True) -> bytes:
+    """A designer's markup: a transparent layer with a circle, an arrow and a note's ink."""
+    from PIL import ImageDraw
+
+    layer = Image.new("RGBA", size, (0, 0, 0, 0))
+    if strokes:
+        draw = ImageDraw.Draw(layer)
+        draw.ellipse((300, 300, 700, 700), outline=(230, 40, 40, 255), width=8)
+        draw.line((800, 200, 650, 350), fill=(230, 40, 40, 255), width=8)
+        draw.text((720, 160), "cane", fill=(230, 40, 40, 255))
+    buffer = io.BytesIO()
+    layer.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def test_a_markup_edit_sends_the_strokes_to_the_edit_model(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    """Issue 30: `edit: {image_id, markup_image_id, prompt}` reaches images.edit as `markup`
+    (the exact bytes uploaded) on gpt-image-2.6-sunburst, never with a mask; a markup of
+    another size, or with no stroke, is a 422 before anything is spent."""
+    async with server.client() as client:
+        account = await signup(client)
+        record = await _generate_and_follow(client, account, inputs=1)
+        _assert_ready(record, server)
+        design = record["designs"][1]
+        original_bytes = (await client.get(design["url"])).content
+
+        async def upload_markup(data: bytes) -> str:
+            uploaded = await client.post(
+                f"/api/v1/layerroom/{record['room_id']}/images",
+                files={"file": ("markup.png", data, "image/png")},
+                data={"purpose": "markup"},
+                headers=account.headers,
+            )
+            assert uploaded.status_code == 201, uploaded.text
+            assert uploaded.json()["kind"] == "markup"
+            return str(uploaded.json()["id"])
+
+        async def balance() -> int:
+            me = await client.get("/api/v1/auth/me", headers=account.headers)
+            return int(me.json()["credits"])
+
+        def markup_edit(markup_id: str) -> dict[str, Any]:
+            return {
+                "edit": {
+                    "image_id": design["image_id"],
+                    "markup_image_id": markup_id,
+                    "prompt": "a cane back panel; note: cane",
+                }
+            }
+
+        start = await balance()
+        for bad in (_markup_png((512, 512)), _markup_png((1024, 1024), strokes=False)):
+            refused = await client.post(
+                "/api/v1/generate",
+                json=markup_edit(await upload_markup(bad)),
+                headers=account.headers,
+            )
+            assert refused.status_code == 422, refused.text
+            assert refused.json()["error"] == "InvalidMarkup"
+        both = markup_edit(await upload_markup(_markup_png((1024, 1024))))
+        both["edit"]["mask_image_id"] = both["edit"]["markup_image_id"]
+        refused = await client.post("/api/v1/generate", json=both, headers=account.headers)
+        assert refused.status_code == 422
+        assert await balance() == start
+        assert fake.requests_to(EDITS) == [] or all(
+            "markup" not in [f.field for f in r.files] for r in fake.requests_to(EDITS)
+        )
+
+        markup = _markup_png((1024, 1024))
+        with fake._lock:
+            fake.requests.clear()
+        response = await client.post(
+            "/api/v1/generate",
+            json=markup_edit(await upload_markup(markup)),
+            headers=account.headers,
+        )
+        assert response.status_code == 202, response.text
+        record_id = response.json()["record_id"]
+        await events_until_end(client, record_id, account.token)
+        edited = (await client.get(f"/api/v1/records/{record_id}", headers=account.headers)).json()
+        assert edited["image_status"] == "ready", edited["image_error"]
+        assert edited["edit"]["markup_image_id"] is not None
+        assert edited["edit"]["mask_image_id"] is None
+        assert edited["image_model"] == "gpt-image-2.6-sunburst"
+        assert await balance() == start - 1
+        # The real cost, from the edit call's usage at 2.6's prices.
+        usage = edited["usage"]["images"]
+        assert usage["cost_microusd"] == (
+            usage["input_text_tokens"] * 5
+            + usage["input_image_tokens"] * 8
+            + usage["output_tokens"] * 30
+        )
+
+        [request] = fake.requests_to(EDITS)
+        assert request.status == 200
+        assert request.form["model"] == "gpt-image-2.6-sunburst"
+        assert [f.field for f in request.files] == ["image[]", "markup"]
+        [sent] = [f for f in request.files if f.field == "markup"]
+        assert sent.data == markup and sent.content_type == "image/png"
+        assert [f.data for f in request.files if f.field == "image[]"] == [original_bytes]
+        assert "cane back panel; note: cane" in request.form["prompt"]
+        assert "markup" in request.form["prompt"]
+        assert request.form["n"] == "4"
+        for result in edited["designs"]:
+            with Image.open(io.BytesIO((await client.get(result["url"])).content)) as image:
+                assert image.size == (1024, 1024)
+
+        estimate = await client.get(
+            "/api/v1/generate/estimate", params={"kind": "edit"}, headers=account.headers
+        )
+        assert estimate.status_code == 200
+        assert estimate.json()["model"] == "gpt-image-2.6-sunburst"
+        assert estimate.json()["with_previews"] is None

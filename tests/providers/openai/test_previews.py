@@ -44,7 +44,13 @@ async def test_partial_images_stream_into_previews(server: LiveServer, fake: Fak
         image = await upload_image(client, account, room_id, make_image(color=(90, 60, 40)))
         response = await client.post(
             "/api/v1/generate",
-            json={"session_id": room_id, "input_image_ids": [image["id"]], "keyword": "walnut"},
+            # Previews with OpenAI cost more, so they are asked for (the server's default is off).
+            json={
+                "session_id": room_id,
+                "input_image_ids": [image["id"]],
+                "keyword": "walnut",
+                "previews": True,
+            },
             headers=account.headers,
         )
         assert response.status_code == 202, response.text
@@ -103,3 +109,46 @@ async def test_partial_images_stream_into_previews(server: LiveServer, fake: Fak
         assert edit.form["n"] == "1"
         assert edit.form["output_format"] == "jpeg"
         assert [f.field for f in edit.files] == ["image[]"]
+
+
+async def test_without_a_choice_openai_makes_the_one_cheaper_call(
+    server: LiveServer, fake: FakeOpenAI
+) -> None:
+    """Issue 30: previews with OpenAI are asked for; a brief that does not ask is one call with
+    n=4 (the references paid once), and the estimate says what each way costs."""
+    before = len(fake.requests_to(EDITS))
+    async with server.client() as client:
+        account = await signup(client)
+        room_id = await create_room(client, account)
+        image = await upload_image(client, account, room_id, make_image(color=(40, 90, 60)))
+        estimate = await client.get(
+            "/api/v1/generate/estimate", params={"input_images": 1}, headers=account.headers
+        )
+        assert estimate.status_code == 200, estimate.text
+        cost = estimate.json()
+        assert cost["provider"] == "openai" and cost["previews_default"] is False
+        assert cost["without_previews"]["calls"] == 1 and cost["with_previews"]["calls"] == 4
+        assert cost["with_previews"]["usd"] > cost["without_previews"]["usd"] > 0
+        response = await client.post(
+            "/api/v1/generate",
+            json={"session_id": room_id, "input_image_ids": [image["id"]], "keyword": "oak"},
+            headers=account.headers,
+        )
+        assert response.status_code == 202, response.text
+        record_id = response.json()["record_id"]
+        events = [event.event async for event in read_stream(client, record_id, account.token)]
+        assert "preview" not in events
+        record = (await client.get(f"/api/v1/records/{record_id}", headers=account.headers)).json()
+        assert record["image_status"] == "ready"
+        assert record["previews"] is None
+        # The real cost, from the usage the one call returned: 4 designs, the reference once.
+        usage = record["usage"]["images"]
+        assert usage["images"] == 4 and usage["input_image_tokens"] == 323
+        assert usage["cost_microusd"] == (
+            usage["input_text_tokens"] * 5 + 323 * 8 + usage["output_tokens"] * 30
+        )
+        assert record["cost_usd"] > 0
+
+    [edit] = fake.requests_to(EDITS)[before:]
+    assert edit.form["n"] == "4" and "stream" not in edit.form
+    assert edit.form["model"] == "gpt-image-2"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from typing import Any
+
+from PIL import Image as PILImage
 
 from layerminder import offload
 from layerminder.db.session import unit_of_work
 from layerminder.generation import previews
 from layerminder.generation.errors import StageFailed
+from layerminder.generation.estimates import record_previews
 from layerminder.generation.inputs import load_brief
 from layerminder.generation.lifecycle import finish_stage
 from layerminder.generation.previews import design_id
@@ -15,7 +20,16 @@ from layerminder.generation.repository import JobRepository
 from layerminder.generation.stages.base import StageWork
 from layerminder.images import service as images
 from layerminder.models import ImageKind, Record, Stage
-from layerminder.providers.base import DESIGN_COUNT, Brief, DesignBatch, edit_parts
+from layerminder.providers.base import (
+    DESIGN_COUNT,
+    Brief,
+    DesignBatch,
+    InputImage,
+    MarkupEditingProvider,
+    edit_parts,
+    markup_parts,
+)
+from layerminder.providers.markup import onto_original, regions_mask
 from layerminder.providers.masks import keep_outside
 from layerminder.records import service as records
 from layerminder.records.events import publish
@@ -25,10 +39,12 @@ from layerminder.runtime import Runtime
 async def make_designs(runtime: Runtime, record: Record) -> None:
     brief = await load_brief(runtime, record)
     live = previews.LivePreviews(runtime, record)
-    if brief.is_edit:
+    if brief.markup is not None:
+        batch = await _edit_markup(runtime, brief)
+    elif brief.is_edit:
         batch = await _edit_region(runtime, brief)
     else:
-        progress = live if runtime.settings.image_previews else None
+        progress = live if record_previews(runtime.settings, record) else None
         batch = await runtime.image_provider.generate_designs(
             brief, DESIGN_COUNT, progress=progress
         )
@@ -83,6 +99,28 @@ async def _edit_region(runtime: Runtime, brief: Brief) -> DesignBatch:
         await offload.run(keep_outside, image.data, edited, mask.data) for edited in batch.images
     ]
     return batch
+
+
+async def _edit_markup(runtime: Runtime, brief: Brief) -> DesignBatch:
+    """A provider that reads markup (OpenAI) gets it as drawn; any other gets a region edit of
+    what the strokes mark (widened strokes and what they encircle), the notes in its prompt."""
+    image, markup = markup_parts(brief)
+    provider = runtime.image_provider
+    if isinstance(provider, MarkupEditingProvider):
+        batch = await provider.edit_markup(brief, DESIGN_COUNT)
+        batch.images = [
+            await offload.run(onto_original, image.data, edited) for edited in batch.images
+        ]
+        return batch
+    size = await offload.run(_size_of, image.data)
+    mask = await offload.run(regions_mask, markup.data, size)
+    region = replace(brief, markup=None, mask=InputImage(mask, "image/png", "mask.png"))
+    return await _edit_region(runtime, region)
+
+
+def _size_of(data: bytes) -> tuple[int, int]:
+    with PILImage.open(io.BytesIO(data)) as opened:
+        return opened.size
 
 
 def _waiting_slots() -> dict[str, Any]:

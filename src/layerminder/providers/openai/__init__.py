@@ -1,14 +1,15 @@
 """OpenAI (or OpenAI-compatible) image and story providers, with retries and model checks."""
 
 from layerminder.providers.openai.client import PROVIDER_NAME, call_with_retries, make_client
-from layerminder.providers.openai.images import (
-    ImageModelCapabilities,
-    OpenAIImageProvider,
-    check_image_quality,
-    image_model_capabilities,
-    to_design_jpeg,
-)
+from layerminder.providers.openai.images import OpenAIImageProvider, to_design_jpeg
 from layerminder.providers.openai.model_checks import ModelCheck, check_models
+from layerminder.providers.openai.models import (
+    Deprecation,
+    ImageModelCapabilities,
+    check_image_quality,
+    deprecation_of,
+    image_model_capabilities,
+)
 from layerminder.providers.openai.pricing import chat_cost_microusd, image_cost_microusd
 from layerminder.providers.openai.prompts import DEFAULT_STYLE, build_design_prompt, strength_word
 from layerminder.providers.openai.story import (
@@ -22,6 +23,7 @@ from layerminder.providers.openai.story import (
 __all__ = [
     "DEFAULT_STYLE",
     "PROVIDER_NAME",
+    "Deprecation",
     "ImageModelCapabilities",
     "ModelCheck",
     "OpenAIImageProvider",
@@ -33,6 +35,7 @@ __all__ = [
     "chat_cost_microusd",
     "check_image_quality",
     "check_models",
+    "deprecation_of",
     "image_cost_microusd",
     "image_model_capabilities",
     "make_client",

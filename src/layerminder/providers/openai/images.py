@@ -10,7 +10,6 @@ import io
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from openai import AsyncOpenAI, AsyncStream
@@ -27,8 +26,14 @@ from layerminder.providers.base import (
     InputImage,
     ProviderError,
     edit_parts,
+    markup_parts,
 )
 from layerminder.providers.openai.client import OpenAIProvider, add_usage, call_with_retries
+from layerminder.providers.openai.models import (
+    ImageModelCapabilities,
+    check_image_quality,
+    image_model_capabilities,
+)
 from layerminder.providers.openai.pricing import image_cost_microusd
 from layerminder.providers.openai.prompts import build_design_prompt
 
@@ -42,83 +47,8 @@ OUTPUT_COMPRESSION = 50
 STORED_JPEG_QUALITY = 85
 
 
-GPT_IMAGE_QUALITIES = frozenset({"low", "medium", "high", "auto"})
-# GPT Image 2.5 and 2.6 add two tiers above high; gpt-image-2 stops at high.
-EXTENDED_QUALITIES = GPT_IMAGE_QUALITIES | {"xhigh", "max"}
-
-
-@dataclass(frozen=True)
-class ImageModelCapabilities:
-    """What an image model accepts on /v1/images/edits; we only send what it accepts."""
-
-    max_inputs: int
-    max_n: int = 10
-    quality: bool = True
-    # The quality values the model takes; None for an id we do not know (a compatible server).
-    qualities: frozenset[str] | None = GPT_IMAGE_QUALITIES
-    # gpt-image-1 and 1.5 take input_fidelity; gpt-image-2 and later read references at high
-    # fidelity always and answer 400 `invalid_input_fidelity_model` when it is sent.
-    input_fidelity: bool = False
-    output_format: bool = True
-    # Legacy DALL·E models return URLs unless asked for base64.
-    response_format_b64: bool = False
-    # DALL·E 2 wants one square PNG.
-    png_square_input: bool = False
-    # GPT Image models stream partial images (`stream`, `partial_images`); an id we do not know
-    # might be a compatible server that answers a stream request with plain JSON.
-    streaming: bool = True
-
-
-_GPT_IMAGE = ImageModelCapabilities(max_inputs=16)
-_UNKNOWN = ImageModelCapabilities(max_inputs=16, qualities=None, streaming=False)
-# Matched by prefix, longest first. OpenAI retired dall-e-2 on 2026-05-12; it stays here for
-# OpenAI-compatible servers that still serve it.
-_IMAGE_MODELS: dict[str, ImageModelCapabilities] = {
-    "gpt-image-": ImageModelCapabilities(max_inputs=16, qualities=None),
-    "gpt-image-1": ImageModelCapabilities(max_inputs=16, input_fidelity=True),
-    "gpt-image-1-mini": _GPT_IMAGE,
-    "gpt-image-1.5": ImageModelCapabilities(max_inputs=16, input_fidelity=True),
-    "gpt-image-2": _GPT_IMAGE,
-    # A later 2.x we do not know yet: its quality values are its own.
-    "gpt-image-2.": ImageModelCapabilities(max_inputs=16, qualities=None),
-    "gpt-image-2.5-": ImageModelCapabilities(max_inputs=16, qualities=EXTENDED_QUALITIES),
-    "gpt-image-2.6-": ImageModelCapabilities(max_inputs=16, qualities=EXTENDED_QUALITIES),
-    "chatgpt-image-": _GPT_IMAGE,
-    "dall-e-2": ImageModelCapabilities(
-        max_inputs=1,
-        quality=False,
-        qualities=None,
-        output_format=False,
-        response_format_b64=True,
-        png_square_input=True,
-        streaming=False,
-    ),
-}
 # A reference this strong asks for high input fidelity where the model has the parameter.
 HIGH_FIDELITY_STRENGTH = 0.75
-
-
-def image_model_capabilities(model: str) -> ImageModelCapabilities:
-    """Known capabilities; an unknown id (e.g. on a compatible server) is treated as GPT Image
-    with any quality value passed through."""
-    for prefix in sorted(_IMAGE_MODELS, key=len, reverse=True):
-        if model.startswith(prefix):
-            return _IMAGE_MODELS[prefix]
-    return _UNKNOWN
-
-
-def check_image_quality(model: str, quality: str | None) -> None:
-    """Refuse a quality the model does not take (e.g. `xhigh` on gpt-image-2) before any call."""
-    caps = image_model_capabilities(model)
-    if not quality or not caps.quality or caps.qualities is None:
-        return
-    if quality not in caps.qualities:
-        allowed = ", ".join(sorted(caps.qualities))
-        raise ProviderError(
-            f"LAYERMINDER_IMAGE_QUALITY={quality!r} is not a quality {model} accepts: use one "
-            f"of {allowed}",
-            retryable=False,
-        )
 
 
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -187,10 +117,23 @@ def to_design_jpeg(data: bytes) -> bytes:
 
 def build_edit_prompt(prompt: str, keyword: str | None) -> str:
     """A region edit's prompt: what to paint in the transparent area, in the piece's style."""
+    return _edit_prompt(f"Edit only the transparent area of the mask: {prompt.strip()}.", keyword)
+
+
+def build_markup_prompt(prompt: str, keyword: str | None) -> str:
+    """A markup-guided edit's prompt: the designer's strokes and notes say where and what."""
+    return _edit_prompt(
+        "Edit the image where the designer's markup points (its strokes, arrows and notes are "
+        f"guidance, not part of the piece; do not draw them): {prompt.strip()}.",
+        keyword,
+    )
+
+
+def _edit_prompt(first_line: str, keyword: str | None) -> str:
     style = re.sub(r"\s+", " ", keyword or "").strip()[:100]
     lines = [
-        f"Edit only the transparent area of the mask: {prompt.strip()}.",
-        "Keep everything outside it exactly as it is; match the piece's perspective, lighting "
+        first_line,
+        "Keep everything else exactly as it is; match the piece's perspective, lighting "
         "and materials so the change looks built in.",
     ]
     if style:
@@ -200,10 +143,12 @@ def build_edit_prompt(prompt: str, keyword: str | None) -> str:
 
 
 class OpenAIImageProvider(OpenAIProvider):
-    """Merges the references into seat designs with `images.edit` (all inputs in one call)."""
+    """Merges the references into seat designs with `images.edit` (all inputs in one call);
+    region and markup edits go to the edit model (`LAYERMINDER_EDIT_MODEL`)."""
 
     def __init__(self, settings: Settings, client: AsyncOpenAI | None = None) -> None:
         super().__init__(settings, settings.image_model, client)
+        self.edit_model = settings.edit_model
         self.capabilities = image_model_capabilities(self.model)
         # A quality the model would reject fails the stage here, with the setting to change.
         check_image_quality(self.model, settings.image_quality)
@@ -237,7 +182,7 @@ class OpenAIImageProvider(OpenAIProvider):
         # Some compatible servers ignore `n`; ask again for the rest, at most `count` calls.
         for _ in range(count):
             wanted = min(count - len(designs), caps.max_n)
-            params = self._edit_params(files, prompt, wanted)
+            params = self._edit_params(self.model, files, prompt, wanted)
             if fidelity:
                 params["input_fidelity"] = "high"
             response = await call_with_retries(
@@ -251,7 +196,7 @@ class OpenAIImageProvider(OpenAIProvider):
         if not designs:
             raise ProviderError("OpenAI returned no images")
         usage["images"] = len(designs)
-        self._add_cost(usage)
+        _add_cost(self.model, usage)
         return DesignBatch(images=designs, provider=self.name, model=self.model, usage=usage)
 
     async def _streamed(
@@ -265,7 +210,7 @@ class OpenAIImageProvider(OpenAIProvider):
     ) -> DesignBatch:
         """One streamed call per design, all at once: a stream's partial images do not say
         which of `n` images they belong to, so each design gets its own (n=1)."""
-        params = self._edit_params(files, prompt, 1)
+        params = self._edit_params(self.model, files, prompt, 1)
         if fidelity:
             params["input_fidelity"] = "high"
         params.update(stream=True, partial_images=partials)
@@ -295,7 +240,7 @@ class OpenAIImageProvider(OpenAIProvider):
             for key, value in part.items():
                 usage[key] = usage.get(key, 0) + value
         usage["images"] = len(designs)
-        self._add_cost(usage)
+        _add_cost(self.model, usage)
         return DesignBatch(images=list(designs), provider=self.name, model=self.model, usage=usage)
 
     async def _stream_one(
@@ -329,22 +274,45 @@ class OpenAIImageProvider(OpenAIProvider):
     async def edit_region(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
         """images.edit with the image and its mask (transparent = repaint), as OpenAI documents:
         the mask applies to the first image and must be a PNG of the same size."""
-        image, mask_image = edit_parts(brief)
-        mask = mask_image.data
-        caps = self.capabilities
+        image, mask = edit_parts(brief)
+        if not image_model_capabilities(self.edit_model).mask:
+            raise ProviderError(f"{self.edit_model} does not take a mask", retryable=False)
+        prompt = build_edit_prompt(brief.edit_prompt or "", brief.words or None)
+        return await self._edit_one(image, ("mask", mask.data, "mask.png"), prompt, count)
+
+    async def edit_markup(self, brief: Brief, count: int = DESIGN_COUNT) -> DesignBatch:
+        """images.edit with the image and the designer's markup (a transparent PNG of strokes
+        and notes the image's size), the field 2.5 and 2.6 take; never with a mask."""
+        image, markup = markup_parts(brief)
+        if not image_model_capabilities(self.edit_model).markup:
+            raise ProviderError(
+                f"{self.edit_model} does not take markup: set LAYERMINDER_EDIT_MODEL to a "
+                "gpt-image-2.5 or 2.6 model",
+                retryable=False,
+            )
+        prompt = build_markup_prompt(brief.edit_prompt or "", brief.words or None)
+        return await self._edit_one(image, ("markup", markup.data, "markup.png"), prompt, count)
+
+    async def _edit_one(
+        self, image: InputImage, overlay: tuple[str, bytes, str], prompt: str, count: int
+    ) -> DesignBatch:
+        """`count` edits of one image guided by one PNG overlay (`mask` or `markup`)."""
+        model = self.edit_model
+        caps = image_model_capabilities(model)
+        check_image_quality(model, self.settings.image_quality)
         files = _upload_files([image], caps)
         with Image.open(io.BytesIO(image.data)) as probe:
             square = probe.size == (DESIGN_SIZE, DESIGN_SIZE)
-        edit_prompt = build_edit_prompt(brief.edit_prompt or "", brief.words or None)
+        field, data, filename = overlay
         results: list[bytes] = []
         usage: dict[str, int] = {}
         for _ in range(count):
             wanted = min(count - len(results), caps.max_n)
-            params = self._edit_params(files, edit_prompt, wanted)
-            params["mask"] = ("mask.png", mask, "image/png")
+            params = self._edit_params(model, files, prompt, wanted)
+            params[field] = (filename, data, "image/png")
             if not square and not caps.png_square_input:
                 # Any other size: let the model keep the image's aspect; the pipeline resizes
-                # its answer back onto the original before keeping the unmasked pixels.
+                # its answer back onto the original.
                 params["size"] = "auto"
             response = await call_with_retries(
                 self.settings, "image edit", functools.partial(self._edit, params)
@@ -357,14 +325,8 @@ class OpenAIImageProvider(OpenAIProvider):
         if not results:
             raise ProviderError("OpenAI returned no images")
         usage["images"] = len(results)
-        self._add_cost(usage)
-        return DesignBatch(images=results, provider=self.name, model=self.model, usage=usage)
-
-    def _add_cost(self, usage: dict[str, int]) -> None:
-        """The calls' cost from the usage OpenAI returned, where the model's prices are known."""
-        cost = image_cost_microusd(self.model, usage)
-        if cost is not None:
-            usage["cost_microusd"] = cost
+        _add_cost(model, usage)
+        return DesignBatch(images=results, provider=self.name, model=model, usage=usage)
 
     async def _edit(self, params: dict[str, Any]) -> ImagesResponse:
         # Unpacked params hide which overload (streamed or not) applies; ours never streams.
@@ -372,11 +334,13 @@ class OpenAIImageProvider(OpenAIProvider):
         return response
 
     def _edit_params(
-        self, files: list[tuple[str, bytes, str]], prompt: str, n: int
+        self, model: str, files: list[tuple[str, bytes, str]], prompt: str, n: int
     ) -> dict[str, Any]:
-        caps = self.capabilities
+        """The fields every images.edit call sends, each only where the model's row in the
+        capability table says it takes it."""
+        caps = image_model_capabilities(model)
         params: dict[str, Any] = {
-            "model": self.model,
+            "model": model,
             # Always a list, even of one, so the multipart field is `image[]`.
             "image": list(files),
             "prompt": prompt,
@@ -385,9 +349,18 @@ class OpenAIImageProvider(OpenAIProvider):
         }
         if caps.quality and self.settings.image_quality:
             params["quality"] = self.settings.image_quality
+        if caps.complexity and self.settings.image_complexity:
+            params["complexity"] = self.settings.image_complexity
         if caps.output_format:
             params["output_format"] = OUTPUT_FORMAT
             params["output_compression"] = OUTPUT_COMPRESSION
         if caps.response_format_b64:
             params["response_format"] = "b64_json"
         return params
+
+
+def _add_cost(model: str, usage: dict[str, int]) -> None:
+    """The calls' cost from the usage OpenAI returned, where the model's prices are known."""
+    cost = image_cost_microusd(model, usage)
+    if cost is not None:
+        usage["cost_microusd"] = cost
