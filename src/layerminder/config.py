@@ -153,12 +153,15 @@ class Settings(BaseSettings):
     hnsw_threshold: int = 50_000
     seed_library: bool = True
 
-    # Jobs: a job holds its record for this long and renews every third of it while it runs; a
-    # lease that lapses (a dead process) lets another worker take the job over, and the same
-    # period without a touch hands a dead worker's queue message to another. A shorter lease
-    # resumes a killed worker's job sooner, but the recovery sweep also re-runs a job whose
-    # process stalls past it (the in-process queue has no per-record marker).
+    # Jobs: a job holds its record for this long, renewing the lease every heartbeat while it
+    # runs. A lease that lapses (a dead process) lets the recovery sweep hand the record to
+    # another worker. Sooner than that, a worker whose queue message came from a worker that
+    # stopped beating (see redis_queue) takes the record over from a holder that missed three
+    # renewals: a killed worker's job resumes within seconds. A shorter lease would also make
+    # the sweep re-run jobs of a process that merely stalls (the in-process queue has no
+    # per-record marker).
     job_lease_seconds: float = 60.0
+    job_heartbeat_seconds: float = Field(default=2.0, gt=0, le=30)
     # How often a running job looks for its owner's cancel (a cancel takes effect within this).
     job_cancel_poll_seconds: float = Field(default=0.5, gt=0, le=10)
     recovery_interval_seconds: float = 30.0
@@ -198,6 +201,12 @@ class Settings(BaseSettings):
     @cached_property
     def trusted_proxy_networks(self) -> list[IPv4Network | IPv6Network]:
         return [ip_network(part, strict=False) for part in _split(self.trusted_proxies)]
+
+    @property
+    def job_beat_seconds(self) -> float:
+        """How often a running job renews its lease and a worker beats: every heartbeat, and at
+        least thrice a lease (a short test lease)."""
+        return min(self.job_heartbeat_seconds, self.job_lease_seconds / 3)
 
     @property
     def cors_origins(self) -> list[str]:

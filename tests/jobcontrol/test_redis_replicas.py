@@ -36,8 +36,9 @@ async def test_a_retry_whose_worker_is_killed_mid_run_resumes_on_a_new_worker(
     redis_deployment: RedisDeployment,
 ) -> None:
     deployment = redis_deployment
-    # A short lease, so the killed worker's job is taken over in seconds rather than a minute.
-    deployment.configure(job_lease_seconds=3, recovery_interval_seconds=2)
+    # The default lease of a minute: the killed worker's job is taken over in seconds all the
+    # same, because the worker stopped beating and its job stopped renewing.
+    deployment.configure(job_heartbeat_seconds=1)
     api = deployment.api()
     first = deployment.worker()
     async with api.client() as client:
@@ -71,6 +72,9 @@ async def test_a_retry_whose_worker_is_killed_mid_run_resumes_on_a_new_worker(
         steer(deployment.control)
         second = deployment.worker()
         events = await asyncio.wait_for(follower, 120)
+        # Taken over from the silent worker, not after the minute's lease and a sweep.
+        assert "stopped beating" in second.log()
+        assert "has not renewed its lease" in second.log()
 
     assert events[-1].event == "end"
     final = events[-2].data

@@ -1,7 +1,7 @@
 """A worker process whose job only notes the record id: `python -m tests.jobs.stub_worker`.
 
 Arguments: redis prefix, log file, then `hang` (the job never ends: a test kills the process)
-or `finish`. Each job appends "started <id>" and, when it ends, "done <id>" to the log file.
+or `finish`, and optionally the job lease in seconds (1). Each job appends "started <id>" and, when it ends, "done <id>" to the log file.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ def stub_job(log: Path, *, seconds: float) -> JobHandler:
     return _job
 
 
-async def main(prefix: str, log: Path, mode: str) -> None:
+async def main(prefix: str, log: Path, mode: str, lease: float) -> None:
     job = stub_job(log, seconds=3600 if mode == "hang" else 0.05)
-    queue = stub_queue(stub_settings(prefix), job)
+    queue = stub_queue(stub_settings(prefix, job_lease_seconds=lease), job)
     await queue.start()
     try:
         await queue.work(1, asyncio.Event())
@@ -63,4 +63,5 @@ async def main(prefix: str, log: Path, mode: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], Path(sys.argv[2]), sys.argv[3]))
+    lease = float(sys.argv[4]) if len(sys.argv) > 4 else 1.0
+    asyncio.run(main(sys.argv[1], Path(sys.argv[2]), sys.argv[3], lease))

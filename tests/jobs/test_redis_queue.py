@@ -75,9 +75,11 @@ def _task_stacks() -> str:
     return out.getvalue()
 
 
-def _start_stub_worker(prefix: str, log: Path, mode: str) -> subprocess.Popen[bytes]:
+def _start_stub_worker(
+    prefix: str, log: Path, mode: str, lease: float = 1.0
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.jobs.stub_worker", prefix, str(log), mode],
+        [sys.executable, "-m", "tests.jobs.stub_worker", prefix, str(log), mode, str(lease)],
         cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -132,6 +134,33 @@ async def test_a_job_whose_worker_is_killed_is_delivered_again(
         reclaimed_after = time.monotonic() - started
     # Reclaimed once the dead consumer's message had been idle for the lease (1 s here).
     assert reclaimed_after < 10
+    assert _lines(log) == [f"started {record_id}", f"started {record_id}", f"done {record_id}"]
+    assert await _stream_state(survivor) == (0, 0)
+    await api.stop()
+
+
+async def test_a_killed_worker_s_job_is_taken_over_once_its_beat_lapses_not_after_the_lease(
+    redis_prefix: str, tmp_path: Path
+) -> None:
+    """With a lease of a minute, the dead worker's message would idle for a minute before the
+    idle-time reclaim: its missing beat hands it over within a few beats instead."""
+    log = tmp_path / "jobs.log"
+    crashed = _start_stub_worker(redis_prefix, log, "hang", lease=60)
+    settings = stub_settings(redis_prefix, job_lease_seconds=60, job_heartbeat_seconds=0.5)
+    api = stub_queue(settings)
+    await api.start()
+    try:
+        record_id = uuid.uuid4()
+        await api.enqueue(STUB_TASK, record_id)
+        await _until(lambda: f"started {record_id}" in _lines(log), 30, "the job to start")
+    finally:
+        crashed.send_signal(signal.SIGKILL)
+        crashed.wait()
+
+    survivor = stub_queue(settings, stub_job(log, seconds=0.05))
+    async with _working(survivor):
+        # Well inside the minute the idle-time reclaim needs: only the beat hands it over.
+        await _until(lambda: f"done {record_id}" in _lines(log), 30, "the job to be taken over")
     assert _lines(log) == [f"started {record_id}", f"started {record_id}", f"done {record_id}"]
     assert await _stream_state(survivor) == (0, 0)
     await api.stop()

@@ -9,3 +9,8 @@ class StageFailed(Exception):
 
 class JobCancelled(Exception):
     """The record's owner cancelled it: the job stops and writes nothing more to it."""
+
+
+class LeaseLost(JobCancelled):
+    """Another job took the record over (this one's process stalled past three renewals and
+    was presumed dead): this one stops and leaves the record to it."""

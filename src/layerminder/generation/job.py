@@ -13,13 +13,13 @@ import contextlib
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from datetime import timedelta
 
 from layerminder.db.base import utcnow
 from layerminder.db.session import reading, unit_of_work
 from layerminder.generation import lifecycle, previews
-from layerminder.generation.errors import JobCancelled
+from layerminder.generation.errors import JobCancelled, LeaseLost
 from layerminder.generation.repository import JobRepository
 from layerminder.generation.stages import PIPELINE
 from layerminder.jobs.queue import RunAgain
@@ -41,10 +41,13 @@ async def _current(runtime: Runtime, record_id: uuid.UUID) -> Record | None:
         return await records.get(session, record_id)
 
 
-async def _stopped(runtime: Runtime, record: Record) -> bool:
+async def _stopped(runtime: Runtime, record: Record, owner: str) -> bool:
     """Cancelled, gone, or retried: a cancel followed at once by a retry puts the stages back
-    to pending under a new attempt before this job may have seen them cancelled."""
+    to pending under a new attempt before this job may have seen them cancelled. Raises
+    LeaseLost when another job holds the record now."""
     current = await _current(runtime, record.id)
+    if current is not None and current.lease_owner not in (owner, None):
+        raise LeaseLost
     return current is None or current.cancelled or current.attempt != record.attempt
 
 
@@ -54,18 +57,21 @@ async def _superseded(runtime: Runtime, record: Record) -> bool:
     return current is not None and current.attempt != record.attempt and not current.done
 
 
-async def until_cancelled(runtime: Runtime, record: Record, work: Awaitable[None]) -> None:
+async def until_cancelled(
+    runtime: Runtime, record: Record, work: Awaitable[None], owner: str
+) -> None:
     """Run `work`, looking for a cancel every `job_cancel_poll_seconds` (the cancel is in the
     database, so any API replica can make it); on one the work's task is cancelled, which
     abandons a provider request in flight, and JobCancelled is raised. A retry that took the
-    record over from this run stops it the same way."""
+    record over from this run stops it the same way, and so does another job holding the
+    lease now (LeaseLost)."""
     task = asyncio.ensure_future(work)
     try:
         while True:
             done, _ = await asyncio.wait({task}, timeout=runtime.settings.job_cancel_poll_seconds)
             if done:
                 return task.result()
-            if await _stopped(runtime, record):
+            if await _stopped(runtime, record, owner):
                 raise JobCancelled
     finally:
         if not task.done():
@@ -75,8 +81,9 @@ async def until_cancelled(runtime: Runtime, record: Record, work: Awaitable[None
 
 
 @contextlib.asynccontextmanager
-async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[bool]:
-    """Claim the record for this job and keep renewing it; yields False if another job has it."""
+async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[str | None]:
+    """Claim the record for this job and keep renewing it; yields the lease's owner id, or
+    None if another job has it."""
     owner = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
     seconds = runtime.settings.job_lease_seconds
 
@@ -87,23 +94,25 @@ async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[bo
                 record_id, owner, now, now + timedelta(seconds=seconds)
             )
 
-    if not await _claim() and not await _claim_from_the_dead(runtime, record_id, _claim):
-        yield False
+    if not await _claim() and not await _claim_from_the_dead(runtime, record_id, owner):
+        yield None
         return
 
     async def _renew() -> None:
         while True:
-            await asyncio.sleep(seconds / 3)
+            await asyncio.sleep(runtime.settings.job_beat_seconds)
             try:
                 if not await _claim():
+                    # The job's cancel watch sees the new holder and stops the work.
                     logger.warning("lost the record's lease", extra={"record_id": str(record_id)})
             except Exception:
-                # A missed renewal is retried next time; the lease outlives two of them.
+                # A missed renewal is retried next time; the record is only taken over from
+                # a holder that missed three.
                 logger.warning("could not renew the lease", exc_info=True)
 
     renewer = asyncio.create_task(_renew())
     try:
-        yield True
+        yield owner
     finally:
         renewer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -113,36 +122,44 @@ async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[bo
                 await JobRepository(session).release(record_id, owner)
 
 
-async def _claim_from_the_dead(
-    runtime: Runtime, record_id: uuid.UUID, claim: Callable[[], Awaitable[bool]]
-) -> bool:
-    """Take the record over if its holder looks dead, as soon as its lease lapses.
+async def _claim_from_the_dead(runtime: Runtime, record_id: uuid.UUID, owner: str) -> bool:
+    """Take the record over if its holder has stopped renewing its lease: silent for three
+    renewals, it is presumed dead (its worker killed; its queue message just taken over by
+    this worker), so the job starts now, not at a recovery sweep after the whole lease.
 
-    A live holder renews every third of a lease, so its lease always has more than half of one
-    to run; one with less has missed a renewal (its worker killed, its message just taken over
-    by this worker). Waiting out those few seconds starts the job now, not at the next recovery
-    sweep after the lease."""
+    A holder that renewed within the last renewal and a half is alive: the record is left to
+    it at once. One that missed a renewal is given the rest of the three and looked at again;
+    the take-over only succeeds if the lease is still the one seen (a holder that renewed
+    meanwhile keeps its record)."""
     seconds = runtime.settings.job_lease_seconds
-    async with reading(runtime.sessionmaker) as session:
-        expires = await JobRepository(session).lease_expiry(record_id)
-    if expires is None:
-        return await claim()  # released just now
-    left = (expires - utcnow()).total_seconds()
-    if left >= seconds / 2:
-        return False
-    logger.info(
-        "the record's holder stopped renewing its lease: taking over in %.1f s",
-        max(left, 0),
-        extra={"record_id": str(record_id)},
-    )
-    await asyncio.sleep(max(left, 0) + 0.1)
-    return await claim()
+    every = runtime.settings.job_beat_seconds
+    for _ in range(3):  # a holder renewing late but renewing: left to it after a few looks
+        async with reading(runtime.sessionmaker) as session:
+            seen = await JobRepository(session).lease(record_id)
+        now = utcnow()
+        until = now + timedelta(seconds=seconds)
+        if seen is None:  # released just now
+            async with unit_of_work(runtime.sessionmaker) as session:
+                return await JobRepository(session).claim(record_id, owner, now, until)
+        silent = (now - (seen[1] - timedelta(seconds=seconds))).total_seconds()
+        if silent < 1.5 * every:
+            return False
+        if silent >= 3 * every:
+            logger.info(
+                "the record's holder has not renewed its lease for %.1f s: taking over",
+                silent,
+                extra={"record_id": str(record_id)},
+            )
+            async with unit_of_work(runtime.sessionmaker) as session:
+                return await JobRepository(session).take_over(record_id, owner, seen, until)
+        await asyncio.sleep(3 * every - silent + 0.1)
+    return False
 
 
 async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
     log = {"record_id": str(record_id)}
-    async with hold_lease(runtime, record_id) as held:
-        if not held:
+    async with hold_lease(runtime, record_id) as owner:
+        if owner is None:
             logger.info("record is held by another job; leaving it", extra=log)
             return
         async with reading(runtime.sessionmaker) as session:
@@ -156,7 +173,10 @@ async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
             return
         await lifecycle.mark_started(runtime, record_id)
         try:
-            completed = await _run_stages(runtime, record)
+            completed = await _run_stages(runtime, record, owner)
+        except LeaseLost:
+            logger.warning("another job took the record over; this one stops", extra=log)
+            return
         except JobCancelled:
             superseded = await _superseded(runtime, record)
             if not superseded:
@@ -200,7 +220,7 @@ async def _notify_ended(runtime: Runtime, record_id: uuid.UUID) -> None:
         logger.exception("could not queue webhook deliveries", extra={"record_id": str(record_id)})
 
 
-async def _run_stages(runtime: Runtime, record: Record) -> bool:
+async def _run_stages(runtime: Runtime, record: Record, owner: str) -> bool:
     """Run the stages that are not ready yet; False if one failed (the rest were ended)."""
     for work in PIPELINE:
         status = getattr(record, work.stage.status_field)
@@ -210,7 +230,7 @@ async def _run_stages(runtime: Runtime, record: Record) -> bool:
             break
         await lifecycle.begin_stage(runtime, record.id, work.stage, **work.on_start())
         try:
-            await until_cancelled(runtime, record, work.run(runtime, record))
+            await until_cancelled(runtime, record, work.run(runtime, record), owner)
         except JobCancelled:
             raise
         except Exception as exc:

@@ -155,17 +155,41 @@ class JobRepository:
                     Record.lease_expires_at < now,
                 ),
             )
-            .values(lease_owner=owner, lease_expires_at=until)
+            # Bookkeeping, not a change of the record: its update time (part of the stamp its
+            # cached view is keyed by) stays, or every renewal would rebuild a live view.
+            .values(lease_owner=owner, lease_expires_at=until, updated_at=Record.updated_at)
             .returning(Record.id)
         )
         return result.scalar_one_or_none() is not None
 
-    async def lease_expiry(self, record_id: uuid.UUID) -> datetime | None:
-        """When the record's current lease lapses; None when nobody holds it."""
-        value: datetime | None = await self.session.scalar(
-            select(Record.lease_expires_at).where(Record.id == record_id)
+    async def lease(self, record_id: uuid.UUID) -> tuple[str, datetime] | None:
+        """Who holds the record and until when; None when nobody does."""
+        row = (
+            await self.session.execute(
+                select(Record.lease_owner, Record.lease_expires_at).where(Record.id == record_id)
+            )
+        ).one_or_none()
+        if row is None or row.lease_owner is None or row.lease_expires_at is None:
+            return None
+        return row.lease_owner, row.lease_expires_at
+
+    async def take_over(
+        self, record_id: uuid.UUID, owner: str, seen: tuple[str, datetime], until: datetime
+    ) -> bool:
+        """Take the lease from the holder seen, only if it has not renewed since (a renewal
+        moves the expiry): a holder that is alive after all keeps its record."""
+        seen_owner, seen_expiry = seen
+        result = await self.session.execute(
+            update(Record)
+            .where(
+                Record.id == record_id,
+                Record.lease_owner == seen_owner,
+                Record.lease_expires_at == seen_expiry,
+            )
+            .values(lease_owner=owner, lease_expires_at=until, updated_at=Record.updated_at)
+            .returning(Record.id)
         )
-        return value
+        return result.scalar_one_or_none() is not None
 
     async def release(self, record_id: uuid.UUID, owner: str) -> None:
         await self.session.execute(

@@ -87,9 +87,12 @@ class JobStream:
 
     - one message per read, so a worker only takes what it can run now (fair sharing; a killed
       worker strands at most its own running jobs, not a prefetched batch);
-    - messages abandoned by a dead consumer are reclaimed (XAUTOCLAIM) before every read;
-    - messages being worked on are touched (XCLAIM JUSTID) so their idle time stays low: only a
-      consumer that stopped touching them, i.e. a dead one, loses them;
+    - every worker beats (`<prefix>:worker:<consumer>`, a key that lapses after three missed
+      beats); before every read, the messages of a consumer with no beat are taken over at once
+      (XCLAIM), so a killed worker's jobs resume within seconds of another worker running;
+    - messages being worked on are touched (XCLAIM JUSTID) with every beat so their idle time
+      stays low; one idle for a whole lease is reclaimed too (XAUTOCLAIM), whatever its owner's
+      beat says (a worker that lost its way);
     - one outstanding message per job (task + record): the recovery sweep sees a record waiting
       in a long queue as "untouched" and enqueues it again; a marker key turns that into a no-op;
     - an acknowledged message is also deleted, so the stream holds only outstanding work.
@@ -105,6 +108,8 @@ class JobStream:
         self.consumer = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         # A worker that stops touching its message for a lease period is presumed dead.
         self.idle_timeout_ms = max(1000, int(settings.job_lease_seconds * 1000))
+        # A worker beats this often; one silent for three beats is presumed dead.
+        self.beat_seconds = settings.job_beat_seconds
         # A marker outlives any sane wait in the queue, yet expires if Redis lost the message
         # some other way (an operator deleting the stream), so a record is never blocked for good.
         self.marker_seconds = max(3600, self.idle_timeout_ms // 100)
@@ -153,18 +158,20 @@ class JobStream:
     async def take(self) -> Delivery | None:
         """The next message for this worker: an abandoned one first, else a new one (waiting up
         to READ_BLOCK_MS); None when there is none."""
-        claimed = await self.redis.xautoclaim(
-            self.name,
-            self.group,
-            self.consumer,
-            min_idle_time=self.idle_timeout_ms,
-            start_id=self._cursor,
-            count=1,
-        )
-        self._cursor, entries = claimed[0], claimed[1]
-        if entries:
-            logger.info("taking over a job message abandoned by a stopped worker")
-        else:
+        entries = await self._take_from_the_silent()
+        if not entries:
+            claimed = await self.redis.xautoclaim(
+                self.name,
+                self.group,
+                self.consumer,
+                min_idle_time=self.idle_timeout_ms,
+                start_id=self._cursor,
+                count=1,
+            )
+            self._cursor, entries = claimed[0], claimed[1]
+            if entries:
+                logger.info("taking over a job message left idle for a whole lease")
+        if not entries:
             fetched = await self.redis.xreadgroup(
                 self.group, self.consumer, {self.name: ">"}, count=1, block=READ_BLOCK_MS
             )
@@ -178,6 +185,35 @@ class JobStream:
             self.held[message_id] = delivery
             return delivery
         return None
+
+    async def _take_from_the_silent(self) -> list[Any]:
+        """One message held by a consumer whose beat has lapsed (its worker killed or gone):
+        taken over now rather than after the idle timeout."""
+        summary = await self.redis.xpending(self.name, self.group)
+        for holder in summary.get("consumers") or ():
+            name = holder["name"].decode() if isinstance(holder["name"], bytes) else holder["name"]
+            if name == self.consumer or not int(holder["pending"]):
+                continue
+            if await self.redis.exists(f"{self.alive_prefix}:{name}"):
+                continue
+            pending = await self.redis.xpending_range(
+                self.name, self.group, min="-", max="+", count=1, consumername=name
+            )
+            if not pending:
+                continue
+            # min_idle_time: not a message its owner touched a beat ago (a race with a worker
+            # that came back); XCLAIM returns nothing when someone else took it first.
+            claimed = await self.redis.xclaim(
+                self.name,
+                self.group,
+                self.consumer,
+                min_idle_time=int(self.beat_seconds * 1000),
+                message_ids=[pending[0]["message_id"]],
+            )
+            if claimed:
+                logger.info("taking over a job message of worker %s, which stopped beating", name)
+                return list(claimed)
+        return []
 
     def reset(self) -> None:
         """Start reclaiming from the beginning of a stream made anew. Messages still held finish
@@ -200,9 +236,9 @@ class JobStream:
         await self._give_back(keys=[self.name], args=[self.group, delivery.message_id, *flat])
         self.held.pop(delivery.message_id, None)
 
-    async def touch(self, interval: float) -> None:
-        """Keep this worker's held messages fresh, and its presence (for `doctor`) alive."""
-        await self.redis.set(self._alive_key, b"1", px=int(interval * 3000))
+    async def beat(self) -> None:
+        """This worker is alive (for other workers and `doctor`), and its held messages fresh."""
+        await self.redis.set(self._alive_key, b"1", px=int(self.beat_seconds * 3000))
         if self.held:
             await self.redis.xclaim(
                 self.name,
@@ -296,10 +332,9 @@ class RedisJobQueue:
         worker re-enqueues every unfinished record nobody holds)."""
         if not self._handlers:
             raise RuntimeError("bind the task handlers before running a worker")
-        interval = min(self.stream.idle_timeout_ms / 3000, 10.0)
         # Counted as alive before saying so: whoever waits for "listening on" may ask `doctor`.
-        await self.stream.touch(interval)
-        toucher = asyncio.create_task(self._keep_touching(interval), name="touch-held-jobs")
+        await self.stream.beat()
+        toucher = asyncio.create_task(self._keep_beating(), name="worker-beat")
         stopping = asyncio.create_task(stop.wait())
         running = self._running
         logger.info(
@@ -382,13 +417,13 @@ class RedisJobQueue:
             except Exception:
                 logger.exception("could not re-enqueue the records the queue lost")
 
-    async def _keep_touching(self, interval: float) -> None:
+    async def _keep_beating(self) -> None:
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(self.stream.beat_seconds)
             try:
-                await self.stream.touch(interval)
+                await self.stream.beat()
             except Exception:
-                logger.warning("could not refresh held job messages", exc_info=True)
+                logger.warning("could not beat (Redis unreachable?)", exc_info=True)
 
     async def _run(self, delivery: Delivery) -> None:
         """The worker side of `enqueue(task, …)`: the same handler as the in-process queue runs."""
