@@ -53,8 +53,7 @@ async def test_pdf_has_the_title_keywords_and_dimensions(
     assert response.headers["content-type"] == "application/pdf"
     assert "attachment" in response.headers["content-disposition"]
     assert response.headers["content-disposition"] == (
-        "attachment; filename=\"halden-dining-chair.pdf\"; "
-        "filename*=UTF-8''halden-dining-chair.pdf"
+        "attachment; filename=\"halden-dining-chair.pdf\"; filename*=UTF-8''halden-dining-chair.pdf"
     )
     text, fonts = _pdf_text(response.content)
     assert _squash(record["title"]) in text

@@ -178,6 +178,46 @@ async def test_private_addresses_are_refused_at_registration(
         assert (await client.get("/api/v1/webhooks", headers=account.headers)).json() == []
 
 
+async def test_an_unknown_host_is_refused_at_registration_saying_so(
+    tmp_path: Path, database: Database
+) -> None:
+    async for client in _client(tmp_path, database):
+        account = await signup(client)
+        response = await client.post(
+            "/api/v1/webhooks",
+            json={"url": "https://no-such-host.invalid/hooks", "events": ["record.finished"]},
+            headers=account.headers,
+        )
+        assert response.status_code == 422
+        body = response.json()
+        assert body["error"] == "HostNotFound", body  # a page can say why in its own words
+        assert "no-such-host.invalid cannot be resolved" in body["detail"]
+
+
+async def test_a_failed_attempt_names_its_problem(
+    tmp_path: Path, database: Database, receiver: Receiver
+) -> None:
+    """An https:// URL on a plain-HTTP server fails the TLS handshake: the delivery says
+    `tls` (what a page shows in words), with the transport's own message after it."""
+    port = receiver.url.split(":")[2].split("/")[0]
+    async for client in _client(tmp_path, database, **FAST):
+        account, hook = await _account_with_hook(
+            client, f"https://127.0.0.1:{port}/hooks", ["record.finished"]
+        )
+        await client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=account.headers)
+        for _ in range(100):
+            log = await client.get(
+                f"/api/v1/webhooks/{hook['id']}/deliveries", headers=account.headers
+            )
+            [delivery] = log.json()
+            if delivery["attempts"]:
+                break
+            await asyncio.sleep(0.1)
+        assert delivery["problem"] == "tls", delivery
+        assert delivery["last_error"].startswith("tls: ConnectError: "), delivery
+        assert delivery["last_status_code"] is None
+
+
 async def test_a_private_address_is_refused_at_delivery(
     tmp_path: Path, database: Database, receiver: Receiver
 ) -> None:
@@ -191,6 +231,7 @@ async def test_a_private_address_is_refused_at_delivery(
         [delivery] = await _deliveries_when(client, account, hook["id"])
         assert delivery["status"] == "failed" and delivery["attempts"] == 1
         assert "refused" in delivery["last_error"] and delivery["last_status_code"] is None
+        assert delivery["problem"] == "refused"
         await asyncio.sleep(0.5)
     assert receiver.received == []
 

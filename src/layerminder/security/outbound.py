@@ -13,6 +13,10 @@ from layerminder.errors import AddressNotAllowed, InvalidRequest
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+class HostNotFound(InvalidRequest):
+    """A URL whose host name does not resolve (a typo, or a host that no longer exists)."""
+
+
 def is_public(address: IPAddress) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return is_public(address.ipv4_mapped)
@@ -38,7 +42,7 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise InvalidRequest(f"the host {host} cannot be resolved ({exc})") from None
+        raise HostNotFound(f"the host {host} cannot be resolved ({exc})") from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 

@@ -17,6 +17,7 @@ from layerminder.errors import (
     NotFound,
     responses,
 )
+from layerminder.security.outbound import HostNotFound
 from layerminder.webhooks import service
 from layerminder.webhooks.schemas import DeliveryOut, NewWebhookOut, WebhookIn, WebhookOut
 
@@ -26,7 +27,9 @@ router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=responses(NotAuthenticated, LoginRequired, InvalidRequest, AddressNotAllowed),
+    responses=responses(
+        NotAuthenticated, LoginRequired, InvalidRequest, AddressNotAllowed, HostNotFound
+    ),
 )
 async def create_webhook(
     body: WebhookIn, user: SessionUser, session: SessionDep, runtime: RuntimeDep

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +41,28 @@ class NewWebhookOut(WebhookOut):
     )
 
 
+class DeliveryProblem(StrEnum):
+    """Why an attempt failed, in words a page can translate. A delivery's `last_error` starts
+    with one of these, then ": " and the details for whoever runs the endpoint."""
+
+    answered = "answered"  # the endpoint answered, with a status other than 2xx
+    refused = "refused"  # our own check refused the address (private, loopback)
+    host_not_found = "host_not_found"  # the host name does not resolve
+    tls = "tls"  # the TLS handshake failed (an untrusted or expired certificate)
+    timeout = "timeout"  # no answer in time
+    connect = "connect"  # the connection was refused or reset
+    network = "network"  # any other transport failure
+
+
+def delivery_problem(last_error: str | None) -> DeliveryProblem | None:
+    """The problem a stored `last_error` names (None: none, or one stored before problems)."""
+    if not last_error:
+        return None
+    name = last_error.split(":", 1)[0]
+    known = {problem.value for problem in DeliveryProblem}
+    return DeliveryProblem(name) if name in known else None
+
+
 class DeliveryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -49,7 +72,10 @@ class DeliveryOut(BaseModel):
     status: DeliveryStatus
     attempts: int
     last_status_code: int | None
-    last_error: str | None
+    last_error: str | None = Field(description="The last attempt's problem and its details")
+    problem: DeliveryProblem | None = Field(
+        default=None, description="Why the last attempt failed, for a page to say in words"
+    )
     created_at: datetime
     last_attempt_at: datetime | None
     next_attempt_at: datetime | None
@@ -57,4 +83,6 @@ class DeliveryOut(BaseModel):
 
     @classmethod
     def from_model(cls, delivery: WebhookDelivery) -> DeliveryOut:
-        return cls.model_validate(delivery)
+        out = cls.model_validate(delivery)
+        out.problem = delivery_problem(delivery.last_error)
+        return out

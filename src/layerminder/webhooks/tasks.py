@@ -9,6 +9,7 @@ is spent.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 import uuid
 from datetime import timedelta
@@ -24,8 +25,9 @@ from layerminder.errors import InvalidRequest
 from layerminder.jobs.queue import JobHandler
 from layerminder.models import DeliveryStatus
 from layerminder.runtime import Runtime
-from layerminder.security.outbound import pinned_request
+from layerminder.security.outbound import HostNotFound, pinned_request
 from layerminder.webhooks.repository import WebhookRepository
+from layerminder.webhooks.schemas import DeliveryProblem
 from layerminder.webhooks.service import DELIVER_WEBHOOK
 from layerminder.webhooks.signing import SIGNATURE_HEADER, signature
 
@@ -33,6 +35,20 @@ logger = logging.getLogger(__name__)
 
 ERROR_LIMIT = 500
 SWEEP_BATCH = 200
+
+
+def transport_problem(exc: httpx.HTTPError) -> DeliveryProblem:
+    """What kind of failure a transport error is (a TLS one hides inside a ConnectError)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return DeliveryProblem.timeout
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return DeliveryProblem.tls
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.ConnectError):
+        return DeliveryProblem.tls if "SSL" in str(exc) else DeliveryProblem.connect
+    return DeliveryProblem.network
 
 
 def retry_delay(attempts: int, settings: Settings) -> float:
@@ -91,11 +107,14 @@ async def deliver(runtime: Runtime, delivery_id: uuid.UUID) -> None:
             )
         status_code = response.status_code
         if not 200 <= status_code < 300:
-            error = f"the endpoint answered {status_code}"
+            error = f"{DeliveryProblem.answered}: the endpoint answered {status_code}"
+    except HostNotFound as exc:
+        error, final_error = f"{DeliveryProblem.host_not_found}: {exc.message}", True
     except InvalidRequest as exc:
-        error, final_error = f"refused: {exc.message}", True
+        error, final_error = f"{DeliveryProblem.refused}: {exc.message}", True
     except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        error = f"{transport_problem(exc)}: {detail}"
 
     attempted = utcnow()
     attempts = delivery.attempts + 1
