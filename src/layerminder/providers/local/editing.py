@@ -1,128 +1,155 @@
-"""Offline region edits: repaint only the masked pixels in the colour and texture the prompt
-names, keeping the original's shading there so the piece still reads as one object."""
+"""Offline region edits: inside the mask, the piece takes the colour and material the prompt
+names (English or Korean) while keeping its own light, shade and texture scale; the edge is
+feathered, the studio backdrop inside the brush stays as it was, and every pixel outside the
+mask is the original's, exactly."""
 
 from __future__ import annotations
 
+import colorsys
 import hashlib
 import io
-import re
+from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from layerminder.providers.base import ProviderError
 from layerminder.providers.local.arrays import FloatArray
+from layerminder.providers.local.materials import (
+    MATERIALS,
+    NamedMaterial,
+    material_tile,
+    named_materials,
+)
+from layerminder.providers.local.vocabulary_brief import (
+    COLOUR_WORDS,
+    COLOURS,
+    MATERIAL_WORDS_KO,
+    PART_WORDS,
+    find_first,
+)
 from layerminder.providers.masks import MaskArea, composite, read_mask
 
-# What a prompt word paints (0..1 RGB) and with which surface: grain, weave, veining or none.
-_FINISHES: dict[str, tuple[tuple[float, float, float], str]] = {
-    "walnut": ((0.36, 0.23, 0.15), "grain"),
-    "oak": ((0.72, 0.56, 0.37), "grain"),
-    "ash": ((0.84, 0.75, 0.60), "grain"),
-    "teak": ((0.58, 0.38, 0.20), "grain"),
-    "maple": ((0.88, 0.78, 0.62), "grain"),
-    "cherry": ((0.60, 0.30, 0.20), "grain"),
-    "rattan": ((0.80, 0.66, 0.42), "weave"),
-    "cane": ((0.82, 0.70, 0.48), "weave"),
-    "boucle": ((0.93, 0.90, 0.84), "weave"),
-    "linen": ((0.86, 0.82, 0.74), "weave"),
-    "wool": ((0.78, 0.74, 0.68), "weave"),
-    "velvet": ((0.45, 0.20, 0.35), "weave"),
-    "leather": ((0.52, 0.30, 0.18), "none"),
-    "steel": ((0.55, 0.57, 0.60), "none"),
-    "chrome": ((0.80, 0.82, 0.85), "none"),
-    "brass": ((0.78, 0.62, 0.28), "none"),
-    "copper": ((0.72, 0.42, 0.26), "none"),
-    "aluminium": ((0.75, 0.77, 0.79), "none"),
-    "aluminum": ((0.75, 0.77, 0.79), "none"),
-    "marble": ((0.92, 0.91, 0.89), "veins"),
-    "travertine": ((0.85, 0.78, 0.66), "veins"),
-    "concrete": ((0.62, 0.61, 0.58), "veins"),
-    "terrazzo": ((0.86, 0.84, 0.80), "veins"),
-    "red": ((0.75, 0.16, 0.14), "none"),
-    "terracotta": ((0.76, 0.40, 0.27), "none"),
-    "orange": ((0.90, 0.50, 0.15), "none"),
-    "yellow": ((0.92, 0.78, 0.20), "none"),
-    "mustard": ((0.80, 0.62, 0.15), "none"),
-    "green": ((0.22, 0.52, 0.28), "none"),
-    "sage": ((0.60, 0.68, 0.55), "none"),
-    "olive": ((0.45, 0.47, 0.22), "none"),
-    "blue": ((0.18, 0.32, 0.70), "none"),
-    "navy": ((0.12, 0.16, 0.35), "none"),
-    "teal": ((0.10, 0.48, 0.50), "none"),
-    "purple": ((0.45, 0.25, 0.58), "none"),
-    "pink": ((0.90, 0.58, 0.66), "none"),
-    "black": ((0.09, 0.09, 0.10), "none"),
-    "white": ((0.95, 0.95, 0.93), "none"),
-    "cream": ((0.94, 0.90, 0.80), "none"),
-    "grey": ((0.55, 0.55, 0.55), "none"),
-    "gray": ((0.55, 0.55, 0.55), "none"),
-}
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+# How far an edit may move the region's mean lightness, by at most this much and this factor:
+# further would wash out the shading that makes it read as the same object (a dark walnut seat
+# asked to be mustard becomes a deep mustard, its folds and shadows where they were).
+_MAX_LIGHTNESS_SHIFT = 0.3
+_MAX_LIGHTNESS_FACTOR = 2.2
+# The named material's own surface, this strong over the kept shading: enough to read as
+# bouclé or grain, too faint to hide the original's structure.
+_TEXTURE_STRENGTH = 0.025
+# Four readings of the same finish: a little lighter, as named, deeper, and a warmer cast.
+_TONES = (1.1, 1.0, 0.88, 1.0)
 
 
-def finish_for(prompt: str) -> tuple[tuple[float, float, float], str]:
-    """The first finish the prompt names; an unnamed one still gets a stable colour of its own."""
-    for word in re.findall(r"[a-z]+", prompt.lower()):
-        if word in _FINISHES:
-            return _FINISHES[word]
-    digest = hashlib.sha256(prompt.encode()).digest()
-    return (
-        digest[0] / 255 * 0.7 + 0.15,
-        digest[1] / 255 * 0.7 + 0.15,
-        digest[2] / 255 * 0.7 + 0.15,
-    ), "none"
+@dataclass(frozen=True)
+class EditTarget:
+    """What an edit prompt asks for: a colour (0..1 RGB), a material and the part, as named."""
+
+    colour: tuple[float, float, float]
+    colour_word: str | None
+    material: NamedMaterial | None
+    part: str | None  # seat | frame | accent
 
 
-def _surface(kind: str, shape: tuple[int, int], rng: np.random.Generator) -> FloatArray:
-    """Zero-mean texture in about -1..1 for the finish's surface."""
-    h, w = shape
-    if kind == "grain":
-        y = np.arange(h, dtype=np.float32)[:, None]
-        x = np.arange(w, dtype=np.float32)[None, :]
-        warp = rng.standard_normal((8, 8)).astype(np.float32)
-        warp_big = np.asarray(
-            Image.fromarray(warp, "F").resize((w, h), Image.Resampling.BICUBIC), dtype=np.float32
-        )
-        bands = np.sin(y * 2 * np.pi / float(rng.uniform(9, 16)) + 2.5 * warp_big + 0 * x)
-        return bands.astype(np.float32)
-    if kind == "weave":
-        rows = np.arange(h)[:, None]
-        cols = np.arange(w)[None, :]
-        period = int(rng.integers(4, 7))
-        checker = (((rows // period) + (cols // period)) % 2) * 2.0 - 1.0
-        return (0.6 * checker + 0.4 * rng.standard_normal((h, w))).astype(np.float32)
-    if kind == "veins":
-        noise = rng.standard_normal((12, 12)).astype(np.float32)
-        smooth = np.asarray(
-            Image.fromarray(noise, "F").resize((w, h), Image.Resampling.BICUBIC), dtype=np.float32
-        )
-        veins: FloatArray = (1.0 - 2.0 * np.abs(np.sin(3.0 * smooth))).astype(np.float32)
-        return veins
-    return np.zeros((h, w), dtype=np.float32)
+def edit_target(prompt: str | None) -> EditTarget:
+    """The prompt's colour (a named colour, else the named material's own), material and part.
+    A prompt that names neither still gets a stable colour of its own."""
+    text = prompt or ""
+    korean = find_first(text, MATERIAL_WORDS_KO)
+    materials = named_materials(text)
+    material = materials[0] if materials else (MATERIALS.get(korean) if korean else None)
+    word = find_first(text, COLOUR_WORDS)
+    if word is not None:
+        colour = tuple(c / 255 for c in COLOURS[word])
+    elif material is not None:
+        colour = material.colour
+    else:
+        digest = hashlib.sha256(text.encode()).digest()
+        colour = tuple(digest[i] / 255 * 0.7 + 0.15 for i in range(3))
+    return EditTarget(colour, word, material, find_first(text, PART_WORDS))  # type: ignore[arg-type]
+
+
+def _row_background(pixels: FloatArray) -> FloatArray:
+    """Each row's backdrop colour, from its left and right margins (the lighter one: a shadow
+    reaching one edge only darkens it)."""
+    margin = max(2, pixels.shape[1] // 14)
+    left = np.median(pixels[:, :margin], axis=1)
+    right = np.median(pixels[:, -margin:], axis=1)
+    lighter_left = (left.sum(axis=1) >= right.sum(axis=1))[:, None]
+    background: FloatArray = np.where(lighter_left, left, right)
+    return background
+
+
+def _objectness(pixels: FloatArray) -> FloatArray:
+    """0 on the backdrop, 1 on the piece, soft in between: a brush that spills onto the wall
+    repaints the piece, not the wall."""
+    distance = np.abs(pixels - _row_background(pixels)[:, None, :]).max(axis=2)
+    weight: FloatArray = np.clip((distance - 0.05) / 0.08, 0.0, 1.0).astype(np.float32)
+    return weight
+
+
+def _feather(mask: MaskArea) -> FloatArray:
+    """1 well inside the mask, falling smoothly to 0 at its edge (never beyond it)."""
+    height, width = mask.area.shape
+    radius = max(1.5, min(height, width) / 200)
+    image = Image.fromarray(mask.area.astype(np.uint8) * 255, "L")
+    blurred = np.asarray(image.filter(ImageFilter.GaussianBlur(radius)), dtype=np.float32) / 255
+    return (np.clip(2.0 * blurred - 1.0, 0.0, 1.0) * mask.area).astype(np.float32)
+
+
+def _texture(material: NamedMaterial, shape: tuple[int, int], seed: int) -> FloatArray:
+    """The material's surface at the renderer's scale: its tile repeats every eighth of the
+    image, as on a design."""
+    height, width = shape
+    side = max(16, max(height, width) // 8)
+    tile = Image.fromarray(material_tile(material, seed), "F").resize((side, side))
+    reps = (height // side + 1, width // side + 1)
+    tiled: FloatArray = np.tile(np.asarray(tile, dtype=np.float32), reps)[:height, :width]
+    return tiled
 
 
 def repaint(original: Image.Image, mask: MaskArea, prompt: str, variant: int) -> Image.Image:
-    """One variant of the edit: the masked pixels take the prompt's finish under the original's
-    light and shade; every other pixel is the original's, exactly."""
+    """One variant of the edit. Inside the mask each pixel keeps its lightness relative to the
+    region (so shading, folds and grain survive) and takes the target's hue and saturation;
+    the region's mean lightness moves towards the target's, at most _MAX_LIGHTNESS_SHIFT."""
     rgb = np.asarray(original.convert("RGB"), dtype=np.float32) / 255.0
-    colour, kind = finish_for(prompt)
-    seed = hashlib.sha256(
-        rgb.tobytes()[:4096] + mask.area.tobytes() + prompt.encode() + bytes([variant])
-    ).digest()
-    rng = np.random.default_rng(int.from_bytes(seed[:8], "big"))
-    # Four readings of the same finish: lighter, as named, deeper, and a warmer or cooler cast.
-    tone = np.asarray(colour, dtype=np.float32) * (1.15, 1.0, 0.82, 1.0)[variant % 4]
-    if variant % 4 == 3:
-        tone = tone * np.asarray((1.06, 1.0, 0.92), dtype=np.float32)
+    target = edit_target(prompt)
+    tone = np.asarray(target.colour, dtype=np.float32) * _TONES[variant % len(_TONES)]
+    if variant % len(_TONES) == 3:
+        tone = tone * np.asarray((1.05, 1.0, 0.93), dtype=np.float32)
+    tone = np.clip(tone, 0.02, 1.0)
     luminance = rgb @ _LUMA
-    inside = luminance[mask.area]
-    shading = luminance / max(float(inside.mean()), 1e-3)
-    shading = 0.55 + 0.45 * np.clip(shading, 0.2, 1.8)
-    texture = _surface(kind, luminance.shape, rng)
-    painted = tone[None, None, :] * shading[:, :, None] * (1.0 + 0.08 * texture[:, :, None])
-    repainted = Image.fromarray((np.clip(painted, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8), "RGB")
+    weight = _feather(mask) * _objectness(rgb)
+    region = weight > 0.5
+    if not region.any():
+        region = mask.area
+    region_mean = float(luminance[region].mean())
+    tone_luminance = float(tone @ _LUMA)
+    goal = min(
+        max(tone_luminance, region_mean / _MAX_LIGHTNESS_FACTOR),
+        region_mean * _MAX_LIGHTNESS_FACTOR,
+    )
+    shift = float(np.clip(goal - region_mean, -_MAX_LIGHTNESS_SHIFT, _MAX_LIGHTNESS_SHIFT))
+    lightness = luminance + shift
+    if target.material is not None:
+        seed = int.from_bytes(
+            hashlib.sha256(prompt.encode() + bytes([variant])).digest()[:4], "big"
+        )
+        lightness = lightness * (
+            1.0 + _TEXTURE_STRENGTH * _texture(target.material, luminance.shape, seed)
+        )
+    # Scaling the tone keeps its hue and saturation exactly; only its lightness follows the pixel.
+    painted = tone[None, None, :] * (lightness / max(tone_luminance, 1e-3))[:, :, None]
+    blended = rgb * (1.0 - weight[:, :, None]) + np.clip(painted, 0.0, 1.0) * weight[:, :, None]
+    repainted = Image.fromarray((np.clip(blended, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8), "RGB")
     return composite(original, repainted, mask)
+
+
+def hue_of(rgb: tuple[float, float, float]) -> float:
+    """A colour's hue in degrees."""
+    return colorsys.rgb_to_hls(*rgb)[0] * 360.0
 
 
 def edit_region(image: bytes, mask: bytes, prompt: str, count: int) -> list[bytes]:

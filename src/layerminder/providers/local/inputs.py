@@ -133,13 +133,37 @@ def read_inputs(
     return InputLook(tuple(swatches), tuple(_detail_tile(thumbs[i]) for i in chosen))
 
 
+def _row_backdrop(pixels: FloatArray) -> FloatArray:
+    """Each row's backdrop colour from its left and right margins: a studio sweep or a wall
+    meeting a floor changes down the image, hardly across it. Of the two margins the lighter
+    one wins: a shadow reaching one edge only darkens it."""
+    margin = max(2, pixels.shape[1] // 14)
+    left = np.median(pixels[:, :margin], axis=1)
+    right = np.median(pixels[:, -margin:], axis=1)
+    backdrop: FloatArray = np.where((left.sum(axis=1) >= right.sum(axis=1))[:, None], left, right)
+    return backdrop
+
+
 def object_mask(pixels: FloatArray) -> npt.NDArray[np.bool_]:
-    """Where the object is in a photo (0..1 RGB): what differs from the border's colour, the
-    backdrop of a product photo. The whole image when nothing stands out."""
-    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-    background = np.median(border, axis=0)
-    distance = np.sqrt(((pixels - background) ** 2).sum(axis=2))
-    mask: npt.NDArray[np.bool_] = distance > 0.15
+    """Where the object is in a photo or a design (0..1 RGB): what differs from its row's
+    backdrop, less the shadows it casts (the backdrop darker, its hue unchanged), opened so
+    specks and thin seams of the backdrop do not count. The whole image when nothing stands
+    out."""
+    backdrop = _row_backdrop(pixels)[:, None, :]
+    distance = np.abs(pixels - backdrop).max(axis=2)
+    luma = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    lum, back_lum = pixels @ luma, backdrop @ luma
+    ratio = lum / np.clip(back_lum, 1e-3, None)
+    chroma_shift = np.abs(
+        (pixels - lum[..., None]) - (backdrop - back_lum[..., None]) * ratio[..., None]
+    ).max(axis=2)
+    shadow = (ratio > 0.5) & (ratio < 1.1) & (chroma_shift < 0.04)
+    raw = (distance > 0.1) & ~shadow
+    image = Image.fromarray(raw.astype(np.uint8) * 255, "L")
+    opened = image.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
+    # Closing after opening fills the small gaps a textured surface leaves inside the object.
+    closed = opened.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
+    mask: npt.NDArray[np.bool_] = np.asarray(closed) >= 128
     if mask.mean() < 0.02:
         return np.ones(pixels.shape[:2], dtype=bool)
     return mask

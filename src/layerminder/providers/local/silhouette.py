@@ -17,12 +17,14 @@ class Silhouette:
     fill: float  # share of the bounding box the object covers
     widest_at: float  # where its widest row is: 0 = top, 1 = floor (a seat's height)
     top_mass: float  # share of the object in the top 40 % of its box (a backrest)
-    bottom_fill: float  # how solid the lowest eighth of its box is: legs, or a block to the floor
+    # How solid the piece is near the floor, row by row between its outer edges: legs leave
+    # gaps (low), a block to the floor fills the row (high).
+    bottom_fill: float
 
     @property
     def base(self) -> str:
         """What it stands on: a block to the floor (a plinth) or legs."""
-        return "plinth" if self.bottom_fill >= 0.5 else "four_legs"
+        return "plinth" if self.bottom_fill >= 0.75 else "four_legs"
 
     @property
     def archetype(self) -> str:
@@ -54,6 +56,16 @@ class Silhouette:
         }
 
 
+def _span_fill(rows: np.ndarray) -> float:
+    """The mean share of each row filled between its first and last object pixel."""
+    shares = []
+    for row in rows:
+        filled = np.flatnonzero(row)
+        if len(filled):
+            shares.append(len(filled) / (filled[-1] - filled[0] + 1))
+    return float(np.mean(shares)) if shares else 0.0
+
+
 def read_silhouette(data: bytes) -> Silhouette | None:
     """The object against its background (the border's colour); None when nothing stands out."""
     image = np.asarray(decode(data, _SIDE), dtype=np.float32) / 255.0
@@ -73,5 +85,7 @@ def read_silhouette(data: bytes) -> Silhouette | None:
         fill=float(box.mean()),
         widest_at=float(np.argmax(smooth) / max(height - 1, 1)),
         top_mass=float(top.sum() / max(box.sum(), 1)),
-        bottom_fill=float(box[-max(1, height // 8) :].mean()),
+        bottom_fill=_span_fill(
+            box[int(height * 0.78) : max(int(height * 0.95), int(height * 0.78) + 1)]
+        ),
     )
