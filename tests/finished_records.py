@@ -26,6 +26,8 @@ async def studio(tmp_path: Path, database: Database) -> AsyncIterator[httpx.Asyn
         database,
         seed_library=True,
         story_provider="tests.fakes.providers:DiningChairStoryProvider",
+        # Pictures without parts: the scripted story's sizes stay the record's.
+        image_provider="tests.fakes.providers:PictureOnlyImageProvider",
     )
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=120) as manager:

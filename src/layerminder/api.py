@@ -13,6 +13,7 @@ from layerminder.generation.endpoints import router as generation_router
 from layerminder.images.endpoints import router as images_router
 from layerminder.invites.endpoints import router as invites_router
 from layerminder.library.endpoints import router as library_router
+from layerminder.objects.endpoints import router as objects_router
 from layerminder.records.endpoints import router as records_router
 from layerminder.rooms.endpoints import router as rooms_router
 from layerminder.studio.endpoints import router as studio_router
@@ -28,6 +29,7 @@ DOMAIN_ROUTERS = (
     generation_router,
     records_router,
     exports_router,
+    objects_router,
     studio_router,
     styles_router,
     library_router,

@@ -48,6 +48,21 @@ class FailingStoryProvider:
         raise ProviderError("the story model is unavailable")
 
 
+class PictureOnlyImageProvider(LocalImageProvider):
+    """The offline renders as pictures only, as OpenAI's are: no parts come with them, so the
+    record's sizes are the story's and each design's model is a proxy."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+
+    async def generate_designs(
+        self, brief: Brief, count: int = 4, progress: DesignProgress | None = None
+    ) -> DesignBatch:
+        batch = await super().generate_designs(brief, count, progress)
+        batch.models = []
+        return batch
+
+
 class SlowImageProvider(LocalImageProvider):
     """Hangs long enough for a test to kill the process mid-stage."""
 

@@ -27,6 +27,8 @@ def chair_studio(web_build: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         tmp_path_factory.mktemp("chair-studio"),
         web_build,
         story_provider="tests.fakes.providers:DiningChairStoryProvider",
+        # Pictures without parts: the scripted story's sizes stay the record's.
+        image_provider="tests.fakes.providers:PictureOnlyImageProvider",
     )
     yield server
     server.stop()

@@ -20,6 +20,7 @@ from layerminder.generation.repository import JobRepository
 from layerminder.generation.stages.base import StageWork
 from layerminder.images import service as images
 from layerminder.models import ImageKind, Record, Stage
+from layerminder.objects import service as objects
 from layerminder.providers.base import (
     DESIGN_COUNT,
     Brief,
@@ -72,6 +73,15 @@ async def make_designs(runtime: Runtime, record: Record) -> None:
             )
             design_ids.append(image.id)
         await JobRepository(session).add_designs(record.id, design_ids)
+        # Each design's parts, where the provider drew it from parts: its model for the GLB,
+        # drawings, parts list and the record's sizes (objects/).
+        await objects.store_models(
+            runtime.storage,
+            record.owner_id,
+            design_ids,
+            batch.models,
+            source=f"{batch.provider}:{batch.model}",
+        )
         usage = dict(record.usage or {})
         usage["images"] = batch.usage
         await finish_stage(

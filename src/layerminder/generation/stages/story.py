@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from layerminder.db.session import unit_of_work
 from layerminder.generation.inputs import load_brief, load_designs
 from layerminder.generation.lifecycle import finish_stage
 from layerminder.generation.stages.base import StageWork
 from layerminder.models import Record, Stage
+from layerminder.objects import service as objects
 from layerminder.providers.base import Language
 from layerminder.records import service as records
 from layerminder.records.events import publish
@@ -21,7 +24,14 @@ async def write_story(runtime: Runtime, record: Record) -> None:
     brief = await load_brief(runtime, record)
     result = await runtime.story_provider.write_story(designs[0], brief, language)
     story = result.story
+    sizes: dict[str, Any] = {
+        **story.dimensions.model_dump(),
+        "furniture_type": story.furniture_type,
+    }
     async with unit_of_work(runtime.sessionmaker) as session:
+        # A design drawn from parts is measured, not described: its model's sizes are the
+        # record's, so the drawings, the GLB and the record always agree.
+        sizes.update(await objects.measured_sizes(session, runtime.storage, record) or {})
         current = await records.get(session, record.id)
         usage = dict(current.usage or {}) if current else {}
         usage["story"] = result.usage
@@ -30,11 +40,7 @@ async def write_story(runtime: Runtime, record: Record) -> None:
             record.id,
             Stage.story,
             name=story.name,
-            width_cm=story.dimensions.width_cm,
-            depth_cm=story.dimensions.depth_cm,
-            height_cm=story.dimensions.height_cm,
-            seat_height_cm=story.dimensions.seat_height_cm,
-            furniture_type=story.furniture_type,
+            **sizes,
             material=story.material,
             title=story.title,
             story=story.story,

@@ -1,0 +1,2 @@
+"""Design objects: each design's model in 3D, its GLB, dimensioned drawings, parts list,
+buildability checks and views sheet."""

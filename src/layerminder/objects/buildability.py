@@ -1,0 +1,160 @@
+"""Can it be built and sat on: tip-over stability (centre of mass over the footprint, and the
+tipping angle), every leg reaching the floor, and the seat's height and depth in the ergonomic
+ranges. A failure is reported as one, never smoothed over."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from layerminder.objects.model import FLOOR_TOLERANCE_CM, DesignModel
+from layerminder.objects.parts import PartSize
+from layerminder.providers.base import FurnitureType
+from layerminder.records.checks import ERGONOMIC_RANGES, Range
+
+# Under this tipping angle a piece tips too easily (a chair leant on, a stool knocked).
+MIN_TIPPING_ANGLE_DEG = 10.0
+# Seat depth, front edge to back (BS EN 1729 / BIFMA guidance, as the other ranges).
+SEAT_DEPTH_RANGES: dict[FurnitureType, Range] = {
+    FurnitureType.chair: Range(38, 50),
+    FurnitureType.lounge_chair: Range(45, 70),
+    FurnitureType.bench: Range(28, 55),
+    FurnitureType.sofa: Range(50, 70),
+}
+
+
+class Verdict(StrEnum):
+    ok = "ok"
+    warn = "warn"
+    fail = "fail"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # stability | legs_reach_floor | seat_height | seat_depth
+    status: Verdict
+    detail: str
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class Stability:
+    centre_of_mass_cm: tuple[float, float, float]
+    footprint_cm: list[tuple[float, float]]  # (x, z) hull of the floor contacts
+    inside: bool
+    margin_cm: float  # distance from the centre of mass (over the floor) to the nearest edge
+    tipping_angle_deg: float  # tilt over the weakest edge at which it goes over; 0 if outside
+
+
+def _hull(points: np.ndarray) -> list[tuple[float, float]]:
+    pts = sorted({(round(float(x), 3), round(float(y), 3)) for x, y in points})
+    if len(pts) < 3:
+        return pts
+
+    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[tuple[float, float]] = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def stability(model: DesignModel, sizes: list[PartSize]) -> Stability:
+    masses = np.array([size.mass_kg for size in sizes])
+    centres = np.array([size.centre_cm for size in sizes])
+    com = (masses[:, None] * centres).sum(axis=0) / max(float(masses.sum()), 1e-9)
+    points = model.points()
+    contacts = points[points[:, 1] <= FLOOR_TOLERANCE_CM][:, [0, 2]]
+    hull = _hull(contacts)
+    ground = (float(com[0]), float(com[2]))
+    if len(hull) < 3:
+        # A point or a line on the floor: nothing to stand on.
+        return Stability((float(com[0]), float(com[1]), float(com[2])), hull, False, 0.0, 0.0)
+    # Counter-clockwise hull: a point is inside when it is left of every edge.
+    signed = []
+    for (ax, az), (bx, bz) in zip(hull, hull[1:] + hull[:1], strict=True):
+        edge = math.hypot(bx - ax, bz - az)
+        signed.append(((bx - ax) * (ground[1] - az) - (bz - az) * (ground[0] - ax)) / edge)
+    margin = min(signed)
+    inside = margin > 0
+    height = max(float(com[1]), 1e-6)
+    angle = math.degrees(math.atan2(margin, height)) if inside else 0.0
+    return Stability(
+        (float(com[0]), float(com[1]), float(com[2])),
+        hull,
+        inside,
+        round(margin, 1),
+        round(angle, 1),
+    )
+
+
+def _range_check(name: str, value: float | None, allowed: Range | None) -> Check | None:
+    if value is None or allowed is None:
+        return None
+    ok = allowed.min_cm <= value <= allowed.max_cm
+    return Check(
+        name,
+        Verdict.ok if ok else Verdict.warn,
+        f"{value:.0f} cm; {allowed.min_cm}-{allowed.max_cm} cm is usual",
+        round(value, 1),
+    )
+
+
+def checks(model: DesignModel, sizes: list[PartSize], stable: Stability) -> list[Check]:
+    found = []
+    if not stable.inside:
+        found.append(
+            Check(
+                "stability",
+                Verdict.fail,
+                "the centre of mass is outside the footprint: it falls over",
+                stable.tipping_angle_deg,
+            )
+        )
+    else:
+        weak = stable.tipping_angle_deg < MIN_TIPPING_ANGLE_DEG
+        found.append(
+            Check(
+                "stability",
+                Verdict.warn if weak else Verdict.ok,
+                f"tips over when tilted {stable.tipping_angle_deg:.0f} degrees"
+                f" ({stable.margin_cm:.0f} cm inside its footprint)",
+                stable.tipping_angle_deg,
+            )
+        )
+    standing = [s for s in sizes if s.part.role in ("leg", "base")]
+    floating = [
+        s.part.name
+        for s in standing
+        if min(p[1] for p in (*s.part.bottom, *s.part.top)) > FLOOR_TOLERANCE_CM
+    ]
+    if not standing or floating:
+        detail = (
+            f"off the floor: {', '.join(floating)}" if floating else "nothing stands on the floor"
+        )
+        found.append(Check("legs_reach_floor", Verdict.fail, detail, float(len(floating))))
+    else:
+        found.append(
+            Check("legs_reach_floor", Verdict.ok, f"{len(standing)} on the floor", len(standing))
+        )
+    ranges = ERGONOMIC_RANGES.get(model.furniture_type, {})
+    for check in (
+        _range_check("seat_height", model.seat_height_cm, ranges.get("seat_height_cm")),
+        _range_check(
+            "seat_depth", model.seat_depth_cm, SEAT_DEPTH_RANGES.get(model.furniture_type)
+        ),
+    ):
+        if check is not None:
+            found.append(check)
+    return found
