@@ -235,7 +235,8 @@ def _check_image_quality(settings: Settings) -> CheckResult:
     return CheckResult(
         "image quality",
         "ok",
-        f"{settings.image_quality} is a quality {' and '.join(chosen)} take(s)",
+        f"{settings.image_quality} is a quality {' and '.join(chosen)} "
+        + ("take" if len(chosen) > 1 else "takes"),
     )
 
 

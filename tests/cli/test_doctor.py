@@ -82,6 +82,8 @@ def fake() -> Iterator[FakeOpenAI]:
     script = Script(
         models=[
             FakeModel("gpt-image-2", shutdown_date=soon),
+            FakeModel("gpt-image-2.6-flare"),
+            FakeModel("gpt-image-2.6-sunburst"),
             FakeModel("gpt-6-luna"),
             FakeModel("gpt-6-terra", shutdown_date=later),
             FakeModel("gpt-4.1-nano", shutdown_date=past),
@@ -120,7 +122,7 @@ def test_embedded_default_without_keys_is_all_ok(data_dir: Path) -> None:
 
 
 def test_models_available_and_a_near_shutdown_warns(data_dir: Path, fake: FakeOpenAI) -> None:
-    code, rows, output = doctor(data_dir, **_openai(fake))
+    code, rows, output = doctor(data_dir, **_openai(fake, LAYERMINDER_IMAGE_MODEL="gpt-image-2"))
     assert code == 0, output  # a warning is not a failure
     assert rows["providers"] == ("ok", "images: openai (gpt-image-2); story: openai (gpt-6-luna)")
     assert rows["openai key"] == ("ok", f"OPENAI_API_KEY is set; endpoint {fake.base_url}")
@@ -130,6 +132,12 @@ def test_models_available_and_a_near_shutdown_warns(data_dir: Path, fake: FakeOp
     assert f"gpt-image-2 shuts down on {shutdown} (in 10 days)" in details
     assert "LAYERMINDER_IMAGE_MODEL" in details
     assert rows["story model"] == ("ok", "gpt-6-luna is available")
+    assert rows["edit model"] == ("ok", "gpt-image-2.6-sunburst is available")
+    # Known from the deprecations table, without asking the API.
+    status, details = rows["image model deprecation"]
+    assert status == "warn"
+    assert "gpt-image-2 is deprecated since 2026-11-10 and shuts down on 2027-02-10" in details
+    assert "LAYERMINDER_IMAGE_MODEL=gpt-image-2.6-flare" in details
     listing = fake.requests_to("/v1/models")
     assert len(listing) == 1 and listing[0].status == 200
     assert listing[0].headers["authorization"] == f"Bearer {fake.api_key}"
@@ -230,10 +238,22 @@ def test_a_plugin_provider_that_does_not_import_fails(data_dir: Path) -> None:
 def test_a_quality_the_image_model_refuses_fails_with_the_values_it_takes(
     data_dir: Path, fake: FakeOpenAI
 ) -> None:
-    code, rows, output = doctor(data_dir, **_openai(fake, LAYERMINDER_IMAGE_QUALITY="max"))
+    code, rows, output = doctor(
+        data_dir,
+        **_openai(fake, LAYERMINDER_IMAGE_MODEL="gpt-image-2", LAYERMINDER_IMAGE_QUALITY="max"),
+    )
     assert code == 1, output
     status, details = rows["image quality"]
     assert status == "fail"
     assert "'max'" in details and "gpt-image-2" in details and "auto, high, low, medium" in details
     code, rows, output = doctor(data_dir, **_openai(fake))
-    assert rows["image quality"] == ("ok", "low is a quality gpt-image-2 takes"), output
+    assert rows["image quality"] == (
+        "ok",
+        "low is a quality gpt-image-2.6-flare and gpt-image-2.6-sunburst take",
+    ), output
+    # The defaults (issue 30) are current: no deprecation rows, nothing to warn about.
+    assert code == 0 and not [name for name in rows if "deprecation" in name], output
+    assert rows["providers"] == (
+        "ok",
+        "images: openai (gpt-image-2.6-flare); story: openai (gpt-6-luna)",
+    )
