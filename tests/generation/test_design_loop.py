@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.helpers import Account, create_room, make_image, signup, upload_image
+from tests.helpers import STAGES, Account, create_room, make_image, signup, upload_image
 from tests.live import LiveServer, events_until_end, server_env, start_server
 
 pytestmark = pytest.mark.slow
@@ -123,6 +123,12 @@ async def test_refine_starts_from_a_design_and_the_lineage_goes_both_ways(
         assert [n["record_id"] for n in lineage["descendants"]] == [child["id"], grandchild["id"]]
         assert lineage["descendants"][1]["parent"] == {"record_id": child["id"], "position": 0}
         assert all(n["kind"] == "refine" for n in lineage["descendants"])
+        # Each node's state is its record's: here a later stage fails (no library is seeded).
+        expected = [
+            "failed" if any(r[s] == "error" for s in STAGES) else "ready"
+            for r in (child, grandchild)
+        ]
+        assert [n["state"] for n in lineage["descendants"]] == expected
 
         lineage = (
             await client.get(f"/api/v1/records/{grandchild['id']}/lineage", headers=account.headers)

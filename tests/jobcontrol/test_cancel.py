@@ -52,6 +52,11 @@ async def test_cancel_waiting_and_running_records(
     again = await client.post(f"/api/v1/records/{waiting}/cancel", headers=account.headers)
     assert again.status_code == 200
     assert [again.json()[s] for s in STAGES] == ["cancelled"] * 4
+    # In a family tree it says so (a running one too): no thumbnail to show, but a state.
+    for record_id, state in ((waiting, "cancelled"), (running, "running")):
+        lineage = await client.get(f"/api/v1/records/{record_id}/lineage", headers=account.headers)
+        node = lineage.json()["record"]
+        assert node["state"] == state and node["first_design_url"] is None, node
 
     # A running record: its open stream gets the cancelled state and `end` within 2 s.
     seen: list[str] = []

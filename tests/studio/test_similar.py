@@ -55,6 +55,8 @@ async def test_a_near_duplicate_design_ranks_first(
     assert library.status_code == 200
     assert [h["kind"] for h in library.json()["hits"]] == ["reference"] * 3
     assert all(h["title"] for h in library.json()["hits"])
+    # Each reference also has the Korean title a Korean page shows (the starter set has them).
+    assert all(h["title_ko"] for h in library.json()["hits"])
     # Another user's design is not there to compare.
     denied = await studio.get(f"/api/v1/images/{query}/similar", headers=other.headers)
     assert denied.status_code == 404

@@ -253,6 +253,18 @@ def _parent(record: Record) -> dict[str, Any] | None:
 
 
 LineageKind = Literal["generate", "refine", "edit"]
+# Where a record in a family tree stands: still running, ended well, a stage failed, or stopped.
+LineageState = Literal["running", "ready", "failed", "cancelled"]
+
+
+def lineage_state(record: Record) -> LineageState:
+    if record.cancelled:
+        return "cancelled"
+    if not record.done:
+        return "running"
+    if any(getattr(record, field) == StageStatus.error for field in record.STAGE_FIELDS):
+        return "failed"
+    return "ready"
 
 
 class LineageNodeOut(BaseModel):
@@ -262,6 +274,7 @@ class LineageNodeOut(BaseModel):
     room_id: uuid.UUID
     parent: ParentOut | None
     kind: LineageKind = Field(description="How the record was made")
+    state: LineageState = Field(description="Running, ready, failed (a stage) or cancelled")
     title: str | None
     keyword: str | None
     first_design_url: str | None = Field(description="Null until the designs are made")
@@ -274,6 +287,7 @@ class LineageNodeOut(BaseModel):
             room_id=record.room_id,
             parent=_parent(record),
             kind="edit" if record.edit else ("refine" if record.parent_record_id else "generate"),
+            state=lineage_state(record),
             title=record.title,
             keyword=record.keyword,
             first_design_url=image_url(designs[0].id, secret) if designs else None,
@@ -420,6 +434,7 @@ class RecordOut(BaseModel):
                 "input_image_ids": record.input_image_ids,
                 "parent": _parent(record),
                 "edit": record.edit or None,
+                "previews": record.previews,
                 "inputs": _inputs(record),
                 "style": record.style,
                 "version": record.version,
@@ -434,7 +449,6 @@ class RecordOut(BaseModel):
                 "eta_seconds": queue.eta_seconds if queue else None,
                 "designs": _designs(record, designs, secret),
                 "image_urls": [image_url(image.id, secret) for image in designs],
-                "previews": record.previews,
                 "name": record.name,
                 "dimensions": _dimensions(record),
                 "furniture_type": record.furniture_type,

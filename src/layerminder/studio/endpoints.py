@@ -85,6 +85,7 @@ async def similar_images(
                 record_id=hit.record_id,
                 reference_id=hit.reference.id if hit.reference is not None else None,
                 title=hit.reference.title if hit.reference is not None else None,
+                title_ko=hit.reference.title_ko if hit.reference is not None else None,
             )
             for hit in hits
         ],

@@ -32,6 +32,9 @@ class SimilarHitOut(BaseModel):
     record_id: uuid.UUID | None = None
     reference_id: uuid.UUID | None = None
     title: str | None = None
+    title_ko: str | None = Field(
+        default=None, description="A reference's title in Korean, where it has one"
+    )
 
 
 class SimilarOut(BaseModel):
