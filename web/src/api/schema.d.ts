@@ -343,12 +343,37 @@ export interface paths {
          * @description Start a generation: 4 designs, their story and keywords, then recommendations.
          *
          *     The brief is 1-4 references (`inputs`, each with a role and a strength; or the plain
-         *     `input_image_ids`), an optional free `keyword` and an optional curated `style`.
+         *     `input_image_ids`), an optional free `keyword` and an optional curated `style`. Or an
+         *     `edit` of one image: a region (`mask_image_id`) or where a markup points
+         *     (`markup_image_id`: a transparent PNG of strokes and notes, the image's size; 422
+         *     `InvalidMarkup` for another size or no stroke, and nothing is spent).
          *
          *     Costs one credit, spent atomically with the record; follow it at
          *     `GET /api/v1/records/{record_id}/stream`.
          */
         post: operations["generate_api_v1_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generate/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Estimate Generation
+         * @description What one brief would cost with the configured providers, with and without live
+         *     previews, before anything is spent: an estimate from list prices; a record's `cost_usd`
+         *     is what its calls really cost.
+         */
+        get: operations["estimate_generation_api_v1_generate_estimate_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -568,6 +593,72 @@ export interface paths {
          * @description A public room's record, exported by anyone with the room's link.
          */
         get: operations["export_public_record_api_v1_public_rooms__slug__records__record_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/records/{record_id}/designs/{position}/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Design Parts
+         * @description The design as an object: sizes measured on its model, the parts with their sizes,
+         *     materials and masses, a cut list for the frame, the estimated weight, and the checks:
+         *     stability (centre of mass over the footprint, with the tipping angle), legs reaching the
+         *     floor, seat height and depth. `proxy` is true for a design that is only a picture.
+         */
+        get: operations["get_design_parts_api_v1_records__record_id__designs__position__parts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/records/{record_id}/designs/{position}/model.glb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Design Model
+         * @description The design's 3D model: glTF 2.0 binary in metres, Y up, the front towards +Z, one node
+         *     per part and PBR materials named after the design's materials. A proxy says so in
+         *     `X-Layerminder-Proxy` and in the scene's `extras.proxy`.
+         */
+        get: operations["get_design_model_api_v1_records__record_id__designs__position__model_glb_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/records/{record_id}/designs/{position}/drawings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Design Drawings
+         * @description Front, side and top orthographic drawings with the overall sizes and the seat height,
+         *     in millimetres: SVG for a page, DXF (with dimension entities) for CAD.
+         */
+        get: operations["get_design_drawings_api_v1_records__record_id__designs__position__drawings_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1001,32 +1092,80 @@ export interface components {
             file: string;
             /**
              * Purpose
-             * @description `mask`: a region-edit mask (a PNG, transparent where to repaint), kept out of the room's references
+             * @description `mask`: a region-edit mask (a PNG, transparent where to repaint); `markup`: a markup edit's strokes and notes (a transparent PNG); both kept out of the room's references
              * @default reference
              * @enum {string}
              */
-            purpose: "reference" | "mask";
+            purpose: "reference" | "mask" | "markup";
         };
         /**
-         * CheckOut
-         * @description One dimension against the ergonomic range for the record's furniture type.
+         * CallsCost
+         * @description One way of making a brief's images: how many images.edit calls, and the whole record's
+         *     estimated cost (images and story) in USD; null where a price is unknown.
          */
-        CheckOut: {
-            /** Dimension */
-            dimension: string;
-            /** Value Cm */
-            value_cm: number;
-            /** Min Cm */
-            min_cm: number;
-            /** Max Cm */
-            max_cm: number;
-            status: components["schemas"]["CheckStatus"];
+        CallsCost: {
+            /** Calls */
+            calls: number;
+            /** Usd */
+            usd: number | null;
         };
         /**
          * CheckStatus
          * @enum {string}
          */
         CheckStatus: "ok" | "warn";
+        /**
+         * CostEstimateOut
+         * @description What one brief will cost with the configured providers, before Generate.
+         *
+         *     An estimate from list prices (`prices_checked`) and stated token figures (docs/openai.md);
+         *     what a record really cost is its `cost_usd`, from the `usage` the API returned.
+         */
+        CostEstimateOut: {
+            /**
+             * Provider
+             * @description The image provider: `openai`, `local` or a plugin
+             */
+            provider: string;
+            /**
+             * Model
+             * @description The image model the brief goes to
+             */
+            model: string | null;
+            /** Quality */
+            quality: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "designs" | "edit";
+            /** Input Images */
+            input_images: number;
+            /**
+             * Per Input Image Usd
+             * @description What one more reference adds (in the single call)
+             */
+            per_input_image_usd: number | null;
+            /** @description One call for the 4 designs (n=4) */
+            without_previews: components["schemas"]["CallsCost"];
+            /** @description Live previews: one streamed call per design, each paying the references again, plus the partial images; null where previews do not apply (an edit) */
+            with_previews: components["schemas"]["CallsCost"] | null;
+            /**
+             * Previews Default
+             * @description What a POST /generate without `previews` gets (with OpenAI: off unless the operator set LAYERMINDER_OPENAI_PREVIEWS)
+             */
+            previews_default: boolean;
+            /**
+             * Story Usd
+             * @description The story's share, in both totals
+             */
+            story_usd: number | null;
+            /**
+             * Prices Checked
+             * @description When the list prices were last checked
+             */
+            prices_checked: string | null;
+        };
         /** CreditGrantIn */
         CreditGrantIn: {
             /**
@@ -1086,6 +1225,21 @@ export interface components {
             /** Transactions */
             transactions: components["schemas"]["CreditTransactionOut"][];
         };
+        /** CutOut */
+        CutOut: {
+            /** Role */
+            role: string;
+            /** Material */
+            material: string;
+            /** Quantity */
+            quantity: number;
+            /** Length Mm */
+            length_mm: number;
+            /** Width Mm */
+            width_mm: number;
+            /** Thickness Mm */
+            thickness_mm: number;
+        };
         /** DeliveryOut */
         DeliveryOut: {
             /**
@@ -1102,8 +1256,13 @@ export interface components {
             attempts: number;
             /** Last Status Code */
             last_status_code: number | null;
-            /** Last Error */
+            /**
+             * Last Error
+             * @description The last attempt's problem and its details
+             */
             last_error: string | null;
+            /** @description Why the last attempt failed, for a page to say in words */
+            problem?: components["schemas"]["DeliveryProblem"] | null;
             /**
              * Created At
              * Format: date-time
@@ -1117,10 +1276,64 @@ export interface components {
             delivered_at: string | null;
         };
         /**
+         * DeliveryProblem
+         * @description Why an attempt failed, in words a page can translate. A delivery's `last_error` starts
+         *     with one of these, then ": " and the details for whoever runs the endpoint.
+         * @enum {string}
+         */
+        DeliveryProblem: "answered" | "refused" | "host_not_found" | "tls" | "timeout" | "connect" | "network";
+        /**
          * DeliveryStatus
          * @enum {string}
          */
         DeliveryStatus: "pending" | "succeeded" | "failed";
+        /**
+         * DesignObjectOut
+         * @description One design as an object: sizes measured on its model, parts, weight and checks.
+         *
+         *     `proxy` is true when the design is only a picture (OpenAI): the model is then fitted to the
+         *     record's type and sizes, and everything here describes that fit, not the picture.
+         */
+        DesignObjectOut: {
+            /** Position */
+            position: number;
+            /** Proxy */
+            proxy: boolean;
+            /** Source */
+            source: string;
+            /** Form */
+            form: string;
+            furniture_type: components["schemas"]["FurnitureType"];
+            /** Base */
+            base: string;
+            /** Width Cm */
+            width_cm: number;
+            /** Depth Cm */
+            depth_cm: number;
+            /** Height Cm */
+            height_cm: number;
+            /** Seat Height Cm */
+            seat_height_cm: number | null;
+            /** Seat Depth Cm */
+            seat_depth_cm: number | null;
+            /** Weight Kg */
+            weight_kg: number;
+            /** Materials */
+            materials: components["schemas"]["MaterialOut"][];
+            /** Parts */
+            parts: components["schemas"]["PartOut"][];
+            /** Cut List */
+            cut_list: components["schemas"]["CutOut"][];
+            stability: components["schemas"]["StabilityOut"];
+            /** Checks */
+            checks: components["schemas"]["layerminder__objects__schemas__CheckOut"][];
+            /** Model Url */
+            model_url: string;
+            /** Drawings Svg Url */
+            drawings_svg_url: string;
+            /** Drawings Dxf Url */
+            drawings_dxf_url: string;
+        };
         /**
          * DesignOut
          * @description One of the record's 4 design positions. Ready designs have their image; while the
@@ -1193,7 +1406,8 @@ export interface components {
         };
         /**
          * EditIn
-         * @description Repaint part of one image: where the mask is transparent (OpenAI images.edit's format).
+         * @description Change one image: repaint where a mask is transparent (OpenAI images.edit's format), or
+         *     where a designer's markup (strokes, arrows, notes) points. One of the two, not both.
          */
         EditIn: {
             /**
@@ -1204,19 +1418,23 @@ export interface components {
             image_id: string;
             /**
              * Mask Image Id
-             * Format: uuid
-             * @description An uploaded PNG the image's size; its fully transparent pixels mark the area
+             * @description A region edit: an uploaded PNG the image's size; its fully transparent pixels mark the area
              */
-            mask_image_id: string;
+            mask_image_id?: string | null;
+            /**
+             * Markup Image Id
+             * @description A markup edit: an uploaded transparent PNG the image's size with the designer's strokes and notes (upload with `purpose=markup`); not with a mask
+             */
+            markup_image_id?: string | null;
             /**
              * Prompt
-             * @description What to paint there
+             * @description What to paint there; for a markup edit, with the notes' words
              */
             prompt: string;
         };
         /**
          * EditOut
-         * @description The region edit that made a record.
+         * @description The edit that made a record: a region edit (a mask) or a markup edit (a markup).
          */
         EditOut: {
             /**
@@ -1224,11 +1442,10 @@ export interface components {
              * Format: uuid
              */
             image_id: string;
-            /**
-             * Mask Image Id
-             * Format: uuid
-             */
-            mask_image_id: string;
+            /** Mask Image Id */
+            mask_image_id?: string | null;
+            /** Markup Image Id */
+            markup_image_id?: string | null;
             /** Prompt */
             prompt: string;
         };
@@ -1254,6 +1471,12 @@ export interface components {
             /** Favourite */
             favourite: boolean;
         };
+        /**
+         * FurnitureType
+         * @description What kind of piece a design is; it decides which ergonomic ranges its dimensions meet.
+         * @enum {string}
+         */
+        FurnitureType: "chair" | "lounge_chair" | "stool" | "bar_stool" | "bench" | "sofa" | "table" | "other";
         /** GenerateIn */
         GenerateIn: {
             /** Session Id */
@@ -1287,8 +1510,13 @@ export interface components {
             language?: ("ko" | "en") | null;
             /** @description Refine this design: it becomes the first input (role form, strength 0.8) */
             parent?: components["schemas"]["ParentIn"] | null;
-            /** @description Repaint the masked region of one image instead of merging inputs */
+            /** @description Change one image (a masked region, or where a markup points) instead of merging inputs */
             edit?: components["schemas"]["EditIn"] | null;
+            /**
+             * Previews
+             * @description Live previews while the designs are made (SSE `preview` events). With OpenAI they cost more (one streamed call per design: see GET /generate/estimate); default: the server's choice (`previews_default` there)
+             */
+            previews?: boolean | null;
         };
         /** GenerateOut */
         GenerateOut: {
@@ -1303,7 +1531,7 @@ export interface components {
          * ImageKind
          * @enum {string}
          */
-        ImageKind: "uploaded" | "generated" | "reference" | "mask" | "preview";
+        ImageKind: "uploaded" | "generated" | "reference" | "mask" | "markup" | "preview";
         /** ImageOut */
         ImageOut: {
             /**
@@ -1447,6 +1675,12 @@ export interface components {
              * @enum {string}
              */
             kind: "generate" | "refine" | "edit";
+            /**
+             * State
+             * @description Running, ready, failed (a stage) or cancelled
+             * @enum {string}
+             */
+            state: "running" | "ready" | "failed" | "cancelled";
             /** Title */
             title: string | null;
             /** Keyword */
@@ -1485,6 +1719,15 @@ export interface components {
             email: string;
             /** Password */
             password: string;
+        };
+        /** MaterialOut */
+        MaterialOut: {
+            /** Slot */
+            slot: string;
+            /** Name */
+            name: string;
+            /** Kind */
+            kind: string;
         };
         /** MeOut */
         MeOut: {
@@ -1667,6 +1910,26 @@ export interface components {
             /** Position */
             position: number;
         };
+        /** PartOut */
+        PartOut: {
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+            /** Material */
+            material: string;
+            /** Material Kind */
+            material_kind: string;
+            /** Length Cm */
+            length_cm: number;
+            /** Section Cm */
+            section_cm: [
+                number,
+                number
+            ];
+            /** Mass Kg */
+            mass_kg: number;
+        };
         /** PasswordChangeIn */
         PasswordChangeIn: {
             /** Current Password */
@@ -1784,8 +2047,13 @@ export interface components {
             input_image_ids: string[];
             /** @description The design this record was refined from */
             parent: components["schemas"]["ParentOut"] | null;
-            /** @description The region edit that made this record */
+            /** @description The region or markup edit that made this record */
             edit: components["schemas"]["EditOut"] | null;
+            /**
+             * Previews
+             * @description Live previews as the request asked; null: the server's default
+             */
+            previews?: boolean | null;
             /**
              * Inputs
              * @description The brief's references with their roles and strengths, in order
@@ -1852,7 +2120,7 @@ export interface components {
             /** Furniture Type */
             furniture_type: string | null;
             /** Checks */
-            checks: components["schemas"]["CheckOut"][];
+            checks: components["schemas"]["layerminder__records__schemas__CheckOut"][];
             /** Material */
             material: string | null;
             /** Title */
@@ -1944,6 +2212,11 @@ export interface components {
             source: string;
             /** Tags */
             tags: string[];
+            /**
+             * Tags Ko
+             * @description The tags as a Korean page shows them (a tag with no Korean name stays)
+             */
+            tags_ko: string[];
             /** Embedding Model */
             embedding_model: string | null;
             /** Width */
@@ -2079,6 +2352,11 @@ export interface components {
             reference_id?: string | null;
             /** Title */
             title?: string | null;
+            /**
+             * Title Ko
+             * @description A reference's title in Korean, where it has one
+             */
+            title_ko?: string | null;
         };
         /** SimilarOut */
         SimilarOut: {
@@ -2096,6 +2374,26 @@ export interface components {
          * @enum {string}
          */
         SimilarScope: "mine" | "library" | "all";
+        /** StabilityOut */
+        StabilityOut: {
+            /** Centre Of Mass Cm */
+            centre_of_mass_cm: [
+                number,
+                number,
+                number
+            ];
+            /** Footprint Cm */
+            footprint_cm: [
+                number,
+                number
+            ][];
+            /** Inside */
+            inside: boolean;
+            /** Margin Cm */
+            margin_cm: number;
+            /** Tipping Angle Deg */
+            tipping_angle_deg: number;
+        };
         /**
          * Stage
          * @description The pipeline's stages in order; each has a status and an error column on the record.
@@ -2186,6 +2484,11 @@ export interface components {
          * @enum {string}
          */
         UserRole: "user" | "admin";
+        /**
+         * Verdict
+         * @enum {string}
+         */
+        Verdict: "ok" | "warn" | "fail";
         /** WebhookIn */
         WebhookIn: {
             /**
@@ -2219,6 +2522,31 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** CheckOut */
+        layerminder__objects__schemas__CheckOut: {
+            /** Name */
+            name: string;
+            status: components["schemas"]["Verdict"];
+            /** Detail */
+            detail: string;
+            /** Value */
+            value: number | null;
+        };
+        /**
+         * CheckOut
+         * @description One dimension against the ergonomic range for the record's furniture type.
+         */
+        layerminder__records__schemas__CheckOut: {
+            /** Dimension */
+            dimension: string;
+            /** Value Cm */
+            value_cm: number;
+            /** Min Cm */
+            min_cm: number;
+            /** Max Cm */
+            max_cm: number;
+            status: components["schemas"]["CheckStatus"];
         };
     };
     responses: never;
@@ -3528,7 +3856,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description InvalidRequest | InvalidMask | ValidationError */
+            /** @description InvalidRequest | InvalidMask | InvalidMarkup | ValidationError */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3539,6 +3867,49 @@ export interface operations {
             };
             /** @description RateLimited */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    estimate_generation_api_v1_generate_estimate_get: {
+        parameters: {
+            query?: {
+                /** @description How many references the brief has */
+                input_images?: number;
+                /** @description `designs` (merge references) or `edit` (one image) */
+                kind?: "designs" | "edit";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostEstimateOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ValidationError */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4124,6 +4495,190 @@ export interface operations {
                 };
             };
             /** @description ValidationError */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_design_parts_api_v1_records__record_id__designs__position__parts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+                /** @description The design's position, 0-3 */
+                position: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignObjectOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description DesignNotReady */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidRequest | ValidationError */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_design_model_api_v1_records__record_id__designs__position__model_glb_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+                /** @description The design's position, 0-3 */
+                position: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description glTF 2.0 binary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "model/gltf-binary": string;
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description DesignNotReady */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidRequest | ValidationError */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_design_drawings_api_v1_records__record_id__designs__position__drawings_get: {
+        parameters: {
+            query?: {
+                /** @description svg or dxf */
+                format?: "svg" | "dxf";
+            };
+            header?: never;
+            path: {
+                record_id: string;
+                /** @description The design's position, 0-3 */
+                position: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drawing sheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                    "image/vnd.dxf": string;
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description DesignNotReady */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidRequest | ValidationError */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5052,7 +5607,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description InvalidRequest | AddressNotAllowed | ValidationError */
+            /** @description InvalidRequest | AddressNotAllowed | HostNotFound | ValidationError */
             422: {
                 headers: {
                     [name: string]: unknown;
