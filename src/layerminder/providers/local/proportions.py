@@ -6,6 +6,14 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
+from layerminder.providers.local.vocabulary_brief import (
+    BASE_WORDS,
+    COLOUR_WORDS,
+    MIX_WORDS,
+    MODULAR_WORDS,
+    TYPE_WORDS,
+)
+
 
 @dataclass(frozen=True)
 class Proportions:
@@ -104,6 +112,22 @@ _KEYWORD_RULES: dict[str, dict[str, float | bool]] = {
 }  # fmt: skip
 
 
+# Words that name a type, a base, a colour or "a mix": the resolver reads them (brief.py); they
+# must not hash into a random shape. Nor must the small words of a phrase.
+_NEUTRAL = (
+    frozenset(
+        part
+        for table in (TYPE_WORDS, BASE_WORDS, COLOUR_WORDS, MIX_WORDS)
+        for term in table
+        if term.isascii()
+        for part in re.split(r"[^a-z0-9]+", term)
+        if part
+    )
+    | MODULAR_WORDS
+    | {"a", "an", "the", "in", "with", "and", "on", "of", "for", "to", "or"}
+)
+
+
 def _unit_floats(text: str, count: int) -> list[float]:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return [digest[i] / 255.0 for i in range(count)]
@@ -119,6 +143,8 @@ def keyword_proportions(keyword: str | None) -> Proportions:
     flags: dict[str, bool] = {}
     for token in filter(None, tokens):
         rule = _KEYWORD_RULES.get(token)
+        if rule is None and token in _NEUTRAL:
+            continue
         if rule is None:
             u = _unit_floats(token, 8)
             rule = {

@@ -1,26 +1,34 @@
-"""Writing a design's Story from its pixels, and the offline story provider."""
+"""Writing a design's Story from what it is (its spec, else its pixels), and the offline story
+provider."""
 
 from __future__ import annotations
 
 import colorsys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from layerminder import offload
 from layerminder.providers.base import (
-    KEYWORD_COUNT,
     Brief,
     Dimensions,
     FurnitureType,
     Language,
     Story,
     StoryResult,
-    normalise_keywords,
+    StyleCue,
 )
 from layerminder.providers.local.forms import SEAT_FORMS
 from layerminder.providers.local.inputs import design_seed
 from layerminder.providers.local.materials import NamedMaterial, brief_materials, frame_and_seat
 from layerminder.providers.local.reading import DesignReading, read_design
+from layerminder.providers.local.spec import DesignSpec, read_spec
 from layerminder.providers.local.story_en import English
+from layerminder.providers.local.story_facts import (
+    apply_edit,
+    facts_from_spec,
+    style_words,
+    twelve_keywords,
+)
 from layerminder.providers.local.story_ko import Korean, user_keywords
 from layerminder.providers.local.story_structure import StoryFacts, compose
 from layerminder.providers.local.vocabulary import (
@@ -96,41 +104,6 @@ def _form_words(reading: DesignReading, form: str) -> list[str]:
     return words
 
 
-def _style_words(frame: MaterialWord, soft: MaterialWord, reading: DesignReading) -> list[str]:
-    words: list[str] = []
-    words += {
-        "oak": ["scandinavian", "natural"],
-        "ash": ["nordic", "airy"],
-        "walnut": ["midcentury", "crafted"],
-        "lacquer": ["playful", "graphic"],
-        "steel": ["industrial", "modernist"],
-        "aluminium": ["technical", "modernist"],
-        "brass": ["deco", "refined"],
-        "marble": ["classical", "refined"],
-        "travertine": ["mediterranean", "serene"],
-        "concrete": ["brutalist", "architectural"],
-        "cherry": ["shaker", "crafted"],
-        "teak": ["midcentury", "warm"],
-        "pine": ["rustic", "natural"],
-        "birch": ["nordic", "light"],
-        "maple": ["nordic", "natural"],
-        "bamboo": ["natural", "sustainable"],
-        "rattan": ["mediterranean", "woven"],
-        "cane": ["woven", "airy"],
-        "chrome": ["modernist", "bauhaus"],
-    }.get(frame.word, ["contemporary"])
-    words += {
-        "velvet": ["luxurious"],
-        "leather": ["tailored"],
-        "boucle": ["cosy"],
-        "linen": ["relaxed"],
-        "wool": ["warm"],
-    }.get(soft.word, [])
-    words.append("sculptural" if reading.angularity < 0.5 else "minimal")
-    words += ["contemporary", "timeless", "handcrafted", "modern"]
-    return words
-
-
 def read_story_facts(
     design: bytes,
     keyword: str | None,
@@ -163,7 +136,7 @@ def read_story_facts(
     dims = _dimensions(reading, form)
     object_key = "bar_stool" if form == "stool" and dims.height_cm >= 62 else form
     form_words = _form_words(reading, form)
-    style_words = _style_words(frame, soft, reading)
+    style_pool = style_words(frame.word, soft.word, reading.angularity < 0.5)
     material_words = [
         frame.word,
         soft.word,
@@ -177,7 +150,7 @@ def read_story_facts(
         "wood",
     ]
     user_words = user_keywords(keyword)[:2]
-    keywords = _twelve_keywords(user_words, style_words, form_words, material_words)
+    keywords = twelve_keywords(user_words, style_pool, form_words, material_words)
     return StoryFacts(
         form=form,
         object_key=object_key,
@@ -209,35 +182,43 @@ def write_story(
     form_hint: str | None = None,
     language: Language = "en",
     materials: Sequence[NamedMaterial] = (),
+    *,
+    style: StyleCue | None = None,
 ) -> Story:
-    """Write the Story for a design from its pixels alone (any JPEG works), in `language`.
+    """Write the Story for a design, in `language`: from the spec a local design carries
+    (what was drawn), else from its pixels (any JPEG works; `form_hint`, `materials` and
+    `style` then say what the pixels cannot).
 
-    Blocking. Both languages say the same things about the same design: the reading and the
+    Blocking. Both languages say the same things about the same design: the facts and the
     structure (story_structure.compose) are shared, and each language phrases the parts.
     """
+    spec = read_spec(design)
+    if spec is not None:
+        return write_spec_story(spec, keyword, language)
     facts = read_story_facts(design, keyword, form_hint, materials)
+    if style is not None:
+        facts = replace(facts, style_id=style.id, style_name=style.name)
     return compose(facts, Korean(facts) if language == "ko" else English(facts))
 
 
-def _twelve_keywords(user: list[str], *pools: list[str]) -> list[str]:
-    """User words first, then style, form and material words in turn, without repeats."""
-    chosen: list[str] = []
-    for word in user:
-        if word not in chosen:
-            chosen.append(word)
-    queues = [normalise_keywords(pool) for pool in pools]
-    while len(chosen) < KEYWORD_COUNT and any(queues):
-        for queue in queues:
-            while queue and queue[0] in chosen:
-                queue.pop(0)
-            if queue and len(chosen) < KEYWORD_COUNT:
-                chosen.append(queue.pop(0))
-    for spare in ("design", "furniture", "seating", "studio", "object", "interior"):
-        if len(chosen) >= KEYWORD_COUNT:
-            break
-        if spare not in chosen:
-            chosen.append(spare)
-    return chosen[:KEYWORD_COUNT]
+def write_spec_story(spec: DesignSpec, keyword: str | None, language: Language = "en") -> Story:
+    """The Story of a design from its spec. Blocking (cheap)."""
+    facts = facts_from_spec(spec, keyword)
+    return compose(facts, Korean(facts) if language == "ko" else English(facts))
+
+
+def story_for(design: bytes, brief: Brief, language: Language = "en") -> Story:
+    """The Story the provider writes: for a region edit, the edited design's own story with
+    only the repainted part changed (same name, same sentences); else the design's."""
+    if brief.is_edit and brief.inputs:
+        original = read_spec(brief.inputs[0].image.data)
+        if original is not None:
+            return write_spec_story(
+                apply_edit(original, brief.edit_prompt), original.keyword, language
+            )
+    return write_story(
+        design, brief.keyword, None, language, brief_materials(brief), style=brief.style
+    )
 
 
 class LocalStoryProvider:
@@ -249,9 +230,7 @@ class LocalStoryProvider:
     async def write_story(
         self, design: bytes, brief: Brief, language: Language = "en"
     ) -> StoryResult:
-        story = await offload.run(
-            write_story, design, brief.words or None, None, language, brief_materials(brief)
-        )
+        story = await offload.run(story_for, design, brief, language)
         return StoryResult(
             story=story, provider=self.name, model=self.model, usage={"cost_microusd": 0}
         )

@@ -1,21 +1,26 @@
-"""The local Story's one structure: the facts read from a design, and how its parts are put
-together; each language (story_en, story_ko) only phrases the parts."""
+"""The local Story's one structure: the facts about a design, and how its sentences are chosen
+and put together; each language (story_en, story_ko) only phrases them.
+
+Every sentence slot has several phrasings and each design's seed picks one per slot, so
+records of one room read differently; the facts inside them (type, base, sizes, materials,
+colours) make the rest of the difference. The same seed picks the same phrasings, so an edit
+that changes one material changes only the words about that material.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from layerminder.providers.base import Dimensions, FurnitureType, Story
-from layerminder.providers.local.vocabulary import seeded_choice
 
 
 @dataclass(frozen=True)
 class StoryFacts:
-    """What the pixels say about a design, in English vocabulary keys that each language renders."""
+    """What a design is, in English vocabulary keys that each language renders."""
 
-    form: str  # chair | stool | bench | lounge
+    form: str  # chair | stool | bench | lounge | sofa | side_table
     object_key: str  # the form, or "bar_stool" for a tall stool
     furniture_type: FurnitureType
     seed: int
@@ -34,56 +39,76 @@ class StoryFacts:
     curved_inspiration: bool  # the moon-jar line instead of the frame family's
     inspiration: int  # which of the frame family's lines
     grounded: bool  # weight close to the floor (a plinth) rather than lifted on legs
+    base: str | None = None  # four_legs | splayed | plinth | sled | pedestal | cantilever
+    modules: int = 1  # seats side by side (a sofa)
+    arms: bool = False
+    style_id: str | None = None
+    style_name: str | None = None  # the style's English name
+
+
+def pick(options: Sequence[str], seed: int, salt: int) -> str:
+    """One of `options`, the same one for the same seed and slot."""
+    mixed = (seed ^ (salt * 0x9E3779B97F4A7C15)) & 0xFFFFFFFFFFFFFFFF
+    mixed = (mixed * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    return options[(mixed >> 29) % len(options)]
 
 
 class Phrasing(Protocol):
-    """One language's words for one design's facts."""
+    """One language's sentences for one design's facts; each method lists the phrasings of
+    one slot (the structure picks one)."""
 
-    name_words: Sequence[str]
-    object_name: str  # as in a product name: "Side Chair"
-    frame_phrase: str
-    frame_colour: str
-    inspirations: Mapping[str, Sequence[str]]  # by frame family
-    curved_inspiration: str
+    def name(self) -> str: ...
 
     def titles(self) -> Sequence[str]: ...
 
-    def first_paragraph(self, name: str, frame: str, inspiration: str) -> str: ...
+    def openings(self, name: str) -> Sequence[str]: ...
 
-    def keyword_note(self, keyword: str) -> str: ...
+    def inspirations(self) -> Sequence[str]: ...
 
-    def second_paragraph(self, frame: str) -> str: ...
+    def keyword_notes(self) -> Sequence[str]: ...
+
+    def style_notes(self) -> Sequence[str]: ...
+
+    def supports(self) -> Sequence[str]: ...
+
+    def uses(self) -> Sequence[str]: ...
+
+    def footings(self) -> Sequence[str]: ...
+
+    def closings(self) -> Sequence[str]: ...
 
     def material(self) -> str: ...
 
     def keywords_display(self) -> list[str]: ...
 
 
+def _sentence(options: Sequence[str], seed: int, salt: int) -> str:
+    return pick(options, seed, salt) if options else ""
+
+
 def compose(facts: StoryFacts, phrasing: Phrasing) -> Story:
-    """The Story: the same choices and the same order of parts in every language."""
-    name = f"{seeded_choice(phrasing.name_words, facts.seed, 0)} {phrasing.object_name}"
-    inspiration = (
-        phrasing.curved_inspiration
-        if facts.curved_inspiration
-        else phrasing.inspirations[facts.frame_family][facts.inspiration]
-    )
-    # Timber is named by its species; other frames by their colour too.
-    frame = (
-        phrasing.frame_phrase
-        if facts.frame_family == "wood"
-        else f"{phrasing.frame_colour} {phrasing.frame_phrase}"
-    )
-    first = phrasing.first_paragraph(name, frame, inspiration)
-    if facts.keyword and facts.keyword.strip():
-        first += phrasing.keyword_note(facts.keyword.strip())
-    second = phrasing.second_paragraph(frame)
+    """The Story: the same slots, the same choices and the same order in every language."""
+    seed = facts.seed
+    name = phrasing.name()
+    first = [
+        _sentence(phrasing.openings(name), seed, 1),
+        _sentence(phrasing.inspirations(), seed, 2),
+        _sentence(phrasing.style_notes(), seed, 3),
+        _sentence(phrasing.keyword_notes(), seed, 4),
+    ]
+    second = [
+        _sentence(phrasing.supports(), seed, 5),
+        _sentence(phrasing.uses(), seed, 6),
+        _sentence(phrasing.footings(), seed, 7),
+        _sentence(phrasing.closings(), seed, 8),
+    ]
     return Story(
         name=name,
         furniture_type=facts.furniture_type,
         dimensions=facts.dimensions,
         material=phrasing.material(),
-        title=seeded_choice(phrasing.titles(), facts.seed, 1),
-        story=f"{first}\n\n{second}",
+        title=pick(phrasing.titles(), seed, 9),
+        story=" ".join(s for s in first if s) + "\n\n" + " ".join(s for s in second if s),
         keywords=list(facts.keywords),
         keywords_display=phrasing.keywords_display(),
     )

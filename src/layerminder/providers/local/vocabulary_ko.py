@@ -237,6 +237,12 @@ KEYWORDS_KO = {
     "generous": "넉넉함",
     "smooth": "매끈함",
     "textured": "텍스처",
+    "plinth": "좌대",
+    "sled": "썰매형",
+    "pedestal": "페데스탈",
+    "cantilever": "캔틸레버",
+    "legged": "다리형",
+    "modular": "모듈러",
     # material
     "walnut": "월넛",
     "oak": "오크",
