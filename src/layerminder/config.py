@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     jwt_expire_minutes: int = 60 * 24 * 7
     signup_credits: int = 50
     generation_cost: int = 1
+    # A design's views sheet (front, side, top, three-quarter); refunded when it fails.
+    views_cost: int = 1
     # Who may create an account: `open`, `invite` (a code from an admin) or `closed`. Unset:
     # open in development, invite-only in production (free credits must not be farmable).
     signup_mode: SignupMode | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from layerminder.generation import tasks as generation
 from layerminder.jobs.queue import JobHandler
+from layerminder.objects import tasks as objects
 from layerminder.runtime import Runtime
 from layerminder.webhooks import tasks as webhooks
 
@@ -19,4 +20,8 @@ CPU_WORK_MODULES = (
 
 
 def job_handlers(runtime: Runtime) -> dict[str, JobHandler]:
-    return {**generation.job_handlers(runtime), **webhooks.job_handlers(runtime)}
+    return {
+        **generation.job_handlers(runtime),
+        **webhooks.job_handlers(runtime),
+        **objects.job_handlers(runtime),
+    }

@@ -117,6 +117,48 @@ async def debit_for_retry(
     )
 
 
+async def debit_for_views(
+    session: AsyncSession, user_id: uuid.UUID, record_id: uuid.UUID, views_id: uuid.UUID, cost: int
+) -> None:
+    """Spend `cost` credits on a design's views sheet, once per sheet (its id is the key);
+    raises InsufficientCredits and writes nothing."""
+    repository = CreditRepository(session)
+    if await repository.apply_delta(user_id, -cost) is None:
+        raise InsufficientCredits(
+            f"a views sheet costs {_credits(cost)} and your balance is "
+            f"{await repository.balance(user_id)}"
+        )
+    await repository.insert_transaction(
+        user_id=user_id,
+        delta=-cost,
+        reason=CreditReason.generation,
+        record_id=record_id,
+        idempotency_key=f"views:{views_id}",
+        note="views sheet",
+    )
+
+
+async def refund_views(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    record_id: uuid.UUID,
+    views_id: uuid.UUID,
+    cost: int,
+    note: str,
+) -> bool:
+    """Give a failed views sheet's credits back, once (a re-run job refunds nothing more)."""
+    applied = await _change(
+        CreditRepository(session),
+        user_id=user_id,
+        delta=cost,
+        reason=CreditReason.refund,
+        record_id=record_id,
+        idempotency_key=f"views-refund:{views_id}",
+        note=note[:500],
+    )
+    return applied is not None
+
+
 def _credits(count: int) -> str:
     return f"{count} credit{'s' if count != 1 else ''}"
 

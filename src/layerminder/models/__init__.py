@@ -3,6 +3,7 @@
 from layerminder.models.api_key import ApiKey
 from layerminder.models.credit import CreditAccount, CreditReason, CreditTransaction
 from layerminder.models.design_vector import DesignVector
+from layerminder.models.design_views import DesignViews
 from layerminder.models.favourite import Favourite
 from layerminder.models.image import Image, ImageKind
 from layerminder.models.invite import Invite
@@ -35,6 +36,7 @@ __all__ = [
     "CreditTransaction",
     "DeliveryStatus",
     "DesignVector",
+    "DesignViews",
     "Favourite",
     "Image",
     "ImageKind",

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from pydantic import BaseModel
 
+from layerminder.images.urls import image_url
+from layerminder.models import DesignViews
 from layerminder.objects.buildability import Check, Stability, Verdict
 from layerminder.objects.model import DesignModel
 from layerminder.objects.parts import CutItem, PartSize
@@ -121,4 +126,57 @@ class DesignObjectOut(BaseModel):
             model_url=f"{base_path}/model.glb",
             drawings_svg_url=f"{base_path}/drawings?format=svg",
             drawings_dxf_url=f"{base_path}/drawings?format=dxf",
+        )
+
+
+class ViewOut(BaseModel):
+    angle: str  # front | side | top | three_quarter
+    image_id: uuid.UUID
+    url: str
+    # Cosine similarity of the view to the design by `score_model`: near 1, the same piece.
+    score: float
+    # The model's projection in this view (across, up), cm; the px-per-cm scale of a local
+    # render (all four share it).
+    extent_cm: tuple[float, float]
+    scale_px_per_cm: float | None = None
+
+
+class ViewsOut(BaseModel):
+    """A design's views sheet and its job: `pending`, `processing`, then `ready` or `error`
+    (refunded). `provider` is `local` for views rendered from the design's model, `local-proxy`
+    for its proxy's (a picture whose provider draws no views), else the AI provider's name."""
+
+    id: uuid.UUID
+    record_id: uuid.UUID
+    position: int
+    status: str
+    error: str | None
+    done: bool
+    provider: str | None
+    model: str | None
+    score_model: str | None
+    cost: int
+    views: list[ViewOut]
+    version: int
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, sheet: DesignViews, secret: str) -> ViewsOut:
+        return cls(
+            id=sheet.id,
+            record_id=sheet.record_id,
+            position=sheet.position,
+            status=sheet.status,
+            error=sheet.error,
+            done=sheet.status in ("ready", "error"),
+            provider=sheet.provider,
+            model=sheet.model,
+            score_model=sheet.score_model,
+            cost=sheet.cost,
+            views=[
+                ViewOut(**view, url=image_url(uuid.UUID(view["image_id"]), secret))
+                for view in sheet.views
+            ],
+            version=sheet.version,
+            created_at=sheet.created_at,
         )

@@ -293,6 +293,17 @@ class MarkupEditingProvider(ImageProvider, Protocol):
         ...
 
 
+@runtime_checkable
+class ViewRenderingProvider(ImageProvider, Protocol):
+    """An image provider that can draw a new view of one design (OpenAI: `images.edit` with the
+    design as the reference). A design drawn from parts needs none: its views are rendered
+    from its model (objects.render)."""
+
+    async def render_view(self, design: bytes, prompt: str) -> DesignBatch:
+        """One image of the design as `prompt` describes the view (front, side …)."""
+        ...
+
+
 class StoryProvider(Protocol):
     """Writes the Story (name, dimensions, material, title, story, 12 keywords) for one design
     made from `brief`, in `language`; the keywords stay English, `keywords_display` is in the

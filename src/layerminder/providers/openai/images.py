@@ -328,6 +328,24 @@ class OpenAIImageProvider(OpenAIProvider):
         _add_cost(model, usage)
         return DesignBatch(images=results, provider=self.name, model=model, usage=usage)
 
+    async def render_view(self, design: bytes, prompt: str) -> DesignBatch:
+        """One view of a design: images.edit with the design as the only reference and the
+        view's prompt (objects.views.VIEW_PROMPTS), n=1, at the designs' size."""
+        model = self.model
+        files = _upload_files([InputImage(design, "image/jpeg", "design.jpg")], self.capabilities)
+        params = self._edit_params(model, files, prompt, 1)
+        response = await call_with_retries(
+            self.settings, "image view", functools.partial(self._edit, params)
+        )
+        if not response.data:
+            raise ProviderError("OpenAI returned no view")
+        usage: dict[str, int] = {}
+        add_usage(usage, response.usage)
+        usage["images"] = 1
+        _add_cost(model, usage)
+        view = to_design_jpeg(_decoded(response.data[0].b64_json))
+        return DesignBatch(images=[view], provider=self.name, model=model, usage=usage)
+
     async def _edit(self, params: dict[str, Any]) -> ImagesResponse:
         # Unpacked params hide which overload (streamed or not) applies; ours never streams.
         response: ImagesResponse = await self._client.images.edit(**params)
