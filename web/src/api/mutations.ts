@@ -44,8 +44,8 @@ export function useRecordStarted() {
 
 export function useStartGeneration(roomId: string) {
   return useApiMutation(
-    (v: { inputs: InputIn[]; keyword: string; style: string | null; language: Locale }) =>
-      startGeneration(roomId, v.inputs, v.keyword, v.style, v.language, crypto.randomUUID()),
+    (v: { inputs: InputIn[]; keyword: string; style: string | null; language: Locale; previews?: boolean | null }) =>
+      startGeneration(roomId, v.inputs, v.keyword, v.style, v.language, crypto.randomUUID(), v.previews ?? null),
     (qc, _, answer) => {
       if (answer.data) recordStarted(qc, roomId);
       else invalidate(qc, keys.me); // refused for want of credits: show the balance as it is

@@ -31,10 +31,38 @@ export async function startGeneration(
   /** The story's language: the one the studio is showing, so a reader gets what they read. */
   language: Locale,
   idempotencyKey: string,
+  /** Live previews: with OpenAI they cost more (GET /generate/estimate); null: the server's choice. */
+  previews: boolean | null = null,
 ) {
   return api.POST("/api/v1/generate", {
     params: { header: { "idempotency-key": idempotencyKey } },
-    body: { session_id: roomId, inputs, keyword: keyword.trim() || null, style, language },
+    body: { session_id: roomId, inputs, keyword: keyword.trim() || null, style, language, previews },
+  });
+}
+
+export type CostEstimateOut = Schemas["CostEstimateOut"];
+
+/** What a brief of `inputImages` references (or an edit) costs with the server's providers. */
+export function getEstimate(inputImages: number, kind: "designs" | "edit") {
+  return api.GET("/api/v1/generate/estimate", {
+    params: { query: { input_images: inputImages, kind } },
+  });
+}
+
+/** Change one design where a markup (a transparent PNG of strokes and notes, its size) points. */
+export async function startMarkupEdit(
+  edit: { imageId: string; markupImageId: string; prompt: string },
+  keyword: string | null,
+  language: Locale,
+  idempotencyKey: string,
+) {
+  return api.POST("/api/v1/generate", {
+    params: { header: { "idempotency-key": idempotencyKey } },
+    body: {
+      edit: { image_id: edit.imageId, markup_image_id: edit.markupImageId, prompt: edit.prompt },
+      keyword,
+      language,
+    },
   });
 }
 

@@ -667,6 +667,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/records/{record_id}/designs/{position}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Views
+         * @description The design's latest views sheet; 404 when none was asked for.
+         */
+        get: operations["get_views_api_v1_records__record_id__designs__position__views_get"];
+        put?: never;
+        /**
+         * Create Views
+         * @description Make the design's views sheet: front, side, top and three-quarter, as a job.
+         *
+         *     Costs `views_cost` credits (refunded if it fails). A design drawn from parts is rendered
+         *     from its model with one camera and light; a picture is repainted once per view by the AI
+         *     provider, each view scored against the design. Follow it on `…/views/stream`; 409
+         *     `ViewsRunning` while one is being made.
+         */
+        post: operations["create_views_api_v1_records__record_id__designs__position__views_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/records/{record_id}/designs/{position}/views/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Views
+         * @description The latest views sheet as it is made: `state` on connect, `views` on each change (data:
+         *     the sheet), then `end`. Authenticated as the record's stream is (a ticket for EventSource).
+         */
+        get: operations["stream_views_api_v1_records__record_id__designs__position__views_stream_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/records": {
         parameters: {
             query?: never;
@@ -2489,6 +2539,70 @@ export interface components {
          * @enum {string}
          */
         Verdict: "ok" | "warn" | "fail";
+        /** ViewOut */
+        ViewOut: {
+            /** Angle */
+            angle: string;
+            /**
+             * Image Id
+             * Format: uuid
+             */
+            image_id: string;
+            /** Url */
+            url: string;
+            /** Score */
+            score: number;
+            /** Extent Cm */
+            extent_cm: [
+                number,
+                number
+            ];
+            /** Scale Px Per Cm */
+            scale_px_per_cm?: number | null;
+        };
+        /**
+         * ViewsOut
+         * @description A design's views sheet and its job: `pending`, `processing`, then `ready` or `error`
+         *     (refunded). `provider` is `local` for views rendered from the design's model, `local-proxy`
+         *     for its proxy's (a picture whose provider draws no views), else the AI provider's name.
+         */
+        ViewsOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Record Id
+             * Format: uuid
+             */
+            record_id: string;
+            /** Position */
+            position: number;
+            /** Status */
+            status: string;
+            /** Error */
+            error: string | null;
+            /** Done */
+            done: boolean;
+            /** Provider */
+            provider: string | null;
+            /** Model */
+            model: string | null;
+            /** Score Model */
+            score_model: string | null;
+            /** Cost */
+            cost: number;
+            /** Views */
+            views: components["schemas"]["ViewOut"][];
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** WebhookIn */
         WebhookIn: {
             /**
@@ -4679,6 +4793,198 @@ export interface operations {
                 };
             };
             /** @description InvalidRequest | ValidationError */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_views_api_v1_records__record_id__designs__position__views_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+                /** @description The design's position, 0-3 */
+                position: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewsOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ValidationError */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_views_api_v1_records__record_id__designs__position__views_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+                /** @description The design's position, 0-3 */
+                position: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewsOut"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InsufficientCredits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InsufficientScope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description DesignNotReady | ViewsRunning */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidRequest | ValidationError */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RateLimited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stream_views_api_v1_records__record_id__designs__position__views_stream_get: {
+        parameters: {
+            query?: {
+                /** @description From POST /records/{record_id}/stream-ticket, for EventSource (which cannot send headers); valid for this record only, for seconds */
+                ticket?: string | null;
+            };
+            header?: never;
+            path: {
+                record_id: string;
+                /** @description The design's position, 0-3 */
+                position: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-sent events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ValidationError */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -4,7 +4,7 @@
 // the area to change, say what goes there). Both spend a credit and open the new record.
 import { useRef, useState } from "react";
 import { useRouter } from "next/navigation";
-import { Brush, Eraser, Sparkles, SquarePen, Trash2 } from "lucide-react";
+import { Brush, Eraser, PencilRuler, Sparkles, SquarePen, Trash2 } from "lucide-react";
 import { useTranslations } from "use-intl";
 import { api, multipart } from "@/api/client";
 import { startEdit, startRefine, type ReadyDesign, type RecordOut } from "@/api/records";
@@ -14,10 +14,13 @@ import { useErrorText } from "@/i18n/errors";
 import { useLocaleSwitch } from "@/i18n/I18nProvider";
 import { stableUrl } from "@/lib/imageUrls";
 import { Dialog, FormActions } from "@/components/ui";
+import { MarkupEditDialog } from "@/components/MarkupEditor";
+import { useMarkupWords } from "@/i18n/content";
 
 export function DesignLoopButtons({ record, design }: { record: RecordOut; design: ReadyDesign }) {
   const t = useTranslations();
-  const [open, setOpen] = useState<"refine" | "edit" | null>(null);
+  const markupWords = useMarkupWords();
+  const [open, setOpen] = useState<"refine" | "edit" | "markup" | null>(null);
   const n = design.position + 1;
   return (
     <>
@@ -40,15 +43,25 @@ export function DesignLoopButtons({ record, design }: { record: RecordOut; desig
         >
           <SquarePen className="h-3.5 w-3.5" aria-hidden />
         </button>
+        <button
+          type="button"
+          className="rounded-full bg-white/90 p-1.5 text-ink shadow-sm hover:bg-white"
+          onClick={() => setOpen("markup")}
+          aria-label={markupWords.markupDesign(n)}
+          title={markupWords.markup}
+        >
+          <PencilRuler className="h-3.5 w-3.5" aria-hidden />
+        </button>
       </div>
       <RefineDialog open={open === "refine"} onClose={() => setOpen(null)} record={record} design={design} />
       <RegionEditDialog open={open === "edit"} onClose={() => setOpen(null)} record={record} design={design} />
+      <MarkupEditDialog open={open === "markup"} onClose={() => setOpen(null)} record={record} design={design} />
     </>
   );
 }
 
 /** Busy and error state for a dialog that spends a credit on a new record, and opening it. */
-function useStart(roomId: string) {
+export function useStart(roomId: string) {
   const t = useTranslations();
   const errorText = useErrorText();
   const router = useRouter();
@@ -82,7 +95,7 @@ function useStart(roomId: string) {
 }
 
 /** The shell both dialogs share: a form, its error, Cancel and the button that spends the credit. */
-function LoopDialog({
+export function LoopDialog({
   open,
   onClose,
   title,
@@ -123,7 +136,7 @@ function LoopDialog({
   );
 }
 
-type DialogProps = {
+export type DialogProps = {
   open: boolean;
   onClose: () => void;
   record: RecordOut;

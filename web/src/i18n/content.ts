@@ -10,3 +10,104 @@ export function useReferenceTitle(): (reference: Titled) => string {
   const locale = useLocale();
   return (reference) => (locale === "ko" && reference.title_ko ? reference.title_ko : reference.title);
 }
+
+// ---- Markup edits and the cost estimate (issue 30) ------------------------------------------
+// Their words live here, in one block, both languages (Korean in 해요체; a design is a 시안).
+
+export type MarkupWords = {
+  markup: string;
+  markupDesign: (n: number) => string;
+  markupTitle: (n: number) => string;
+  markupHint: string;
+  canvas: string;
+  tools: string;
+  pen: string;
+  arrow: string;
+  text: string;
+  undo: string;
+  clear: string;
+  notePlaceholder: string;
+  addNote: string;
+  notes: string;
+  prompt: string;
+  promptPlaceholder: string;
+  drawFirst: string;
+  start: (cost: string) => string;
+  estimate: (usd: string) => string;
+  estimateUnknown: string;
+  previews: (extra: string) => string;
+  previewsFree: string;
+  estimateNote: (date: string) => string;
+};
+
+const MARKUP_WORDS: Record<"en" | "ko", MarkupWords> = {
+  en: {
+    markup: "Mark up",
+    markupDesign: (n) => `Mark up design ${n}`,
+    markupTitle: (n) => `Mark up design ${n}`,
+    markupHint:
+      "Circle, point and write on the design: the strokes show where to change it, your notes and the prompt say how.",
+    canvas: "Markup over the design",
+    tools: "Markup tools",
+    pen: "Pen",
+    arrow: "Arrow",
+    text: "Note",
+    undo: "Undo",
+    clear: "Clear",
+    notePlaceholder: "A short note, then press Enter",
+    addNote: "Click where the note goes",
+    notes: "Notes",
+    prompt: "What should change?",
+    promptPlaceholder: "e.g. a slimmer armrest in oak",
+    drawFirst: "Draw at least one stroke on the design first.",
+    start: (cost) => `Edit with markup · ${cost}`,
+    estimate: (usd) => `about ${usd}`,
+    estimateUnknown: "cost not known for this model",
+    previews: (extra) => `Live previews (${extra} more)`,
+    previewsFree: "Live previews",
+    estimateNote: (date) => `Estimated from OpenAI list prices of ${date}; the record shows what it really cost.`,
+  },
+  ko: {
+    markup: "마크업",
+    markupDesign: (n) => `시안 ${n}에 마크업해요`,
+    markupTitle: (n) => `시안 ${n} 마크업`,
+    markupHint:
+      "시안 위에 동그라미를 치고, 화살표를 긋고, 메모를 남겨 보세요. 선은 바꿀 곳을, 메모와 설명은 바꿀 내용을 알려 줘요.",
+    canvas: "시안 위 마크업",
+    tools: "마크업 도구",
+    pen: "펜",
+    arrow: "화살표",
+    text: "메모",
+    undo: "되돌리기",
+    clear: "모두 지우기",
+    notePlaceholder: "짧은 메모를 쓰고 Enter를 눌러요",
+    addNote: "메모를 둘 곳을 눌러요",
+    notes: "메모",
+    prompt: "무엇을 바꿀까요?",
+    promptPlaceholder: "예: 오크로 더 얇은 팔걸이",
+    drawFirst: "먼저 시안 위에 선을 하나 이상 그려 주세요.",
+    start: (cost) => `마크업으로 수정해요 · ${cost}`,
+    estimate: (usd) => `약 ${usd}`,
+    estimateUnknown: "이 모델의 비용은 알 수 없어요",
+    previews: (extra) => `실시간 미리보기 (${extra} 추가)`,
+    previewsFree: "실시간 미리보기",
+    estimateNote: (date) => `${date} 기준 OpenAI 정가로 추정했어요. 실제 비용은 기록에 표시돼요.`,
+  },
+};
+
+/** The markup tool's and the cost estimate's words in the studio's language. */
+export function useMarkupWords(): MarkupWords {
+  const locale = useLocale();
+  return MARKUP_WORDS[locale === "ko" ? "ko" : "en"];
+}
+
+/** US dollars as the studio's language writes them, to a tenth of a cent. */
+export function useUsd(): (usd: number) => string {
+  const locale = useLocale();
+  return (usd) =>
+    new Intl.NumberFormat(locale === "ko" ? "ko-KR" : "en-US", {
+      style: "currency",
+      currency: "USD",
+      maximumFractionDigits: usd < 0.1 ? 3 : 2,
+    }).format(usd);
+}

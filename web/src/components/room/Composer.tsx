@@ -15,6 +15,7 @@ import { useLocaleSwitch } from "@/i18n/I18nProvider";
 import { Alert } from "@/components/ui";
 import { Uploader, MAX_INPUTS, newSlot, type Slot } from "@/components/Uploader";
 import { StylePicker } from "@/components/StylePicker";
+import { CostEstimate } from "@/components/CostEstimate";
 
 const EARLIER_UPLOADS = 24;
 
@@ -36,6 +37,7 @@ export function Composer({
   const [keyword, setKeyword] = useState("");
   const [style, setStyle] = useState<string | null>(null);
   const [genError, setGenError] = useState<string | null>(null);
+  const [previews, setPreviews] = useState<boolean | null>(null);
   const { data: uploads = [] } = useQuery(uploadsQuery(roomId, EARLIER_UPLOADS));
   const start = useStartGeneration(roomId);
 
@@ -58,6 +60,7 @@ export function Composer({
       keyword,
       style,
       language: locale,
+      previews,
     });
     if (!data) {
       setGenError(
@@ -123,6 +126,7 @@ export function Composer({
           />
         </div>
         <StylePicker value={style} onChange={setStyle} disabled={running} />
+        <CostEstimate inputImages={ready.length} previews={previews} onPreviews={setPreviews} disabled={running} />
         {outOfCredits ? (
           <div role="status" data-testid="no-credits" className="flex items-center gap-2 rounded-lg border border-red-200 bg-red-50 px-4 py-2.5 text-sm text-red-800 sm:max-w-sm">
             <Coins className="h-4 w-4 shrink-0" aria-hidden />
