@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -141,6 +143,59 @@ def test_korean_catalogue_is_written_in_korean(messages: dict[str, dict[str, str
     )
     assert not untranslated, f"ko.json messages with no Korean in them: {untranslated}"
     assert not any(HANGUL.search(text) for text in messages["en"].values())
+
+
+# 합니다체 endings (…합니다, …습니까, …십시오): the studio speaks 해요체 everywhere.
+FORMAL = re.compile(r"(니다|니까|십시오)")
+# A particle written straight after an argument fits one word and not another ("시안 {n}을"
+# is wrong for 2): after an argument the catalogue writes the pair ("{n}을(를)") and the
+# studio's t() picks the form (web/src/i18n/particles.ts).
+BARE_PARTICLE = re.compile(
+    r"\{\w+\}(을|를|이|가|은|는|과|와|으로|로|이라고|라고)(?![(\uac00-\ud7a3])"
+)
+# "디자인" names the discipline only ("가구 디자인 스튜디오"); a design is a 시안.
+DISCIPLINE = {"meta.title"}
+
+
+def test_korean_speaks_one_speech_level(messages: dict[str, dict[str, str]]) -> None:
+    formal = {key: text for key, text in messages["ko"].items() if FORMAL.search(text)}
+    assert not formal, f"합니다체 in ko.json (write 해요체): {formal}"
+
+
+def test_a_design_is_always_a_sian(messages: dict[str, dict[str, str]]) -> None:
+    other = {
+        key: text
+        for key, text in messages["ko"].items()
+        if "디자인" in text and key not in DISCIPLINE
+    }
+    assert not other, f"a design is 시안 in Korean: {other}"
+
+
+def test_particles_after_arguments_are_written_as_pairs(
+    messages: dict[str, dict[str, str]],
+) -> None:
+    bare = {key: text for key, text in messages["ko"].items() if BARE_PARTICLE.search(text)}
+    assert not bare, f"write the pair after an argument (을(를), 이(가), 은(는)…): {bare}"
+    assert BARE_PARTICLE.search("이전 기록의 시안 {n}을 다듬은 결과")
+    assert not BARE_PARTICLE.search("이전 기록의 시안 {n}을(를) 다듬은 결과")
+    assert not BARE_PARTICLE.search("{count}이상")  # a word, not a particle, is not a concern
+
+
+def test_korean_particles_fit_the_words_put_before_them() -> None:
+    """The studio's particle code (es-hangul underneath) on known cases and on every Korean
+    message that writes a pair, filled with words of each ending (scripts/check-particles.mjs)."""
+    node = shutil.which("node")
+    if node is None or not (REPO / "web" / "node_modules" / "es-hangul").is_dir():
+        pytest.skip("node and web/node_modules (npm ci) are needed to run the studio's code")
+    result = subprocess.run(
+        [node, "scripts/check-particles.mjs"],
+        cwd=REPO / "web",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "particles fit" in result.stdout
 
 
 def test_arguments_are_read_through_plurals() -> None:

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { useDocumentTitle } from "@/i18n/I18nProvider";
 
 export default function NotFound() {

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { ArrowRight, FolderPlus, Globe, Layers, Plus, Settings2, Sofa } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { Room } from "@/api/client";
 import { useCreateRoom } from "@/api/mutations";
 import { roomListQuery } from "@/api/queries";

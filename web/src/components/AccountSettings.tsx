@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { KeyRound, LogOut, Trash2 } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { api } from "@/api/client";
 import { useErrorText } from "@/i18n/errors";
 import { useAuth } from "@/lib/auth";

@@ -4,7 +4,8 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { KeySquare, Plus, Trash2 } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { Schemas } from "@/api/client";
 import { useCreateApiKey, useRevokeApiKey } from "@/api/mutations";
 import { apiKeysQuery } from "@/api/queries";

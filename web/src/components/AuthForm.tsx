@@ -4,7 +4,7 @@ import Link from "next/link";
 import { Suspense, useState } from "react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Layers } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/api/client";
 import { authConfigQuery } from "@/api/queries";

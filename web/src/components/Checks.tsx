@@ -2,7 +2,8 @@
 
 // The record's dimension checks: each size against the ergonomic range for its furniture type.
 import { AlertTriangle, Check } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { RecordOut } from "@/api/records";
 import type { MessageKey } from "@/i18n/errors";
 

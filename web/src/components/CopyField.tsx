@@ -3,7 +3,7 @@
 // A read-only value with a Copy button: a new API key or webhook secret, shown once.
 import { useState } from "react";
 import { Check, Copy } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 
 export function CopyField({ id, label, value }: { id: string; label: string; value: string }) {
   const t = useTranslations();

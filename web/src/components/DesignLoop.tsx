@@ -5,7 +5,7 @@
 import { useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { Brush, Eraser, PencilRuler, Sparkles, SquarePen, Trash2 } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { api, multipart } from "@/api/client";
 import { startEdit, startRefine, type ReadyDesign, type RecordOut } from "@/api/records";
 import { useRecordStarted } from "@/api/mutations";

@@ -3,7 +3,7 @@
 // Hand-off buttons: the record's spec sheet (PDF, zip, JSON-LD), or the whole room as a zip.
 import { useState } from "react";
 import { Download, Loader2 } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { downloadRecord, downloadRoom, type ExportFormat } from "@/api/exports";
 import { useErrorText } from "@/i18n/errors";
 import { useToast } from "@/components/Toast";

@@ -2,8 +2,9 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Coins, Languages, Layers, LibraryBig, LogOut, Settings } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { Coins, LayoutGrid, Languages, Layers, LibraryBig, LogOut, Settings } from "lucide-react";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { useAuth } from "@/lib/auth";
 import { useLocaleSwitch } from "@/i18n/I18nProvider";
 import { isLocale, LOCALES, type Locale } from "@/i18n/locale";
@@ -27,14 +28,19 @@ export function Header() {
         </Link>
         <nav aria-label={t("header.nav")} className="ml-1 sm:ml-4">
           {me && (
-            <div className="flex items-center gap-4">
+            <div className="flex items-center gap-1 sm:gap-4">
               {/* On a phone the logo leads to the rooms; the library keeps an icon. */}
               <Link href="/" className="hidden text-sm text-muted hover:text-ink sm:inline">
                 {t("header.rooms")}
               </Link>
-              {/* A phone's header has no room for a third link: the studio is one tap from a room. */}
-              <Link href="/studio/" className="hidden text-sm text-muted hover:text-ink sm:inline">
-                {t("header.studio")}
+              {/* On a phone the studio and the library keep an icon each (their names for readers). */}
+              <Link
+                href="/studio/"
+                className="inline-flex items-center gap-1.5 rounded-lg p-1.5 text-sm text-muted hover:text-ink sm:p-0"
+                data-testid="nav-studio"
+              >
+                <LayoutGrid className="h-4 w-4 sm:hidden" aria-hidden />
+                <span className="sr-only sm:not-sr-only">{t("header.studio")}</span>
               </Link>
               <Link
                 href="/library/"

@@ -4,7 +4,7 @@
 // and Retry (with its price) once it failed or was cancelled.
 import { useState } from "react";
 import { Clock, RotateCcw, Square } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { RecordOut } from "@/api/records";
 import { useCancelRecord, useRetryRecord } from "@/api/mutations";
 import { useErrorText } from "@/i18n/errors";

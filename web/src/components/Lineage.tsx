@@ -4,8 +4,9 @@
 // tree; and how close each design is to each input (the attribution the record stores).
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { AlertTriangle, GitBranch } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { AlertTriangle, GitBranch, ImageOff, Loader2, Square } from "lucide-react";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { ImageOut } from "@/api/client";
 import { lineageQuery } from "@/api/queries";
 import type { LineageNodeOut, RecordOut } from "@/api/records";
@@ -16,6 +17,23 @@ const KIND: Record<LineageNodeOut["kind"], MessageKey> = {
   refine: "lineage.refine",
   edit: "lineage.edit",
 };
+
+/** A node's state in words; a ready one needs none (its thumbnail says it). */
+const STATE: Record<Exclude<LineageNodeOut["state"], "ready">, MessageKey> = {
+  running: "lineage.stateRunning",
+  failed: "lineage.stateFailed",
+  cancelled: "lineage.stateCancelled",
+};
+
+/** What stands in for the thumbnail of a record with no design to show. */
+function NoThumbnail({ state }: { state: LineageNodeOut["state"] }) {
+  const Icon = state === "running" ? Loader2 : state === "cancelled" ? Square : state === "failed" ? AlertTriangle : ImageOff;
+  return (
+    <span className="grid h-10 w-10 shrink-0 place-items-center rounded-md border border-line bg-stone-100 text-muted" aria-hidden>
+      <Icon className={`h-4 w-4 ${state === "running" ? "animate-spin" : ""}`} />
+    </span>
+  );
+}
 
 export function Lineage({ record }: { record: RecordOut }) {
   const t = useTranslations();
@@ -74,7 +92,7 @@ function Node({ node, current }: { node: LineageNodeOut; current: boolean }) {
         // eslint-disable-next-line @next/next/no-img-element
         <img src={node.first_design_url} alt="" className="h-10 w-10 shrink-0 rounded-md border border-line object-cover" />
       ) : (
-        <span className="h-10 w-10 shrink-0 rounded-md bg-stone-200" aria-hidden />
+        <NoThumbnail state={node.state} />
       )}
       <span className="min-w-0">
         <span className="block truncate text-sm" data-content="generated">
@@ -83,13 +101,16 @@ function Node({ node, current }: { node: LineageNodeOut; current: boolean }) {
         <span className="block text-xs text-muted">
           {t(KIND[node.kind])}
           {node.parent && ` · ${t("lineage.fromDesign", { n: node.parent.position + 1 })}`}
+          {node.state !== "ready" && (
+            <span data-testid="lineage-state"> · {t(STATE[node.state])}</span>
+          )}
           {current && ` · ${t("lineage.thisRecord")}`}
         </span>
       </span>
     </>
   );
   return current ? (
-    <div className="flex items-center gap-2 rounded-lg bg-clay-50 p-1.5" data-testid="lineage-node" aria-current="page">
+    <div className="flex items-center gap-2 rounded-lg bg-clay-50 p-1.5" data-testid="lineage-node" data-state={node.state} aria-current="page">
       {body}
     </div>
   ) : (
@@ -97,6 +118,7 @@ function Node({ node, current }: { node: LineageNodeOut; current: boolean }) {
       href={`/record/?id=${node.record_id}`}
       className="flex items-center gap-2 rounded-lg p-1.5 hover:bg-black/5"
       data-testid="lineage-node"
+      data-state={node.state}
     >
       {body}
     </Link>

@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Pin as PinIcon, PinOff } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { errorCode } from "@/api/client";
 import { usePin, useUnpin } from "@/api/mutations";
 import { pinRoomsQuery } from "@/api/queries";
@@ -104,7 +104,7 @@ function PinForm({
           <label htmlFor="pin-room" className="label">
             {t("pin.room")}
           </label>
-          <select id="pin-room" className="field" value={roomId} onChange={(e) => setChosen(e.target.value)}>
+          <select id="pin-room" className="field select-field" value={roomId} onChange={(e) => setChosen(e.target.value)}>
             {rooms?.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}

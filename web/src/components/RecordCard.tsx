@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { AlertTriangle, ImageOff, Loader2, RotateCcw, Square } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { isReady, type RecordOut } from "@/api/records";
 import { useDates } from "@/i18n/format";
 import { DesignPreview, recordFailed } from "@/components/RecordView";

@@ -4,10 +4,12 @@
 // providers. Renders a record that is still streaming in as well as a finished one. The rules
 // of a record's stages live here; the generic pieces (Lightbox, Score, Fact) in ui.tsx.
 import { useState } from "react";
-import { AlertTriangle, Check, Circle, Cpu, Loader2, Maximize2, RotateCcw } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { AlertTriangle, Check, Circle, Coins, Cpu, Loader2, Maximize2, RotateCcw, Square } from "lucide-react";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { readyDesigns, type DesignOut, type RecordOut, type StageStatus } from "@/api/records";
 import { useReferenceTitle } from "@/i18n/content";
+import { useEmbedderName, useReferenceSource } from "@/i18n/references";
 import type { MessageKey } from "@/i18n/errors";
 import { Fact, Lightbox, Score, type GalleryImage } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
@@ -114,6 +116,7 @@ function StageIcon({ status }: { status: StageStatus }) {
   if (status === "ready") return <Check className="h-4 w-4 text-sage-600" aria-hidden />;
   if (status === "error") return <AlertTriangle className="h-4 w-4 text-red-700" aria-hidden />;
   if (status === "processing") return <Loader2 className="h-4 w-4 animate-spin text-clay-600" aria-hidden />;
+  if (status === "cancelled") return <Square className="h-4 w-4 text-muted" aria-hidden />;
   return <Circle className="h-4 w-4 text-stone-300" aria-hidden />;
 }
 
@@ -140,6 +143,26 @@ export function FailureNotice({ record }: { record: RecordOut }) {
   );
 }
 
+/** A cancelled record: what happened to the credit, and what a retry would run. */
+export function CancelledNotice({ record }: { record: RecordOut }) {
+  const t = useTranslations();
+  if (!record.cancelled || !record.done) return null;
+  const unfinished = record.stages.filter((s) => s.status === "cancelled" || s.status === "error");
+  return (
+    <div role="status" data-testid="record-cancelled-notice" className="rounded-xl border border-line bg-stone-50 px-4 py-3 text-sm">
+      <p className="inline-flex items-center gap-1.5 font-medium" data-testid="cancel-credit">
+        {record.refunded ? <RotateCcw className="h-4 w-4 text-emerald-700" aria-hidden /> : <Coins className="h-4 w-4 text-muted" aria-hidden />}
+        {t(record.refunded ? "stages.cancelledRefunded" : "stages.cancelledCharged")}
+      </p>
+      {record.retry_cost !== null && unfinished.length > 0 && (
+        <p className="mt-1 text-muted" data-testid="cancel-retry-scope">
+          {t("stages.canRetry", { stages: unfinished.map((s) => t(STAGE_WORDS[s.stage].label)).join(", ") })}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function RecordView({
   record,
   roomId,
@@ -159,6 +182,7 @@ export function RecordView({
   const t = useTranslations();
   const format = useFormatter();
   const referenceTitle = useReferenceTitle();
+  const referenceSource = useReferenceSource();
   const designs = readyDesigns(record);
   const gallery: GalleryImage[] = [
     ...designs.map((d) => ({
@@ -173,8 +197,9 @@ export function RecordView({
     })),
   ];
   const imageStatus = record.image_status;
-  // No design was made: the failure notice says what happened; empty frames would add nothing.
-  if (imageStatus === "error" && designs.length === 0) return null;
+  // No design was made: the failure or cancel notice says what happened; empty frames would
+  // add nothing.
+  if ((imageStatus === "error" || imageStatus === "cancelled") && designs.length === 0) return null;
   const paragraphs = (record.story ?? "").split(/\n\s*\n/).filter((p) => p.trim());
 
   return (
@@ -233,6 +258,8 @@ export function RecordView({
                   <div className="grid h-full w-full place-items-center text-xs text-muted">
                     {imageStatus === "error" ? (
                       <span className="px-2 text-center">{t("record.notGenerated")}</span>
+                    ) : imageStatus === "cancelled" ? (
+                      <span className="px-2 text-center">{t("stages.notRun")}</span>
                     ) : (
                       <span className="flex flex-col items-center gap-2">
                         <span className="h-8 w-8 animate-pulse rounded-full bg-stone-200" />
@@ -343,7 +370,7 @@ export function RecordView({
                     </p>
                     {rec.source && (
                       <p className="truncate text-xs text-muted" data-content="library">
-                        {rec.source}
+                        {referenceSource(rec.source)}
                       </p>
                     )}
                     <Score value={rec.score} />
@@ -406,9 +433,18 @@ export function DesignPreview({
   );
 }
 
-/** Grey lines while a stage runs; `failedText` once it has failed. */
+/** Grey lines while a stage waits or runs; `failedText` once it has failed, and a word once it
+ *  was cancelled (a skeleton would promise something that is not coming). */
 function Placeholder({ status, label: failedText, lines }: { status: StageStatus; label: string; lines: number }) {
+  const t = useTranslations();
   if (status === "error") return <p className="text-sm text-muted">{failedText}</p>;
+  if (status === "cancelled") {
+    return (
+      <p className="text-sm text-muted" data-testid="stage-cancelled">
+        {t("record.cancelledShort")}
+      </p>
+    );
+  }
   return (
     <div aria-hidden className="space-y-2">
       {Array.from({ length: lines }).map((_, i) => (
@@ -422,35 +458,64 @@ function Placeholder({ status, label: failedText, lines }: { status: StageStatus
   );
 }
 
+/** The offline providers' name (the server's `local` image and story providers). */
+const OFFLINE_PROVIDER = "local";
+
+/** How each stage was made, in a designer's words; the provider and model ids in a details view. */
 function ProviderInfo({ record }: { record: RecordOut }) {
   const t = useTranslations();
-  const rows: [Stage, string | null, string | null][] = [
-    ["images", record.image_provider, record.image_model],
-    ["story", record.story_provider, record.story_model],
-    ["recommendation", record.embedder_model ? "embedder" : null, record.embedder_model],
+  const embedderName = useEmbedderName();
+  const made: { stage: Stage; words: string | null; ids: string }[] = [
+    {
+      stage: "images",
+      words: record.image_provider
+        ? t(record.image_provider === OFFLINE_PROVIDER ? "record.offlineRenderer" : "record.aiModel")
+        : null,
+      ids: [record.image_provider, record.image_model].filter(Boolean).join(" · "),
+    },
+    {
+      stage: "story",
+      words: record.story_provider
+        ? t(record.story_provider === OFFLINE_PROVIDER ? "record.offlineWriter" : "record.aiModel")
+        : null,
+      ids: [record.story_provider, record.story_model].filter(Boolean).join(" · "),
+    },
+    {
+      stage: "recommendation",
+      words: record.embedder_model ? embedderName(record.embedder_model) : null,
+      ids: record.embedder_model ?? "",
+    },
   ];
-  if (!rows.some(([, p, m]) => p || m)) return null;
+  const rows = made.filter((row) => row.words !== null);
+  if (rows.length === 0) return null;
   return (
     <div className="mt-6 rounded-xl border border-line bg-paper p-3" data-testid="providers">
       <p className="mb-2 flex items-center gap-1.5 text-[11px] font-medium uppercase tracking-wider text-muted">
         <Cpu className="h-3.5 w-3.5" aria-hidden /> {t("record.madeBy")}
       </p>
       <dl className="space-y-1 text-xs">
-        {rows
-          .filter(([, p, m]) => p || m)
-          .map(([stage, provider, model]) => (
+        {rows.map(({ stage, words }) => (
+          <div key={stage} className="flex justify-between gap-3">
+            <dt className="text-muted">{t(STAGE_WORDS[stage].label)}</dt>
+            <dd className="truncate" data-testid={`made-by-${stageId(stage)}`}>
+              {words}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <details className="mt-2 text-xs text-muted" data-testid="provider-details">
+        <summary className="cursor-pointer">{t("record.details")}</summary>
+        <dl className="mt-1 space-y-1">
+          {rows.map(({ stage, ids }) => (
             <div key={stage} className="flex justify-between gap-3">
-              <dt className="text-muted">{t(STAGE_WORDS[stage].label)}</dt>
-              <dd
-                className="truncate font-mono"
-                title={[provider, model].filter(Boolean).join(" · ")}
-                translate="no"
-              >
-                {stage === "recommendation" ? model : [provider, model].filter(Boolean).join(" · ")}
+              <dt>{t(STAGE_WORDS[stage].label)}</dt>
+              <dd className="truncate font-mono" title={ids} translate="no" data-content="provider">
+                {ids}
               </dd>
             </div>
           ))}
-      </dl>
+        </dl>
+      </details>
     </div>
   );
 }

@@ -3,7 +3,7 @@
 // Rename/describe a room, make it public with a copyable link, or delete it.
 import { useState } from "react";
 import { Check, Copy, Globe, Lock, Trash2 } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { Room } from "@/api/client";
 import { useDeleteRoom, useSaveRoom } from "@/api/mutations";
 import { useErrorText } from "@/i18n/errors";

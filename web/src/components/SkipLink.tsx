@@ -1,6 +1,6 @@
 "use client";
 
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 
 /** The first Tab stop: straight past the header to the page's content. */
 export function SkipLink() {

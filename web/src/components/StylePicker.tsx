@@ -2,7 +2,8 @@
 
 // A curated furniture style beside the free keyword (GET /api/v1/styles): the two combine.
 import { useQuery } from "@tanstack/react-query";
-import { useLocale, useTranslations } from "use-intl";
+import { useLocale } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { Schemas } from "@/api/client";
 import { stylesQuery } from "@/api/queries";
 
@@ -46,7 +47,7 @@ export function StylePicker({
         )}
         <select
           id="style"
-          className="field"
+          className="field select-field"
           value={value ?? ""}
           disabled={disabled || styles.length === 0}
           onChange={(e) => onChange(e.target.value || null)}

@@ -4,7 +4,8 @@
 // designer hears at once why a file was turned away; each accepted file is uploaded right away.
 import { useRef, useState } from "react";
 import { ImagePlus, Loader2, X } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { ImageOut, Schemas } from "@/api/client";
 import { useUploadImage } from "@/api/mutations";
 import { useErrorText, type MessageKey } from "@/i18n/errors";
@@ -236,7 +237,7 @@ function SlotBrief({
       <label className="flex items-center gap-1.5">
         <span className="sr-only">{t("brief.roleOf", { n })}</span>
         <select
-          className="field px-2 py-1 text-xs"
+          className="field select-field py-1 pl-2 text-xs"
           value={slot.role}
           disabled={disabled}
           onChange={(e) => onChange({ role: e.target.value as Slot["role"] })}
@@ -261,7 +262,7 @@ function SlotBrief({
           disabled={disabled}
           onChange={(e) => onChange({ strength: Number(e.target.value) })}
           aria-label={t("brief.strengthOf", { n })}
-          className="min-w-0 flex-1"
+          className="range-field min-w-0 flex-1"
           data-testid="input-strength"
         />
         <output className="w-8 text-right font-mono text-ink" data-testid="input-strength-value">

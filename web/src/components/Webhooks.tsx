@@ -5,7 +5,8 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Plus, RefreshCw, Send, Trash2, Webhook as WebhookIcon } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { Schemas } from "@/api/client";
 import { useAddWebhook, useDeleteWebhook, useTestWebhook } from "@/api/mutations";
 import { deliveriesQuery, webhooksQuery } from "@/api/queries";
@@ -24,6 +25,16 @@ const EVENT_NAME: Record<string, MessageKey> = {
   "record.failed": "settings.webhooks.eventFailed",
   "record.cancelled": "settings.webhooks.eventCancelled",
   "webhook.test": "settings.webhooks.eventTest",
+};
+/** Why an attempt failed, in words; the transport's own message stays in the details. */
+const PROBLEM: Record<NonNullable<Delivery["problem"]>, MessageKey> = {
+  answered: "settings.webhooks.problem.answered",
+  refused: "settings.webhooks.problem.refused",
+  host_not_found: "settings.webhooks.problem.host_not_found",
+  tls: "settings.webhooks.problem.tls",
+  timeout: "settings.webhooks.problem.timeout",
+  connect: "settings.webhooks.problem.connect",
+  network: "settings.webhooks.problem.network",
 };
 const STATUS_NAME: Record<Delivery["status"], MessageKey> = {
   pending: "settings.webhooks.statusPending",
@@ -214,7 +225,17 @@ function HookItem({ hook }: { hook: Hook }) {
                     {t("settings.webhooks.attempts", { count: delivery.attempts })}
                     {delivery.last_status_code != null && ` · HTTP ${delivery.last_status_code}`}
                   </span>
-                  {delivery.last_error && <span className="text-muted" translate="no">{delivery.last_error}</span>}
+                  {delivery.last_error && (
+                    <span className="basis-full" data-testid="delivery-problem">
+                      {t(delivery.problem ? PROBLEM[delivery.problem] : "settings.webhooks.problem.network")}
+                      <details className="text-xs text-muted">
+                        <summary className="cursor-pointer">{t("record.details")}</summary>
+                        <code className="break-all" lang="en" translate="no" data-content="provider">
+                          {delivery.last_error}
+                        </code>
+                      </details>
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>

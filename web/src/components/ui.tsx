@@ -3,7 +3,8 @@
 // Small shared pieces: page shell, dialog, empty state, spinner, lightbox, score bar, fact.
 import { useCallback, useEffect, useRef } from "react";
 import { ChevronLeft, ChevronRight, Loader2, X } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { Header } from "@/components/Header";
 import { useDocumentTitle } from "@/i18n/I18nProvider";
 

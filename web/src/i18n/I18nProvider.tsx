@@ -3,7 +3,8 @@
 // The studio's language: picked on the client (a static export has no server to negotiate),
 // applied to every message, date and number through use-intl, and kept on the account.
 import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExternalStore } from "react";
-import { IntlProvider, useTranslations } from "use-intl";
+import { IntlProvider } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { api } from "@/api/client";
 import { useAuth } from "@/lib/auth";
 import en from "./messages/en.json";

@@ -3,7 +3,8 @@
 // Error messages a designer reads: chosen by the API's error code (`{"error", "detail"}`), so
 // the English `detail` stays for developers and the sentence comes from the catalogue.
 import { useCallback } from "react";
-import { useTranslations, type MessageKeys, type Messages, type NestedKeyOf } from "use-intl";
+import { type MessageKeys, type Messages, type NestedKeyOf } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { errorCode } from "@/api/client";
 import { ApiError } from "@/api/queries";
 
@@ -16,6 +17,7 @@ const BY_CODE: Record<string, MessageKey> = {
   ClipModelMissing: "errors.ClipModelMissing",
   Conflict: "errors.Conflict",
   EmailTaken: "errors.EmailTaken",
+  HostNotFound: "errors.HostNotFound",
   ImageTooLarge: "errors.ImageTooLarge",
   InsufficientCredits: "errors.InsufficientCredits",
   InsufficientScope: "errors.InsufficientScope",

@@ -5,11 +5,13 @@
 import { useRef, useState } from "react";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { ImagePlus, Library as LibraryIcon, Plus, Search, Trash2, X } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { Schemas } from "@/api/client";
 import { useAddReference, useRemoveReference, useSearchLibraryByImage } from "@/api/mutations";
 import { libraryBrowseQuery, librarySearchQuery } from "@/api/queries";
 import { useReferenceTitle } from "@/i18n/content";
+import { useEmbedderName, useReferenceTags } from "@/i18n/references";
 import { type MessageKey, useErrorText } from "@/i18n/errors";
 import { useRequireAuth } from "@/lib/auth";
 import { stableUrl } from "@/lib/imageUrls";
@@ -69,6 +71,8 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
   const errorText = useErrorText();
   const problemText = useFileProblemText();
   const referenceTitle = useReferenceTitle();
+  const referenceTags = useReferenceTags();
+  const embedderName = useEmbedderName();
   const qc = useQueryClient();
   const byImage = useSearchLibraryByImage(TOP_K);
   const remove = useRemoveReference();
@@ -137,10 +141,11 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
     browse();
   }
 
-  const cards: { reference: Reference; score: number | null }[] =
+  // A hit found by words alone has a rank-like score (1, 0.5…), not a similarity: no bar for it.
+  const cards: { reference: Reference; score: number | null; byWords: boolean }[] =
     view?.kind === "search"
-      ? view.hits.map((h) => ({ reference: h.reference, score: h.score }))
-      : (view?.items ?? []).map((reference) => ({ reference, score: null }));
+      ? view.hits.map((h) => ({ reference: h.reference, score: h.score, byWords: h.match === "words" }))
+      : (view?.items ?? []).map((reference) => ({ reference, score: null, byWords: false }));
 
   return (
     <Shell wide title={t("library.title")}>
@@ -223,8 +228,8 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
               {t(MATCH[view.match])}
             </span>
           )}
-          <span className="chip" title={t("library.embedderTitle")} translate="no">
-            {view.embedder}
+          <span className="chip" title={`${t("library.embedderTitle")}: ${view.embedder}`} data-testid="search-embedder">
+            {embedderName(view.embedder)}
           </span>
           <button type="button" className="btn-ghost px-2 py-1" onClick={clear}>
             <X className="h-4 w-4" aria-hidden /> {t("library.clearSearch")}
@@ -260,7 +265,7 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
 
       {cards.length > 0 && (
         <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4" aria-label={t("publicRoom.references")}>
-          {cards.map(({ reference, score }) => (
+          {cards.map(({ reference, score, byWords }) => (
             <li key={reference.id} className="card flex flex-col overflow-hidden" data-testid="library-reference">
               <div className="aspect-square bg-stone-100">
                 {/* eslint-disable-next-line @next/next/no-img-element */}
@@ -276,11 +281,17 @@ function Library({ isAdmin }: { isAdmin: boolean }) {
                   {referenceTitle(reference) ? <span data-content="library">{referenceTitle(reference)}</span> : t("library.untitled")}
                 </p>
                 {reference.tags.length > 0 && (
-                  <p className="truncate text-xs text-muted" data-content="library">
-                    {reference.tags.join(" · ")}
+                  <p className="truncate text-xs text-muted" data-content="library" data-testid="reference-tags">
+                    {referenceTags(reference).join(" · ")}
                   </p>
                 )}
-                {score !== null && <Score value={score} title={t("library.scoreTitle")} />}
+                {byWords ? (
+                  <span className="chip self-start py-0.5" data-testid="word-match">
+                    {t("library.wordMatch")}
+                  </span>
+                ) : (
+                  score !== null && <Score value={score} title={t("library.scoreTitle")} />
+                )}
                 <div className="mt-auto flex items-center gap-2 pt-2">
                   <PinButton
                     imageId={reference.image_id}

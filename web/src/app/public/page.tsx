@@ -6,7 +6,7 @@ import { Suspense, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { Globe, Lock } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { publicRoomQuery } from "@/api/queries";
 import { useDates } from "@/i18n/format";
 import { EmptyState, Lightbox, PageLoading, Shell, type GalleryImage } from "@/components/ui";

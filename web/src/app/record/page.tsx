@@ -4,7 +4,8 @@ import Link from "next/link";
 import { Suspense, useState } from "react";
 import { useSearchParams } from "next/navigation";
 import { FileQuestion } from "lucide-react";
-import { useFormatter, useTranslations } from "use-intl";
+import { useFormatter } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { useRecordEnded } from "@/api/mutations";
 import { imageQuery, roomQuery, uploadsQuery, usePinnedIds } from "@/api/queries";
@@ -14,7 +15,7 @@ import { useLiveRecord } from "@/lib/useRecord";
 import { useDates } from "@/i18n/format";
 import { useErrorText } from "@/i18n/errors";
 import { Alert, EmptyState, PageLoading, Shell } from "@/components/ui";
-import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
+import { CancelledNotice, FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
 import { JobControls } from "@/components/JobControls";
 import { PinButton } from "@/components/Pin";
 import { RecordExport } from "@/components/ExportMenu";
@@ -164,6 +165,7 @@ function RecordLoader() {
           }}
         />
         <FailureNotice record={record} />
+        <CancelledNotice record={record} />
         {error && <Alert>{errorText(error.body, "recordPage.loadFailed")}</Alert>}
         <RecordView record={record} roomId={record.room_id} pinnedIds={pinnedIds} />
       </div>

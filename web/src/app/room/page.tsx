@@ -8,7 +8,7 @@ import { Suspense, useState } from "react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Globe, Images, Settings2, Share2 } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { Room } from "@/api/client";
 import { historyQuery, keys, recordQuery, roomQuery } from "@/api/queries";
 import { readyDesigns } from "@/api/records";

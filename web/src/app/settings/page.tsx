@@ -1,7 +1,7 @@
 "use client";
 
 // The account's settings: password, sessions, API keys, webhooks, and deleting the account.
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { useRequireAuth } from "@/lib/auth";
 import { PageLoading, Shell } from "@/components/ui";
 import { DeleteAccount, PasswordForm, Sessions } from "@/components/AccountSettings";

@@ -6,11 +6,12 @@ import Link from "next/link";
 import { useState } from "react";
 import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { Heart, Search, Sparkles, X } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import type { Schemas } from "@/api/client";
 import { useToggleFavourite } from "@/api/mutations";
 import { similarQuery, studioQuery, type StudioFilters } from "@/api/queries";
 import { readyDesigns } from "@/api/records";
+import { useReferenceTitle } from "@/i18n/content";
 import { useErrorText } from "@/i18n/errors";
 import { useRequireAuth } from "@/lib/auth";
 import { stableUrl } from "@/lib/imageUrls";
@@ -45,6 +46,7 @@ function Studio() {
   const favourites = new Set(studio.data?.pages.flatMap((page) => page.favourite_image_ids));
   const error = studio.error ? errorText(studio.error, "studio.loadFailed") : null;
   const favourite = useToggleFavourite();
+  const referenceTitle = useReferenceTitle();
 
   async function toggleFavourite(imageId: string) {
     const { error: err } = await favourite.mutateAsync({ imageId, on: !favourites.has(imageId) });
@@ -60,9 +62,10 @@ function Studio() {
     }
   }
 
-  const designs = (records ?? []).flatMap((record) =>
-    readyDesigns(record).map((design) => ({ record, design })),
-  );
+  // The server finds the records with a favourite; of those, only the hearted designs show.
+  const designs = (records ?? [])
+    .flatMap((record) => readyDesigns(record).map((design) => ({ record, design })))
+    .filter(({ design }) => !onlyFavourites || favourites.has(design.image_id));
 
   return (
     <Shell>
@@ -78,11 +81,11 @@ function Studio() {
       >
         <label className="min-w-[14rem] flex-1 text-sm">
           <span className="label">{t("studio.searchLabel")}</span>
-          <input className="input w-full" value={text} onChange={(e) => setText(e.target.value)} placeholder={t("studio.searchPlaceholder")} />
+          <input className="field" value={text} onChange={(e) => setText(e.target.value)} placeholder={t("studio.searchPlaceholder")} />
         </label>
         <label className="text-sm">
           <span className="label">{t("studio.statusLabel")}</span>
-          <select className="input" value={status} onChange={(e) => setStatus(e.target.value as Status)}>
+          <select className="field select-field" value={status} onChange={(e) => setStatus(e.target.value as Status)}>
             <option value="">{t("studio.statusAny")}</option>
             <option value="ready">{t("studio.statusReady")}</option>
             <option value="processing">{t("studio.statusProcessing")}</option>
@@ -123,11 +126,15 @@ function Studio() {
               {similar.hits.map((hit) => (
                 <li key={hit.image_id} data-testid="similar-hit" data-kind={hit.kind}>
                   {/* eslint-disable-next-line @next/next/no-img-element */}
-                  <img src={stableUrl(hit.image_id, hit.url)} alt={hit.title ?? ""} className="aspect-square w-full rounded-lg object-cover" />
-                  <p className="mt-1 truncate text-xs text-muted">
-                    {hit.kind === "design" ? t("studio.yourDesign") : hit.title}
+                  <img src={stableUrl(hit.image_id, hit.url)} alt="" className="aspect-square w-full rounded-lg object-cover" />
+                  <p className="mt-1 truncate text-xs text-muted" data-testid="similar-title">
+                    {hit.kind === "design" ? (
+                      t("studio.yourDesign")
+                    ) : (
+                      <span data-content="library">{referenceTitle({ title: hit.title ?? "", title_ko: hit.title_ko })}</span>
+                    )}
                   </p>
-                  <Score value={hit.score} />
+                  <Score value={hit.score} title={t("record.similarity")} />
                 </li>
               ))}
             </ul>

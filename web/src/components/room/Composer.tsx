@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Coins, Sparkles } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { useStartGeneration } from "@/api/mutations";
 import { uploadsQuery } from "@/api/queries";
 import { useAuth } from "@/lib/auth";

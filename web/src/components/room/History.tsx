@@ -3,7 +3,7 @@
 // The room's records, newest first, a page at a time.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ChevronLeft, ChevronRight, History as HistoryIcon, Sparkles } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { historyQuery, RECORDS_PAGE } from "@/api/queries";
 import { useErrorText } from "@/i18n/errors";
 import { Alert, EmptyState, PageLoading } from "@/components/ui";

@@ -4,13 +4,13 @@
 // Its end tells the rest of the page: the balance and the history are read again then.
 import Link from "next/link";
 import { useState } from "react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { useRecordEnded } from "@/api/mutations";
 import { usePinnedIds } from "@/api/queries";
 import { useLiveRecord } from "@/lib/useRecord";
 import { useErrorText } from "@/i18n/errors";
 import { Alert, PageLoading } from "@/components/ui";
-import { FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
+import { CancelledNotice, FailureNotice, RecordView, StageProgress } from "@/components/RecordView";
 import { JobControls } from "@/components/JobControls";
 import { useToast } from "@/components/Toast";
 
@@ -58,6 +58,7 @@ export function LiveRecord({ recordId, roomId }: { recordId: string; roomId: str
             }}
           />
           <FailureNotice record={live.record} />
+          <CancelledNotice record={live.record} />
           <RecordView record={live.record} roomId={roomId} pinnedIds={pinnedIds} />
         </>
       ) : (

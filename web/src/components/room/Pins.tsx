@@ -3,7 +3,7 @@
 // The images pinned to this room, each with its note and an Unpin button.
 import { useQuery } from "@tanstack/react-query";
 import { Pin as PinIcon } from "lucide-react";
-import { useTranslations } from "use-intl";
+import { useTranslations } from "@/i18n/useTranslations";
 import { pinsQuery } from "@/api/queries";
 import { stableUrl } from "@/lib/imageUrls";
 import { UnpinButton } from "@/components/Pin";
