@@ -12,10 +12,53 @@ def _size(value: int) -> dict[str, Any]:
     return {"@type": "QuantitativeValue", "value": value, "unitCode": "CMT", "unitText": "cm"}
 
 
+def _object_links(
+    sheet: SpecSheet, base: str, files: dict[int, dict[str, str]] | None
+) -> list[dict[str, Any]]:
+    """Each design's 3D model and drawings: the API's URLs, or the zip's file names."""
+    links: list[dict[str, Any]] = []
+    for found in sheet.objects:
+        path = f"{base}/api/v1/records/{sheet.record.id}/designs/{found.position}"
+        named = (files or {}).get(found.position)
+        urls = named or {
+            "glb": f"{path}/model.glb",
+            "dxf": f"{path}/drawings?format=dxf",
+            "svg": f"{path}/drawings?format=svg",
+        }
+        label = f"design {found.position + 1}{' (proxy)' if found.model.proxy else ''}"
+        proxy = {"@type": "PropertyValue", "name": "proxy", "value": found.model.proxy}
+        links += [
+            {
+                "@type": "3DModel",
+                "name": f"3D model, {label}",
+                "encodingFormat": "model/gltf-binary",
+                "contentUrl": urls["glb"],
+                "additionalProperty": [proxy],
+            },
+            {
+                "@type": "ImageObject",
+                "name": f"Dimensioned drawings (mm), {label}",
+                "encodingFormat": "image/svg+xml",
+                "contentUrl": urls["svg"],
+            },
+            {
+                "@type": "DigitalDocument",
+                "name": f"CAD drawings (DXF, mm), {label}",
+                "encodingFormat": "image/vnd.dxf",
+                "contentUrl": urls["dxf"],
+            },
+        ]
+    return links
+
+
 def product_jsonld(
-    sheet: SpecSheet, base_url: str, images: list[str] | None = None
+    sheet: SpecSheet,
+    base_url: str,
+    images: list[str] | None = None,
+    objects: dict[int, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """`images` replaces the design URLs (a zip names its own files instead)."""
+    """`images` and `objects` replace the URLs of the designs and of their models and drawings
+    (a zip names its own files instead)."""
     record = sheet.record
     base = base_url.rstrip("/")
     urls = images if images is not None else [f"{base}{d.url}" for d in record.designs if d.url]
@@ -30,6 +73,9 @@ def product_jsonld(
         "keywords": list(record.keywords_display or record.keywords),
         "dateCreated": record.created_at.isoformat(),
     }
+    links = _object_links(sheet, base, objects)
+    if links:
+        product["subjectOf"] = links
     if record.material:
         product["material"] = record.material
     if record.furniture_type:

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from layerminder.exports import object_page
 from layerminder.exports.fonts import truetype_subset
-from layerminder.exports.sheet import SheetImage, SpecSheet
+from layerminder.exports.page import (
+    CONTENT_W,
+    FONT,
+    INK,
+    MARGIN,
+    MUTED,
+    RULE,
+    WARN,
+    SheetDocument,
+)
+from layerminder.exports.sheet import SpecSheet
 from layerminder.library.words import STARTER_SOURCE
 from layerminder.records.schemas import RecommendationOut
-
-# Noto Sans KR (SIL OFL) ships in a PyPI package: Hangul and Latin from one embedded, subset
-# font, and nothing fetched at run time (embedded as TrueType: see exports/fonts.py).
-FONT = "NotoSansKR"
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -106,55 +111,6 @@ FURNITURE: dict[str, dict[str, str]] = {
     },
 }
 
-MARGIN = 14.0
-PAGE_W = 210.0
-CONTENT_W = PAGE_W - 2 * MARGIN
-INK = (28, 25, 23)
-MUTED = (120, 113, 108)
-RULE = (214, 211, 209)
-WARN = (180, 83, 9)
-
-
-class _Sheet(FPDF):
-    def __init__(self, labels: dict[str, str], footer_text: str, font_file: Path) -> None:
-        super().__init__(format="A4", unit="mm")
-        self.labels = labels
-        self.footer_text = footer_text
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(True, margin=MARGIN + 4)
-        # Made for each document: when fpdf writes the file it subsets the parsed font in
-        # place, so a shared one would keep only the first sheet's glyphs.
-        self.add_font(FONT, "", str(font_file))
-        self.set_font(FONT, size=9)
-        self.set_text_color(*INK)
-
-    def footer(self) -> None:
-        self.set_y(-MARGIN)
-        self.set_font(FONT, size=7)
-        self.set_text_color(*MUTED)
-        self.cell(0, 4, self.footer_text, align="L")
-        self.cell(0, 4, f"{self.page_no()}/{{nb}}", align="R")
-        self.set_text_color(*INK)
-
-    def heading(self, text: str) -> None:
-        self.ln(3)
-        self.set_font(FONT, size=8)
-        self.set_text_color(*MUTED)
-        self.cell(0, 5, text.upper(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_draw_color(*RULE)
-        self.line(self.l_margin, self.get_y(), self.l_margin + CONTENT_W, self.get_y())
-        self.ln(1.5)
-        self.set_text_color(*INK)
-        self.set_font(FONT, size=9)
-
-    def picture(self, image: SheetImage, x: float, y: float, size: float) -> None:
-        """A square box with the image fitted inside, keeping its proportions."""
-        scale = min(size / image.width, size / image.height)
-        w, h = image.width * scale, image.height * scale
-        self.image(io.BytesIO(image.data), x + (size - w) / 2, y + (size - h) / 2, w, h)
-        self.set_draw_color(*RULE)
-        self.rect(x, y, size, size)
-
 
 def render_pdf(sheet: SpecSheet, exported_at: datetime | None = None) -> bytes:
     """The spec sheet in the story's language. Blocking (font subsetting, image embedding)."""
@@ -162,7 +118,10 @@ def render_pdf(sheet: SpecSheet, exported_at: datetime | None = None) -> bytes:
     labels, types = LABELS[language], FURNITURE[language]
     # Every character the sheet can print comes from the record, the labels or the types.
     printed = json.dumps(sheet.record.model_dump(mode="json"), ensure_ascii=False)
-    printed += "".join(labels.values()) + "".join(types.values())
+    printed += "".join(labels.values()) + "".join(types.values()) + object_page.printed_text()
+    printed += "".join(
+        f"{o.model.source}{''.join(m.name for m in o.model.materials)}" for o in sheet.objects
+    )
     with tempfile.TemporaryDirectory(prefix="layerminder-pdf-") as folder:
         font_file = Path(folder) / f"{FONT}.ttf"
         font_file.write_bytes(truetype_subset(printed))
@@ -175,7 +134,7 @@ def _render(
     record = sheet.record
     labels, types = LABELS[language], FURNITURE[language]
     exported = (exported_at or datetime.now(UTC)).date().isoformat()
-    pdf = _Sheet(labels, f"LayerMinder · {labels['sheet']} · {record.id}", font_file)
+    pdf = SheetDocument(labels, f"LayerMinder · {labels['sheet']} · {record.id}", font_file)
     pdf.set_title(record.name or labels["sheet"])
     pdf.set_creator("LayerMinder")
     pdf.set_lang(language)
@@ -236,11 +195,12 @@ def _render(
             pdf.set_font(FONT, size=9)
 
     _inputs_and_references(pdf, sheet, labels)
+    object_page.render(pdf, sheet, language, MARGIN, CONTENT_W)
     _provenance(pdf, sheet, labels, exported)
     return bytes(pdf.output())
 
 
-def _row(pdf: _Sheet, x: float, widths: tuple[float, ...], cells: tuple[str, ...]) -> None:
+def _row(pdf: SheetDocument, x: float, widths: tuple[float, ...], cells: tuple[str, ...]) -> None:
     pdf.set_x(x)
     for width, text in zip(widths, cells, strict=True):
         pdf.cell(width, 5.5, text, border="B")
@@ -248,7 +208,7 @@ def _row(pdf: _Sheet, x: float, widths: tuple[float, ...], cells: tuple[str, ...
 
 
 def _facts(
-    pdf: _Sheet,
+    pdf: SheetDocument,
     sheet: SpecSheet,
     labels: dict[str, str],
     types: dict[str, str],
@@ -306,7 +266,7 @@ def _facts(
             pdf.set_text_color(*INK)
 
 
-def _inputs_and_references(pdf: _Sheet, sheet: SpecSheet, labels: dict[str, str]) -> None:
+def _inputs_and_references(pdf: SheetDocument, sheet: SpecSheet, labels: dict[str, str]) -> None:
     record = sheet.record
     thumb = 34.0
     if sheet.inputs:
@@ -356,7 +316,9 @@ def _reference_title(recommendation: RecommendationOut, language: str) -> str:
     return recommendation.title
 
 
-def _provenance(pdf: _Sheet, sheet: SpecSheet, labels: dict[str, str], exported: str) -> None:
+def _provenance(
+    pdf: SheetDocument, sheet: SpecSheet, labels: dict[str, str], exported: str
+) -> None:
     record = sheet.record
     if pdf.get_y() + 40 > pdf.page_break_trigger:
         pdf.add_page()

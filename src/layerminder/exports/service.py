@@ -85,13 +85,30 @@ def _add_sheet(archive: zipfile.ZipFile, sheet: SpecSheet, base_url: str, folder
             image.data,
             compress_type=zipfile.ZIP_STORED,
         )
+    object_files = _add_objects(archive, sheet, folder)
     archive.writestr(f"{folder}{sheet.slug}.pdf", render_pdf(sheet))
-    product = product_jsonld(sheet, base_url, images=design_files)
+    product = product_jsonld(sheet, base_url, images=design_files, objects=object_files)
     archive.writestr(f"{folder}product.jsonld", json.dumps(product, ensure_ascii=False, indent=2))
     archive.writestr(
         f"{folder}record.json",
         json.dumps(sheet.record.model_dump(mode="json"), ensure_ascii=False, indent=2),
     )
+
+
+def _add_objects(
+    archive: zipfile.ZipFile, sheet: SpecSheet, folder: str
+) -> dict[int, dict[str, str]]:
+    """Each design's GLB, DXF and SVG under objects/ (a proxy's names say so); the names by
+    position, for the JSON-LD."""
+    names: dict[int, dict[str, str]] = {}
+    for found in sheet.objects:
+        stem = f"objects/design-{found.position + 1}{'-proxy' if found.model.proxy else ''}"
+        files = {"glb": f"{stem}.glb", "dxf": f"{stem}.dxf", "svg": f"{stem}.svg"}
+        archive.writestr(folder + files["glb"], found.glb)
+        archive.writestr(folder + files["dxf"], found.dxf)
+        archive.writestr(folder + files["svg"], found.svg)
+        names[found.position] = files
+    return names
 
 
 def render_pdf(sheet: SpecSheet) -> bytes:

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from layerminder.errors import Conflict
 from layerminder.images import service as images
 from layerminder.models import Image, Record
+from layerminder.objects import service as design_objects
+from layerminder.objects import views as object_views
 from layerminder.records.schemas import RecordOut
 from layerminder.records.views import RecordViews
 from layerminder.storage.base import ObjectStorage
@@ -36,6 +38,14 @@ class SpecSheet:
     references: list[SheetImage] = field(default_factory=list)
     # The design printed large: the one the story describes unless the caller picks another.
     chosen: int = 0
+    # Each design's model files (GLB, DXF, SVG) and parts analysis, where it has a model.
+    objects: list[design_objects.DesignFiles] = field(default_factory=list)
+    # The chosen design's latest finished views sheet: (angle, consistency score, image).
+    views: list[tuple[str, float, SheetImage]] = field(default_factory=list)
+
+    @property
+    def chosen_object(self) -> design_objects.DesignFiles | None:
+        return next((o for o in self.objects if o.position == self.chosen), None)
 
     @property
     def language(self) -> str:
@@ -87,10 +97,17 @@ async def load_sheet(
     async def read_all(ids: list[uuid.UUID]) -> list[SheetImage]:
         return [await _read(storage, found[i]) for i in ids if i in found]
 
+    chosen = min(max(chosen, 0), len(delivered) - 1)
+    shown = await object_views.ready_view_images(session, storage, record.id, chosen)
     return SpecSheet(
         record=out,
         designs=await read_all(delivered),
         inputs=await read_all(list(out.input_image_ids)),
         references=await read_all([r.image_id for r in out.recommendations]),
-        chosen=min(max(chosen, 0), len(delivered) - 1),
+        chosen=chosen,
+        objects=await design_objects.design_files(session, storage, record),
+        views=[
+            (angle, score, SheetImage(data, content_type, width, height))
+            for angle, score, data, content_type, width, height in shown
+        ],
     )

@@ -180,3 +180,43 @@ async def measured_sizes(
         # A form the model does not know keeps the type the story gave.
         sizes["furniture_type"] = model.furniture_type.value
     return sizes
+
+
+@dataclass(frozen=True)
+class DesignFiles:
+    """One design's hand-off files, made from its model (or its proxy)."""
+
+    position: int
+    model: DesignModel
+    glb: bytes
+    dxf: bytes
+    svg: bytes
+    analysis: Analysis
+
+
+def _files(position: int, model: DesignModel, title: str) -> DesignFiles:
+    return DesignFiles(
+        position=position,
+        model=model,
+        glb=glb.model_glb(model),
+        dxf=drawings.drawing_dxf(model),
+        svg=drawings.drawing_svg(model, title),
+        analysis=analyse(model),
+    )
+
+
+async def design_files(
+    session: AsyncSession, storage: ObjectStorage, record: Record
+) -> list[DesignFiles]:
+    """Every design's GLB, DXF, SVG and parts analysis; none for a design whose model cannot be
+    made yet (a picture before its sizes are written)."""
+    made = []
+    designs = await records.designs_of(session, record.id)
+    for position in range(len(designs)):
+        try:
+            model = await design_model(session, storage, record, position)
+        except DesignNotReady:
+            continue
+        title = record.name or record.title or ""
+        made.append(await asyncio.to_thread(_files, position, model, title))
+    return made

@@ -32,6 +32,7 @@ from layerminder.providers.base import ViewRenderingProvider
 from layerminder.recommender.base import l2_normalise
 from layerminder.records import service as records
 from layerminder.runtime import Runtime
+from layerminder.storage.base import ObjectStorage
 
 logger = logging.getLogger(__name__)
 
@@ -222,3 +223,21 @@ async def _scores(runtime: Runtime, design: bytes, views: list[bytes]) -> list[f
     vectors = await asyncio.to_thread(runtime.embedder.embed_images, [design, *views])
     unit = l2_normalise(np.asarray(vectors, dtype=np.float32))
     return [float(unit[0] @ row) for row in unit[1:]]
+
+
+async def ready_view_images(
+    session: AsyncSession, storage: ObjectStorage, record_id: uuid.UUID, position: int
+) -> list[tuple[str, float, bytes, str, int, int]]:
+    """The design's latest finished views: (angle, score, bytes, content type, width, height)."""
+    sheet = await ViewsRepository(session).latest(record_id, position)
+    if sheet is None or sheet.status != StageStatus.ready:
+        return []
+    rows = await images.get_many(session, [uuid.UUID(view["image_id"]) for view in sheet.views])
+    found = []
+    for view in sheet.views:
+        row = rows.get(uuid.UUID(view["image_id"]))
+        if row is not None:
+            data = await images.read_bytes(storage, row)
+            found.append((view["angle"], float(view["score"]), data, row.content_type,
+                          row.width, row.height))  # fmt: skip
+    return found
