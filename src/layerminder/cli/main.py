@@ -12,6 +12,7 @@ from layerminder.cli.generate import generate
 from layerminder.cli.invites import invites_app
 from layerminder.cli.library import library_app
 from layerminder.cli.models import models_app
+from layerminder.cli.objects import model, views
 from layerminder.cli.worker import worker
 from layerminder.config import Settings
 
@@ -154,6 +155,8 @@ app.add_typer(library_app, name="library")
 app.add_typer(models_app, name="models")
 app.add_typer(invites_app, name="invites")
 app.command()(generate)
+app.command()(model)
+app.command()(views)
 app.command()(worker)
 
 if __name__ == "__main__":
