@@ -190,7 +190,9 @@ def test_studio_flow(studio: LiveServer, browser: Any, screenshots: Path) -> Non
     recommendations = live.get_by_test_id("recommendation")
     assert recommendations.count() >= 1
     assert re.fullmatch(r"-?\d\.\d{3}", live.get_by_test_id("score").first.inner_text().split()[-1])
-    expect(live.get_by_test_id("providers")).to_contain_text("local")
+    # Designer words for how it was made; the provider ids are in its details view.
+    expect(live.get_by_test_id("made-by-image")).to_have_text("Offline renderer")
+    expect(live.get_by_test_id("provider-details")).to_contain_text("local")
 
     # Pin a design to this room.
     live.get_by_role("button", name="Pin design 1 to a room").click()
@@ -214,7 +216,7 @@ def test_studio_flow(studio: LiveServer, browser: Any, screenshots: Path) -> Non
     expect(page.get_by_test_id("keyword")).to_have_count(12)
     for term in ("Name", "Dimensions", "Material"):
         expect(page.get_by_test_id("story").get_by_text(term, exact=True)).to_be_visible()
-    expect(page.get_by_test_id("providers")).to_contain_text("procedural")
+    expect(page.get_by_test_id("provider-details")).to_contain_text("procedural")
     expect(page.get_by_text("The references it started from")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Pinned: design 1"))).to_be_visible()
     shot(page, screenshots, "05-record")

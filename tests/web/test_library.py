@@ -77,7 +77,10 @@ def test_designer_searches_the_library_and_pins_a_reference(
     )
     summary = page.get_by_test_id("search-summary")
     expect(summary).to_contain_text("for images like oak.jpg, best first")
-    expect(summary).to_contain_text("basic-descriptor-v1")
+    # How closeness was measured, in words; the embedder's id in the chip's tooltip.
+    embedder = page.get_by_test_id("search-embedder")
+    expect(embedder).to_have_text("Colour and shape similarity")
+    expect(embedder).to_have_attribute("title", re.compile("basic-descriptor-v1$"))
     # The basic descriptor's floor (0.30) leaves 14 of the 24 starter references out, and the
     # page says so rather than showing fewer hits without a word.
     expect(page.get_by_test_id("search-below")).to_have_text(
