@@ -150,7 +150,7 @@ def _build_choice(
     return Build(kind, plan.resolved.bases[position], variant, arms, modules)
 
 
-def _tint(plan: BatchPlan) -> RGB:
+def _tint(plan: BatchPlan, seat: RGB) -> RGB:
     lightest = max(plan.look.swatches, key=lambda s: s.hls[1])
     # The studio takes a hint of the palette's lightest colour, muted so the piece, not the
     # wall, carries the brief's colour.
@@ -161,6 +161,10 @@ def _tint(plan: BatchPlan) -> RGB:
     if mood is not None:
         # A mood reference tints the studio: its colour, lightened, by strength.
         tint = mix(tint, mix(mood.rgb, (0.93, 0.93, 0.93), 0.55), mood.strength)
+    if colorsys.rgb_to_hls(*seat)[1] > 0.62:
+        # A pale piece is shot against a deeper backdrop, as a photographer would, so its
+        # outline does not dissolve into the wall.
+        tint = mix(tint, (0.22, 0.22, 0.24), 0.7)
     return tint
 
 
@@ -237,7 +241,9 @@ def design_spec(plan: BatchPlan, drawn: Drawn, position: int) -> DesignSpec:
 def _render(plan: BatchPlan, position: int, size: int, finish: Finish = "textured") -> bytes:
     drawn = _drawn(plan, position)
     parts = list(drawn.geometry.parts)
-    image = paint(parts, drawn.dressing.materials, _tint(plan), size, drawn.rng, drawn.yaw, finish)
+    materials = drawn.dressing.materials
+    tint = _tint(plan, materials[1].rgb)
+    image = paint(parts, materials, tint, size, drawn.rng, drawn.yaw, finish)
     buffer = io.BytesIO()
     if finish != "textured":
         image.save(buffer, format="JPEG", quality=PREVIEW_JPEG_QUALITY, optimize=False)

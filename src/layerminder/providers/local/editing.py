@@ -15,6 +15,7 @@ from PIL import Image, ImageFilter
 
 from layerminder.providers.base import ProviderError
 from layerminder.providers.local.arrays import FloatArray
+from layerminder.providers.local.inputs import object_mask
 from layerminder.providers.local.materials import (
     MATERIALS,
     NamedMaterial,
@@ -34,8 +35,8 @@ _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 # How far an edit may move the region's mean lightness, by at most this much and this factor:
 # further would wash out the shading that makes it read as the same object (a dark walnut seat
 # asked to be mustard becomes a deep mustard, its folds and shadows where they were).
-_MAX_LIGHTNESS_SHIFT = 0.3
-_MAX_LIGHTNESS_FACTOR = 2.2
+_MAX_LIGHTNESS_SHIFT = 0.25
+_MAX_LIGHTNESS_FACTOR = 1.8
 # The named material's own surface, this strong over the kept shading: enough to read as
 # bouclé or grain, too faint to hide the original's structure.
 _TEXTURE_STRENGTH = 0.025
@@ -71,22 +72,19 @@ def edit_target(prompt: str | None) -> EditTarget:
     return EditTarget(colour, word, material, find_first(text, PART_WORDS))  # type: ignore[arg-type]
 
 
-def _row_background(pixels: FloatArray) -> FloatArray:
-    """Each row's backdrop colour, from its left and right margins (the lighter one: a shadow
-    reaching one edge only darkens it)."""
-    margin = max(2, pixels.shape[1] // 14)
-    left = np.median(pixels[:, :margin], axis=1)
-    right = np.median(pixels[:, -margin:], axis=1)
-    lighter_left = (left.sum(axis=1) >= right.sum(axis=1))[:, None]
-    background: FloatArray = np.where(lighter_left, left, right)
-    return background
-
-
-def _objectness(pixels: FloatArray) -> FloatArray:
-    """0 on the backdrop, 1 on the piece, soft in between: a brush that spills onto the wall
-    repaints the piece, not the wall."""
-    distance = np.abs(pixels - _row_background(pixels)[:, None, :]).max(axis=2)
-    weight: FloatArray = np.clip((distance - 0.05) / 0.08, 0.0, 1.0).astype(np.float32)
+def _objectness(pixels: FloatArray, area: MaskArea) -> FloatArray:
+    """1 on the piece, 0 on the backdrop and the shadows cast on it, soft at the outline: a
+    brush that spills onto the wall or the floor repaints the piece, not the studio. When
+    hardly any of the brush lands on what reads as the piece (a grey piece reads like its
+    own shadow), whatever differs from the backdrop counts."""
+    piece = object_mask(pixels)
+    if piece[area.area].mean() < 0.2:
+        margin = max(2, pixels.shape[1] // 14)
+        edges = np.concatenate([pixels[:, :margin], pixels[:, -margin:]], axis=1)
+        distance = np.abs(pixels - np.median(edges, axis=1)[:, None, :]).max(axis=2)
+        piece = distance > 0.06
+    soft = Image.fromarray(piece.astype(np.uint8) * 255, "L").filter(ImageFilter.GaussianBlur(1))
+    weight: FloatArray = np.asarray(soft, dtype=np.float32) / 255
     return weight
 
 
@@ -121,7 +119,7 @@ def repaint(original: Image.Image, mask: MaskArea, prompt: str, variant: int) ->
         tone = tone * np.asarray((1.05, 1.0, 0.93), dtype=np.float32)
     tone = np.clip(tone, 0.02, 1.0)
     luminance = rgb @ _LUMA
-    weight = _feather(mask) * _objectness(rgb)
+    weight = _feather(mask) * _objectness(rgb, mask)
     region = weight > 0.5
     if not region.any():
         region = mask.area
@@ -137,9 +135,17 @@ def repaint(original: Image.Image, mask: MaskArea, prompt: str, variant: int) ->
         seed = int.from_bytes(
             hashlib.sha256(prompt.encode() + bytes([variant])).digest()[:4], "big"
         )
-        lightness = lightness * (
-            1.0 + _TEXTURE_STRENGTH * _texture(target.material, luminance.shape, seed)
+        # No stronger than the surface's own fine detail: a smooth render gets a whisper of
+        # the new material, a woven one its full texture, and neither loses its structure.
+        blurred = np.asarray(
+            Image.fromarray(np.clip(luminance * 255, 0, 255).astype(np.uint8), "L").filter(
+                ImageFilter.BoxBlur(2)
+            ),
+            dtype=np.float32,
         )
+        detail = float(np.abs(luminance * 255 - blurred)[region].mean()) / 255
+        strength = min(_TEXTURE_STRENGTH, detail / max(region_mean, 0.05))
+        lightness = lightness * (1.0 + strength * _texture(target.material, luminance.shape, seed))
     # Scaling the tone keeps its hue and saturation exactly; only its lightness follows the pixel.
     painted = tone[None, None, :] * (lightness / max(tone_luminance, 1e-3))[:, :, None]
     blended = rgb * (1.0 - weight[:, :, None]) + np.clip(painted, 0.0, 1.0) * weight[:, :, None]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from layerminder.providers.base import ProviderError
 from layerminder.providers.local.arrays import FloatArray
@@ -163,7 +163,13 @@ def object_mask(pixels: FloatArray) -> npt.NDArray[np.bool_]:
     opened = image.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
     # Closing after opening fills the small gaps a textured surface leaves inside the object.
     closed = opened.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
-    mask: npt.NDArray[np.bool_] = np.asarray(closed) >= 128
+    # Whatever the backdrop cannot reach from the border is the object too: a pale cushion as
+    # light as the wall, inside the piece's outline, is still the piece.
+    framed = Image.new("L", (closed.width + 2, closed.height + 2), 0)
+    framed.paste(closed, (1, 1))
+    ImageDraw.floodfill(framed, (0, 0), 100)
+    reached = np.asarray(framed)[1:-1, 1:-1] == 100
+    mask: npt.NDArray[np.bool_] = ~reached
     if mask.mean() < 0.02:
         return np.ones(pixels.shape[:2], dtype=bool)
     return mask

@@ -42,6 +42,12 @@ def silhouette_mask(data: bytes) -> Mask:
     return result
 
 
+def object_mask_of(data: bytes) -> Mask:
+    """The object's pixels at the image's own size."""
+    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.float32) / 255
+    return object_mask(pixels)
+
+
 def iou(a: Mask, b: Mask) -> float:
     union = float(np.logical_or(a, b).sum())
     return float(np.logical_and(a, b).sum()) / union if union else 0.0
