@@ -6,19 +6,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 
 import pytest
-from aiohttp import ClientSession, web
 from botocore.exceptions import ClientError
 
 from layerminder.storage.s3 import S3Storage
+from tests.storage.failing_proxy import FailingProxy, failing_proxy
 from tests.storage.moto_server import ACCESS_KEY, REGION, SECRET_KEY, MotoS3, running_moto_s3
-
-SLOW_DOWN = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
-    b"<Message>Please reduce your request rate.</Message></Error>"
-)
 
 
 @pytest.fixture(scope="module")
@@ -27,53 +21,10 @@ def moto() -> Iterator[MotoS3]:
         yield server
 
 
-@dataclass
-class FailingProxy:
-    """Forwards to moto, except while `failing_until` is ahead: then 503 SlowDown."""
-
-    url: str = ""
-    failing_until: float = 0.0
-    refused: int = 0
-
-    def fail_for(self, seconds: float) -> None:
-        self.failing_until = time.monotonic() + seconds
-
-
 @pytest.fixture
 async def proxy(moto: MotoS3) -> AsyncIterator[FailingProxy]:
-    state = FailingProxy()
-    upstream = ClientSession(auto_decompress=False)
-
-    async def forward(request: web.Request) -> web.StreamResponse:
-        if time.monotonic() < state.failing_until:
-            state.refused += 1
-            return web.Response(status=503, body=SLOW_DOWN, content_type="application/xml")
-        async with upstream.request(
-            request.method,
-            moto.endpoint_url + request.path_qs,
-            headers=request.headers,
-            data=await request.read(),
-            allow_redirects=False,
-        ) as answer:
-            body = await answer.read()
-            headers = {
-                k: v
-                for k, v in answer.headers.items()
-                if k.lower() not in ("content-length", "transfer-encoding", "connection")
-            }
-            return web.Response(status=answer.status, body=body, headers=headers)
-
-    app = web.Application(client_max_size=64 * 1024 * 1024)
-    app.router.add_route("*", "/{tail:.*}", forward)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    state.url = f"http://127.0.0.1:{port}"
-    yield state
-    await runner.cleanup()
-    await upstream.close()
+    async with failing_proxy(moto.endpoint_url) as state:
+        yield state
 
 
 def _storage(bucket: str, proxy: FailingProxy, retry_seconds: float) -> S3Storage:
