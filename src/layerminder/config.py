@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     database_pool_size: int = 10
     database_max_overflow: int = 10
+    # How long a generation job waits out a lost database (a restart, a failover, a cut
+    # connection) with backoff, resuming where it was, before the record's job gives up.
+    database_retry_seconds: float = 60.0
     # Empty means a folder in the data dir; `s3://bucket/prefix` selects S3-compatible storage.
     storage_url: str = ""
     s3_endpoint_url: str | None = None

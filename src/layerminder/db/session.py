@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -129,3 +130,27 @@ async def unit_of_work(
         callbacks: list[AfterCommit] = session.info.pop("after_commit", [])
         for callback in callbacks:
             await callback()
+
+
+# SQLSTATE classes of a lost or refused connection: 08 (connection exception) and 57P
+# (operator intervention: the server shutting down, crashing or still starting up).
+_LOST_SQLSTATES = ("08", "57P")
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """The database went away (restarted, unreachable, a connection cut): a blip to wait out
+    and try again, not a reason to fail the work. Looks through the exception's causes, where
+    SQLAlchemy keeps the driver's error."""
+    seen: set[int] = set()
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, ConnectionError | TimeoutError):
+            return True
+        sqlstate = getattr(error, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_LOST_SQLSTATES):
+            return True
+        error = error.__cause__ or error.__context__
+    return False

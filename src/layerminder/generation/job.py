@@ -12,12 +12,13 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable
 from datetime import timedelta
 
 from layerminder.db.base import utcnow
-from layerminder.db.session import reading, unit_of_work
+from layerminder.db.session import connection_lost, reading, unit_of_work
 from layerminder.generation import lifecycle, previews
 from layerminder.generation.errors import JobCancelled, LeaseLost
 from layerminder.generation.repository import JobRepository
@@ -81,10 +82,11 @@ async def until_cancelled(
 
 
 @contextlib.asynccontextmanager
-async def hold_lease(runtime: Runtime, record_id: uuid.UUID) -> AsyncIterator[str | None]:
-    """Claim the record for this job and keep renewing it; yields the lease's owner id, or
+async def hold_lease(
+    runtime: Runtime, record_id: uuid.UUID, owner: str
+) -> AsyncIterator[str | None]:
+    """Claim the record for this job (`owner`) and keep renewing it; yields the owner, or
     None if another job has it."""
-    owner = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
     seconds = runtime.settings.job_lease_seconds
 
     async def _claim() -> bool:
@@ -157,9 +159,33 @@ async def _claim_from_the_dead(runtime: Runtime, record_id: uuid.UUID, owner: st
 
 
 async def run_generation(runtime: Runtime, record_id: uuid.UUID) -> None:
+    """Run the record's stages. A lost database (a restart, a failover) is waited out with
+    backoff for up to `database_retry_seconds`: the run starts again where it was, under the
+    same lease owner (the stages that are ready are skipped), instead of failing the record
+    or leaving it to a recovery sweep after the lease."""
+    owner = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    deadline = time.monotonic() + runtime.settings.database_retry_seconds
+    delay = 0.5
+    while True:
+        try:
+            return await _run(runtime, record_id, owner)
+        except Exception as exc:
+            if not connection_lost(exc) or time.monotonic() + delay > deadline:
+                raise
+            logger.warning(
+                "the database is unreachable (%s): going on in %.1f s",
+                type(exc).__name__,
+                delay,
+                extra={"record_id": str(record_id)},
+            )
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 5.0)
+
+
+async def _run(runtime: Runtime, record_id: uuid.UUID, owner: str) -> None:
     log = {"record_id": str(record_id)}
-    async with hold_lease(runtime, record_id) as owner:
-        if owner is None:
+    async with hold_lease(runtime, record_id, owner) as held:
+        if held is None:
             logger.info("record is held by another job; leaving it", extra=log)
             return
         async with reading(runtime.sessionmaker) as session:
@@ -234,6 +260,8 @@ async def _run_stages(runtime: Runtime, record: Record, owner: str) -> bool:
         except JobCancelled:
             raise
         except Exception as exc:
+            if connection_lost(exc):
+                raise  # not the stage's failure: the run goes on once the database is back
             reason = lifecycle.failure_reason(exc)
             logger.warning(
                 "stage %s failed: %s",

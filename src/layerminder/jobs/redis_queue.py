@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from layerminder.config import Settings
 from layerminder.jobs.queue import JobHandler, RunAgain
@@ -35,6 +36,8 @@ TASK_PREFIX = "layerminder."
 READ_BLOCK_MS = 1000
 # How long stopping waits, past the shutdown timeout, for a step that should end at once.
 STOP_GRACE_SECONDS = 5.0
+# How long enqueueing tries a Redis that does not answer before leaving the job to a sweep.
+ENQUEUE_RETRY_SECONDS = 5.0
 # Waiting for Redis to come back: the first retry soon, then no more often than this.
 RECONNECT_MAX_SECONDS = 5.0
 # Redis unreachable, or gone mid-command: the worker waits for it rather than exiting.
@@ -306,11 +309,25 @@ class RedisJobQueue:
         await self.stream.close()
 
     async def enqueue(self, task: str, record_id: uuid.UUID) -> None:
-        if not await self.stream.add_once(task, record_id):
-            logger.debug(
-                "job already queued or running",
-                extra={"record_id": str(record_id), "task": TASK_PREFIX + task},
-            )
+        """Add the job; Redis unreachable (restarting, a connection it closed) is tried again
+        for a few seconds, then left to the recovery sweeps, which enqueue every unfinished
+        record and due delivery nobody holds: work its caller has committed never fails (a
+        500 after the debit) because the queue blinked."""
+        log = {"record_id": str(record_id), "task": TASK_PREFIX + task}
+        try:
+            async for attempt in AsyncRetrying(
+                retry=retry_if_exception_type(REDIS_DOWN),
+                wait=wait_exponential(multiplier=0.1, max=1.0),
+                stop=stop_after_delay(ENQUEUE_RETRY_SECONDS),
+                reraise=True,
+            ):
+                with attempt:
+                    added = await self.stream.add_once(task, record_id)
+        except REDIS_DOWN as exc:
+            logger.warning("could not enqueue (%s): the recovery sweep will", exc, extra=log)
+            return
+        if not added:
+            logger.debug("job already queued or running", extra=log)
 
     async def check(self) -> None:
         await self.stream.redis.ping()
