@@ -147,7 +147,7 @@ def _row_backdrop(pixels: FloatArray) -> FloatArray:
 def object_mask(pixels: FloatArray) -> npt.NDArray[np.bool_]:
     """Where the object is in a photo or a design (0..1 RGB): what differs from its row's
     backdrop, less the shadows it casts (the backdrop darker, its hue unchanged), opened so
-    specks and thin seams of the backdrop do not count. The whole image when nothing stands
+    specks of the backdrop do not count. The whole image when nothing stands
     out."""
     backdrop = _row_backdrop(pixels)[:, None, :]
     distance = np.abs(pixels - backdrop).max(axis=2)
@@ -160,9 +160,10 @@ def object_mask(pixels: FloatArray) -> npt.NDArray[np.bool_]:
     shadow = (ratio > 0.5) & (ratio < 1.1) & (chroma_shift < 0.04)
     raw = (distance > 0.1) & ~shadow
     image = Image.fromarray(raw.astype(np.uint8) * 255, "L")
-    opened = image.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
-    # Closing after opening fills the small gaps a textured surface leaves inside the object.
-    closed = opened.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
+    # A median drops lone specks of a noisy backdrop but keeps thin legs; closing then fills
+    # the small gaps a textured surface leaves inside the object.
+    cleaned = image.filter(ImageFilter.MedianFilter(3))
+    closed = cleaned.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
     # Whatever the backdrop cannot reach from the border is the object too: a pale cushion as
     # light as the wall, inside the piece's outline, is still the piece.
     framed = Image.new("L", (closed.width + 2, closed.height + 2), 0)

@@ -8,7 +8,7 @@ import numpy as np
 
 from layerminder.providers.local.inputs import decode, object_mask
 
-_SIDE = 96
+_SIDE = 128
 
 
 @dataclass(frozen=True)
