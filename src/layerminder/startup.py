@@ -18,9 +18,12 @@ async def recovery_sweeps(runtime: Runtime, *, at_startup: bool) -> AsyncIterato
     """Resume unfinished records now, then keep sweeping for ones whose job died; hand webhook
     deliveries whose next attempt is due to the queue."""
     from layerminder.generation.job import recover_unfinished
+    from layerminder.objects.views import recover_views
     from layerminder.webhooks.tasks import enqueue_due
 
     await recover_unfinished(runtime, at_startup=at_startup)
+    # Views sheets left open by a dead process are made after all (objects/views.py).
+    await recover_views(runtime, at_startup=at_startup)
 
     async def _sweep(name: str, every: float, sweep: Callable[[], Awaitable[int]]) -> None:
         while True:

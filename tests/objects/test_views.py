@@ -4,6 +4,7 @@ model's own projection; a failed sheet is refunded."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import uuid
@@ -14,10 +15,13 @@ import numpy as np
 import trimesh
 from httpx_sse import aconnect_sse
 from PIL import Image
+from sqlalchemy import update
 
-from layerminder.db.session import reading
+from layerminder.db.session import reading, unit_of_work
 from layerminder.images import service as images
+from layerminder.models import DesignViews
 from layerminder.objects.render import BACKGROUND
+from layerminder.objects.views import recover_views
 from tests.finished_records import MakeRecord
 from tests.helpers import Account, signup
 
@@ -112,3 +116,32 @@ async def test_a_failed_views_sheet_is_refunded(
     again = await studio.get(f"/api/v1/records/{record['id']}/designs/9/views",
                              headers=account.headers)  # fmt: skip
     assert again.status_code == 422
+
+
+async def test_a_sheet_left_open_by_a_dead_process_is_made_at_start_up(
+    studio: httpx.AsyncClient, make_record: MakeRecord
+) -> None:
+    account = await signup(studio)
+    record = await make_record(account)
+    base = f"/api/v1/records/{record['id']}/designs/2"
+    assert (await studio.post(f"{base}/views", headers=account.headers)).status_code == 202
+    await _follow(studio, account, base)
+    sheet = (await studio.get(f"{base}/views", headers=account.headers)).json()
+    # As a process that died mid-job leaves it: processing, nothing made.
+    runtime = studio.runtime  # type: ignore[attr-defined]
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await session.execute(
+            update(DesignViews)
+            .where(DesignViews.id == uuid.UUID(sheet["id"]))
+            .values(status="processing", views=[])
+        )
+
+    assert await recover_views(runtime, at_startup=True) == 1
+    for _ in range(200):
+        again = (await studio.get(f"{base}/views", headers=account.headers)).json()
+        if again["done"]:
+            break
+        await asyncio.sleep(0.05)
+
+    assert again["status"] == "ready" and len(again["views"]) == 4
+    assert [v["image_id"] for v in again["views"]] == [v["image_id"] for v in sheet["views"]]

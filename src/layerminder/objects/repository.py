@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -44,3 +45,12 @@ class ViewsRepository:
             .returning(DesignViews.id)
         )
         return result.scalar_one_or_none() is not None
+
+    async def unfinished(self, statuses: Sequence[str], before: datetime) -> list[uuid.UUID]:
+        """Sheets still open that were last changed before `before` (their job died)."""
+        rows = await self.session.scalars(
+            select(DesignViews.id).where(
+                DesignViews.status.in_(list(statuses)), DesignViews.updated_at < before
+            )
+        )
+        return list(rows)

@@ -13,6 +13,7 @@ import asyncio
 import functools
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from layerminder import offload
 from layerminder.credits import service as credits
+from layerminder.db.base import utcnow
 from layerminder.db.session import after_commit, reading, unit_of_work
 from layerminder.images import service as images
 from layerminder.images.validation import validate_image
@@ -241,3 +243,16 @@ async def ready_view_images(
             found.append((view["angle"], float(view["score"]), data, row.content_type,
                           row.width, row.height))  # fmt: skip
     return found
+
+
+async def recover_views(runtime: Runtime, *, at_startup: bool = False) -> int:
+    """Hand views sheets left open by a dead process back to the queue: at start-up every open
+    one (this process's in-process queue is empty), later those untouched for a lease period.
+    A sheet run twice makes the same images under the same ids."""
+    now = utcnow()
+    stale = now if at_startup else now - timedelta(seconds=runtime.settings.job_lease_seconds)
+    async with reading(runtime.sessionmaker) as session:
+        sheet_ids = await ViewsRepository(session).unfinished(_OPEN, stale)
+    for sheet_id in sheet_ids:
+        await runtime.queue.enqueue(RENDER_VIEWS, sheet_id)
+    return len(sheet_ids)
