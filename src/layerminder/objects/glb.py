@@ -47,11 +47,16 @@ def part_mesh(part: ModelPart) -> trimesh.Trimesh:
     return mesh
 
 
+def _linear(srgb: float) -> float:
+    """glTF's base colour factor is linear light; the design's colours are sRGB."""
+    return srgb / 12.92 if srgb <= 0.04045 else ((srgb + 0.055) / 1.055) ** 2.4
+
+
 def _material(material: ModelMaterial) -> PBRMaterial:
     metallic, roughness = _FINISH.get(material.kind, (0.0, 0.7))
     return PBRMaterial(
         name=material.name if material.slot == "frame" else f"{material.name} ({material.slot})",
-        baseColorFactor=[*material.rgb, 1.0],
+        baseColorFactor=[*(_linear(c) for c in material.rgb), 1.0],
         metallicFactor=metallic,
         roughnessFactor=roughness,
         doubleSided=False,

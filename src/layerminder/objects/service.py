@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -159,6 +160,11 @@ async def design_drawing(
     return model, await asyncio.to_thread(drawings.drawing_svg, model, title)
 
 
+def whole_cm(value: float) -> int:
+    """Half a centimetre up, as people (and the studio's Math.round) round, not to even."""
+    return math.floor(value + 0.5)
+
+
 async def measured_sizes(
     session: AsyncSession, storage: ObjectStorage, record: Record
 ) -> dict[str, Any] | None:
@@ -171,10 +177,10 @@ async def measured_sizes(
     if model is None:
         return None
     sizes: dict[str, Any] = {
-        "width_cm": round(model.width_cm),
-        "depth_cm": round(model.depth_cm),
-        "height_cm": round(model.height_cm),
-        "seat_height_cm": round(model.seat_height_cm) if model.seat_height_cm else None,
+        "width_cm": whole_cm(model.width_cm),
+        "depth_cm": whole_cm(model.depth_cm),
+        "height_cm": whole_cm(model.height_cm),
+        "seat_height_cm": whole_cm(model.seat_height_cm) if model.seat_height_cm else None,
     }
     if model.furniture_type is not FurnitureType.other:
         # A form the model does not know keeps the type the story gave.

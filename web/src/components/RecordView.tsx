@@ -15,6 +15,7 @@ import { Fact, Lightbox, Score, type GalleryImage } from "@/components/ui";
 import { PinButton } from "@/components/Pin";
 import { Checks } from "@/components/Checks";
 import { DesignLoopButtons } from "@/components/DesignLoop";
+import { ModelViewerButton } from "@/components/ModelViewer";
 import { stableUrl } from "@/lib/imageUrls";
 
 type Stage = RecordOut["stages"][number]["stage"];
@@ -247,7 +248,8 @@ export function RecordView({
                       />
                     </div>
                     {!readOnly && (
-                      <div className="absolute bottom-2 right-2">
+                      <div className="absolute bottom-2 right-2 flex gap-1">
+                        <ModelViewerButton record={record} design={design} />
                         <DesignLoopButtons record={record} design={design} />
                       </div>
                     )}

@@ -111,3 +111,61 @@ export function useUsd(): (usd: number) => string {
       maximumFractionDigits: usd < 0.1 ? 3 : 2,
     }).format(usd);
 }
+
+// ---- A design as an object: 3D viewer, drawings, parts (issue 29) ---------------------------
+// Their words live here, in one block, both languages (Korean in 해요체; a design is a 시안).
+
+export type ObjectWords = {
+  open: (n: number) => string;
+  title: (n: number) => string;
+  loading: string;
+  failed: string;
+  proxy: string;
+  hint: string;
+  size: (w: number, d: number, h: number) => string;
+  weight: (kg: string) => string;
+  tipping: (deg: number) => string;
+  falls: string;
+  downloadGlb: string;
+  downloadDxf: string;
+  downloadSvg: string;
+};
+
+const OBJECT_WORDS: Record<"en" | "ko", ObjectWords> = {
+  en: {
+    open: (n) => `3D model of design ${n}`,
+    title: (n) => `Design ${n} in 3D`,
+    loading: "Loading the model…",
+    failed: "The model could not be loaded.",
+    proxy: "Proxy: fitted to the record's type and sizes, not drawn from this design's parts.",
+    hint: "Drag to turn it, scroll to zoom.",
+    size: (w, d, h) => `${w} × ${d} × ${h} cm`,
+    weight: (kg) => `about ${kg} kg`,
+    tipping: (deg) => `tips over at ${deg}°`,
+    falls: "falls over: its centre of mass is outside its footprint",
+    downloadGlb: "GLB",
+    downloadDxf: "DXF drawings",
+    downloadSvg: "SVG drawings",
+  },
+  ko: {
+    open: (n) => `시안 ${n} 3D 모델`,
+    title: (n) => `시안 ${n} 3D 보기`,
+    loading: "모델을 불러오고 있어요…",
+    failed: "모델을 불러오지 못했어요.",
+    proxy: "프록시: 기록의 유형과 치수에 맞춘 모형이에요. 이 시안의 부재로 만든 모델이 아니에요.",
+    hint: "드래그해서 돌리고, 스크롤해서 확대해요.",
+    size: (w, d, h) => `${w} × ${d} × ${h} cm`,
+    weight: (kg) => `약 ${kg} kg`,
+    tipping: (deg) => `${deg}°에서 넘어져요`,
+    falls: "넘어져요: 무게 중심이 바닥 면적 밖에 있어요",
+    downloadGlb: "GLB",
+    downloadDxf: "DXF 도면",
+    downloadSvg: "SVG 도면",
+  },
+};
+
+/** The 3D viewer's and the object facts' words in the studio's language. */
+export function useObjectWords(): ObjectWords {
+  const locale = useLocale();
+  return OBJECT_WORDS[locale === "ko" ? "ko" : "en"];
+}
