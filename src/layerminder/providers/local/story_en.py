@@ -153,9 +153,11 @@ class English:
             use = f"{use}, seating {facts.modules} side by side"
         if facts.arms and facts.object_key in {"lounge", "sofa"}:
             use = f"{use}, its arms at elbow height"
+        # The model's own name in the sentence: two pieces of one width still read apart.
+        model = self.name().rsplit(" ", len(self.object_name.split()))[0]
         return (
-            f"At {width} cm wide it suits {use}.",
-            f"Its {width} cm make it right for {use}.",
+            f"At {width} cm wide the {model} suits {use}.",
+            f"Its {width} cm make the {model} right for {use}.",
         )
 
     def footings(self) -> Sequence[str]:

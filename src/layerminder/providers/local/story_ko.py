@@ -210,9 +210,11 @@ class Korean:
         extra = ""
         if facts.object_key == "sofa" and facts.modules > 1:
             extra = f" {facts.modules}명이 나란히 앉을 수 있고"
+        # The model's own name in the sentence: two pieces of one width still read apart.
+        model = self.name().rsplit(" ", len(self.object_name.split()))[0]
         return (
-            f"폭 {attach(f'{width}cm', '으로/로')}{extra} {use}에 잘 어울린다.",
-            f"{width}cm의 폭은{extra} {use}에 알맞다.",
+            f"{model}의 폭 {attach(f'{width}cm', '은/는')}{extra} {use}에 잘 어울린다.",
+            f"폭 {width}cm의 {attach(model, '은/는')}{extra} {use}에 알맞다.",
         )
 
     def footings(self) -> Sequence[str]:
