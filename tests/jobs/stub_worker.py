@@ -1,7 +1,8 @@
 """A worker process whose job only notes the record id: `python -m tests.jobs.stub_worker`.
 
 Arguments: redis prefix, log file, then `hang` (the job never ends: a test kills the process)
-or `finish`, and optionally the job lease in seconds (1). Each job appends "started <id>" and, when it ends, "done <id>" to the log file.
+or `finish`, and optionally the job lease in seconds (1). Each job appends "started <id>" and,
+when it ends, "done <id>" to the log file.
 """
 
 from __future__ import annotations
