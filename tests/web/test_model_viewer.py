@@ -128,5 +128,13 @@ def test_the_viewer_draws_the_glb_and_turns_with_the_mouse(
     page.wait_for_timeout(500)
     after = viewer.evaluate(CANVAS_PIXELS)
     assert after["url"] != before["url"]
+    # The views sheet: made on request, four views each with its consistency score.
+    page.get_by_role("button", name="Make the views: front, side, top, three-quarter").click()
+    expect(page.get_by_test_id("views-sheet")).to_have_attribute("data-status", "ready")
+    expect(page.get_by_test_id("view")).to_have_count(4)
+    expect(page.get_by_test_id("view-score").first).to_contain_text("consistency 0.")
+    # 50 on sign-up, one for the record, one for the sheet: the header follows.
+    expect(page.get_by_text("48 credits")).to_be_visible()
+    shot(page, screenshots, "design-3d-viewer-views", full_page=False)
     assert errors == []
     context.close()

@@ -9,7 +9,9 @@ import { Box } from "lucide-react";
 import * as THREE from "three";
 import { GLTFLoader } from "three/examples/jsm/loaders/GLTFLoader.js";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
+import { useQueryClient } from "@tanstack/react-query";
 import { api } from "@/api/client";
+import { keys } from "@/api/queries";
 import type { ReadyDesign, RecordOut } from "@/api/records";
 import { Dialog } from "@/components/ui";
 import { useObjectWords } from "@/i18n/content";
@@ -119,6 +121,7 @@ function ModelPanel({ recordId, position }: { recordId: string; position: number
           </dd>
         )}
       </dl>
+      <ViewsSheet recordId={recordId} position={position} />
       <div className="flex flex-wrap gap-2 text-sm">
         {(["glb", "dxf", "svg"] as const).map((kind) => (
           <button
@@ -197,5 +200,78 @@ function Scene({ glb }: { glb: ArrayBuffer }) {
       data-meshes={meshes ?? undefined}
       data-state={meshes === null ? "loading" : meshes < 0 ? "error" : "ready"}
     />
+  );
+}
+
+async function fetchViews(recordId: string, position: number) {
+  const { data } = await api.GET("/api/v1/records/{record_id}/designs/{position}/views", {
+    params: { path: { record_id: recordId, position } },
+  });
+  return data ?? null;
+}
+
+type Views = NonNullable<Awaited<ReturnType<typeof fetchViews>>>;
+
+/** The design's views sheet: made on request (a job, charged like a generation), then the four
+ * views with each one's consistency score against the design. */
+function ViewsSheet({ recordId, position }: { recordId: string; position: number }) {
+  const words = useObjectWords();
+  const queryClient = useQueryClient();
+  const [sheet, setSheet] = useState<Views | null>(null);
+  const [failed, setFailed] = useState(false);
+  const running = sheet !== null && !sheet.done;
+  useEffect(() => {
+    let live = true;
+    void fetchViews(recordId, position).then((found) => live && setSheet(found));
+    return () => {
+      live = false;
+    };
+  }, [recordId, position]);
+  useEffect(() => {
+    if (!running) return;
+    // A sheet takes seconds: look again twice a second until it has ended.
+    const timer = window.setInterval(() => {
+      void fetchViews(recordId, position).then((found) => found && setSheet(found));
+    }, 500);
+    return () => window.clearInterval(timer);
+  }, [running, recordId, position]);
+  const start = async () => {
+    setFailed(false);
+    const { data } = await api.POST("/api/v1/records/{record_id}/designs/{position}/views", {
+      params: { path: { record_id: recordId, position } },
+    });
+    if (data) setSheet(data);
+    else setFailed(true);
+    // The sheet was charged (and a failed one is refunded): the header's balance changed.
+    void queryClient.invalidateQueries({ queryKey: keys.me });
+  };
+  return (
+    <section className="space-y-2" aria-label={words.views} data-testid="views-sheet" data-status={sheet?.status ?? "none"}>
+      <div className="flex items-center gap-3">
+        <button
+          type="button"
+          className="rounded-full bg-ink px-3 py-1 text-sm text-white disabled:opacity-50"
+          disabled={running}
+          onClick={() => void start()}
+        >
+          {running ? words.viewsRunning : words.makeViews}
+        </button>
+        {sheet?.status === "error" && <span className="text-sm text-red-700">{words.viewsFailed}</span>}
+        {failed && <span className="text-sm text-red-700">{words.viewsRefused}</span>}
+      </div>
+      {sheet?.status === "ready" && (
+        <ul className="grid grid-cols-4 gap-2">
+          {sheet.views.map((view) => (
+            <li key={view.angle} className="space-y-1 text-xs" data-testid="view">
+              {/* eslint-disable-next-line @next/next/no-img-element */}
+              <img src={view.url} alt={words.angle(view.angle)} className="aspect-square w-full rounded-lg border border-line object-cover" />
+              <p>
+                {words.angle(view.angle)} · <span data-testid="view-score">{words.consistency(view.score.toFixed(2))}</span>
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

@@ -129,6 +129,13 @@ export type ObjectWords = {
   downloadGlb: string;
   downloadDxf: string;
   downloadSvg: string;
+  views: string;
+  makeViews: string;
+  viewsRunning: string;
+  viewsFailed: string;
+  viewsRefused: string;
+  angle: (angle: string) => string;
+  consistency: (score: string) => string;
 };
 
 const OBJECT_WORDS: Record<"en" | "ko", ObjectWords> = {
@@ -146,6 +153,14 @@ const OBJECT_WORDS: Record<"en" | "ko", ObjectWords> = {
     downloadGlb: "GLB",
     downloadDxf: "DXF drawings",
     downloadSvg: "SVG drawings",
+    views: "Views sheet",
+    makeViews: "Make the views: front, side, top, three-quarter",
+    viewsRunning: "Making the views…",
+    viewsFailed: "The views could not be made; the credit is back.",
+    viewsRefused: "The views could not be started.",
+    angle: (angle) =>
+      ({ front: "Front", side: "Side", top: "Top", three_quarter: "Three-quarter" })[angle] ?? angle,
+    consistency: (score) => `consistency ${score}`,
   },
   ko: {
     open: (n) => `시안 ${n} 3D 모델`,
@@ -161,6 +176,13 @@ const OBJECT_WORDS: Record<"en" | "ko", ObjectWords> = {
     downloadGlb: "GLB",
     downloadDxf: "DXF 도면",
     downloadSvg: "SVG 도면",
+    views: "뷰 시트",
+    makeViews: "뷰 만들기: 정면·측면·평면·3/4",
+    viewsRunning: "뷰를 만들고 있어요…",
+    viewsFailed: "뷰를 만들지 못했어요. 크레딧은 돌려드렸어요.",
+    viewsRefused: "뷰 만들기를 시작하지 못했어요.",
+    angle: (angle) => ({ front: "정면", side: "측면", top: "평면", three_quarter: "3/4 뷰" })[angle] ?? angle,
+    consistency: (score) => `일관성 ${score}`,
   },
 };
 
