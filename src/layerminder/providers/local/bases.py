@@ -134,7 +134,8 @@ def _sled(f: Footprint, p: Proportions) -> list[Part]:
 
 
 def _pedestal(f: Footprint, p: Proportions) -> list[Part]:
-    column = max(5.0, 6.0 * p.leg)
+    # A heavy brief thickens the column, but it stays a column, not a drum.
+    column = min(max(5.0, 6.0 * p.leg), 0.3 * min(f.half_width, f.half_depth) * 2)
     foot_r = min(f.half_width, f.half_depth) * 0.8
     # A long piece stands on two pedestals, one under each end.
     xs = (
