@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageFilter
 
 from layerminder.providers.base import ProviderError
 from layerminder.providers.local.arrays import FloatArray
@@ -144,6 +144,24 @@ def _row_backdrop(pixels: FloatArray) -> FloatArray:
     return backdrop
 
 
+def _reached_from_border(open_area: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """The part of `open_area` connected (4-neighbours) to the image's border: a flood fill by
+    repeated one-pixel growth, cheap at the sizes the readers use."""
+    padded = np.pad(open_area, 1, constant_values=True)
+    reached = np.zeros_like(padded)
+    reached[0, :] = reached[-1, :] = reached[:, 0] = reached[:, -1] = True
+    while True:
+        grown = reached.copy()
+        grown[1:, :] |= reached[:-1, :]
+        grown[:-1, :] |= reached[1:, :]
+        grown[:, 1:] |= reached[:, :-1]
+        grown[:, :-1] |= reached[:, 1:]
+        grown &= padded
+        if (grown == reached).all():
+            return reached[1:-1, 1:-1]
+        reached = grown
+
+
 def object_mask(pixels: FloatArray) -> npt.NDArray[np.bool_]:
     """Where the object is in a photo or a design (0..1 RGB): what differs from its row's
     backdrop, less the shadows it casts (the backdrop darker, its hue unchanged), opened so
@@ -166,11 +184,7 @@ def object_mask(pixels: FloatArray) -> npt.NDArray[np.bool_]:
     closed = cleaned.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
     # Whatever the backdrop cannot reach from the border is the object too: a pale cushion as
     # light as the wall, inside the piece's outline, is still the piece.
-    framed = Image.new("L", (closed.width + 2, closed.height + 2), 0)
-    framed.paste(closed, (1, 1))
-    ImageDraw.floodfill(framed, (0, 0), 100)
-    reached = np.asarray(framed)[1:-1, 1:-1] == 100
-    mask: npt.NDArray[np.bool_] = ~reached
+    mask: npt.NDArray[np.bool_] = ~_reached_from_border(np.asarray(closed) < 128)
     if mask.mean() < 0.02:
         return np.ones(pixels.shape[:2], dtype=bool)
     return mask
