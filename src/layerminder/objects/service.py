@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -161,8 +160,9 @@ async def design_drawing(
 
 
 def whole_cm(value: float) -> int:
-    """Half a centimetre up, as people (and the studio's Math.round) round, not to even."""
-    return math.floor(value + 0.5)
+    """Whole centimetres as Python rounds (half to even): the same figure the offline story
+    writes from the same parts, so the record's sizes and its text agree."""
+    return round(value)
 
 
 async def measured_sizes(

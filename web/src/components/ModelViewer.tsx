@@ -62,6 +62,13 @@ async function loadObject(recordId: string, position: number): Promise<Loaded> {
   return { glb, proxy: model.response.headers.get("X-Layerminder-Proxy") === "true", facts };
 }
 
+/** Whole centimetres rounded half to even, as the server rounds the record's sizes (44.5 is
+ * 44), so the viewer and the record never differ by one. */
+function wholeCm(value: number): number {
+  const rounded = Math.round(value);
+  return Math.abs(value % 1) === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
+}
+
 async function download(recordId: string, position: number, kind: "glb" | "dxf" | "svg") {
   const path = { record_id: recordId, position };
   const { data } =
@@ -112,7 +119,7 @@ function ModelPanel({ recordId, position }: { recordId: string; position: number
       <p className="text-xs text-muted">{words.hint}</p>
       <dl className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
         <dd data-testid="model-size">
-          {words.size(Math.round(facts.width_cm), Math.round(facts.depth_cm), Math.round(facts.height_cm))}
+          {words.size(wholeCm(facts.width_cm), wholeCm(facts.depth_cm), wholeCm(facts.height_cm))}
         </dd>
         <dd>{words.weight(facts.weight_kg.toFixed(1))}</dd>
         {stability && (
