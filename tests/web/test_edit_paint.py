@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import uuid
 from typing import Any
 
@@ -67,8 +68,14 @@ def test_a_painted_edit_keeps_the_shading(plain_studio: LiveServer, browser: Any
     page.wait_for_url(re.compile(r"/record/\?id="))
     expect(page.get_by_test_id("design-image")).to_have_count(4, timeout=60_000)
 
-    edited = _api(plain_studio, page, f"/api/v1/records/{page.url.split('id=')[1]}").json()
-    assert edited["image_status"] == "ready", edited
+    record_path = f"/api/v1/records/{page.url.split('id=')[1]}"
+    # The designs are in; the story (and the name it keeps) follows them.
+    for _ in range(120):
+        edited = _api(plain_studio, page, record_path).json()
+        if edited["story_status"] in {"ready", "error"}:
+            break
+        time.sleep(0.5)
+    assert edited["image_status"] == "ready" and edited["story_status"] == "ready", edited
     original = _api(plain_studio, page, f"/api/v1/images/{edited['edit']['image_id']}")
     mask = _api(plain_studio, page, f"/api/v1/images/{edited['edit']['mask_image_id']}")
     with Image.open(io.BytesIO(original.content)) as image:
