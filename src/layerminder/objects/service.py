@@ -226,3 +226,20 @@ async def design_files(
         title = record.name or record.title or ""
         made.append(await asyncio.to_thread(_files, position, model, title))
     return made
+
+
+async def inherit_model(
+    storage: ObjectStorage,
+    owner_id: uuid.UUID,
+    edited_id: uuid.UUID,
+    design_ids: Sequence[uuid.UUID],
+) -> bool:
+    """A region or markup edit repaints part of one design: each of its designs keeps the
+    edited design's model, where that has one. False when it has none (a picture: a proxy)."""
+    model = await stored_model(storage, owner_id, edited_id)
+    if model is None:
+        return False
+    body = model.model_dump_json().encode()
+    for design_id in design_ids:
+        await storage.put(model_key(owner_id, design_id), body, "application/json")
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -82,6 +83,11 @@ async def make_designs(runtime: Runtime, record: Record) -> None:
             batch.models,
             source=f"{batch.provider}:{batch.model}",
         )
+        if not batch.models and record.edit:
+            # An edit repaints a region of one design: the piece, and so its model, stays.
+            await objects.inherit_model(
+                runtime.storage, record.owner_id, uuid.UUID(record.edit["image_id"]), design_ids
+            )
         usage = dict(record.usage or {})
         usage["images"] = batch.usage
         await finish_stage(
