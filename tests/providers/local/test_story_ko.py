@@ -157,6 +157,19 @@ def test_the_brief_keyword_is_quoted_in_korean_and_kept_english_in_the_keywords(
     assert hangul_share(story.story) > 0.9
 
 
+@pytest.mark.parametrize("keyword", ["mid-century", "Mid-Century walnut", "midcentury"])
+def test_a_word_with_two_spellings_is_one_korean_keyword_chip(
+    designs: list[bytes], keyword: str
+) -> None:
+    # "mid-century" and "midcentury" are one word: one keyword, shown in Korean, never an
+    # English chip beside "미드센추리".
+    story = write_story(designs[0], keyword, language="ko")
+    assert story.keywords[0] == "midcentury"
+    assert "mid-century" not in story.keywords
+    assert story.keywords_display[0] == "미드센추리"
+    assert all(HANGUL.search(word) for word in story.keywords_display), story.keywords_display
+
+
 def test_a_known_keyword_brings_its_mood(designs: list[bytes]) -> None:
     assert "덜어낸 여백이 먼저" in write_story(designs[1], "minimal", language="ko").story
     assert "포근한 온기가 먼저" in write_story(designs[1], "포근한 cozy", language="ko").story

@@ -49,11 +49,18 @@ def user_keywords(keyword: str | None) -> list[str]:
     words = []
     for token in (keyword or "").split():
         bare = token.strip(string.punctuation + "‘’“”·…")
+        token = token.lower().replace("mid-century", "midcentury")
         words.append(KEYWORDS_FROM_KO.get(bare, token))
     found = normalise_keywords(words)
     # Korean words inside longer ones (곡선형, 소파를) count too, after the exact ones.
     found += [w for w in normalise_keywords(english_words(keyword).split()) if w not in found]
-    return found
+    # One spelling of a word written two ways (mid-century, midcentury): the keywords would hold
+    # both, and a Korean page show the second in English beside the first's Korean.
+    unique: list[str] = []
+    for word in found:
+        if word.replace("-", "") not in {kept.replace("-", "") for kept in unique}:
+            unique.append(word)
+    return unique
 
 
 def korean_keyword(keyword: str | None) -> str | None:
