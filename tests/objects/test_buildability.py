@@ -73,3 +73,17 @@ def test_an_ordinary_chair_stands_and_its_seat_is_in_range() -> None:
     assert checks["stability"] == "ok" and checks["legs_reach_floor"] == "ok"
     assert checks["seat_height"] == "ok"
     assert 2.0 < found.weight_kg < 20.0
+
+
+def test_a_column_standing_on_its_foot_reaches_the_floor_through_it() -> None:
+    foot = {**_box((-20, 0, -20), (20, 2.5, 20), "frame"), "name": "foot"}
+    column = {**_box((-4, 2.5, -4), (4, 42, 4), "frame"), "name": "column"}
+    seat = _box((-20, 42, -20), (20, 46, 20), "seat")
+    model = build_model(
+        {"form": "stool", "materials": MATERIALS, "parts": [foot, column, seat]}, source="t"
+    )
+
+    checks = {check.name: check for check in analyse(model).checks}
+
+    assert checks["legs_reach_floor"].status == "ok", checks["legs_reach_floor"].detail
+    assert model.parts[1].role == "base"  # the column carries the seat down to its foot

@@ -99,6 +99,34 @@ def stability(model: DesignModel, sizes: list[PartSize]) -> Stability:
     )
 
 
+# A part sits on another when its underside is within this of the other's top.
+_RESTING_CM = 1.0
+
+
+def _grounded(model: DesignModel) -> set[str]:
+    """The parts whose load reaches the floor: those on it, and (over and over) those standing
+    on one of them, as a column on its foot or a plinth on its toe kick."""
+    boxes = {}
+    for part in model.parts:
+        points = np.array([*part.bottom, *part.top], dtype=float)
+        boxes[part.name] = (points.min(axis=0), points.max(axis=0))
+    reached = {name for name, (lo, _) in boxes.items() if lo[1] <= FLOOR_TOLERANCE_CM}
+    changed = True
+    while changed:
+        changed = False
+        for name, (lo, hi) in boxes.items():
+            if name in reached:
+                continue
+            for other in list(reached):
+                below_lo, below_hi = boxes[other]
+                overlaps = all(lo[i] < below_hi[i] and hi[i] > below_lo[i] for i in (0, 2))
+                if overlaps and below_lo[1] <= lo[1] <= below_hi[1] + _RESTING_CM:
+                    reached.add(name)
+                    changed = True
+                    break
+    return reached
+
+
 def _range_check(name: str, value: float | None, allowed: Range | None) -> Check | None:
     if value is None or allowed is None:
         return None
@@ -134,11 +162,8 @@ def checks(model: DesignModel, sizes: list[PartSize], stable: Stability) -> list
             )
         )
     standing = [s for s in sizes if s.part.role in ("leg", "base")]
-    floating = [
-        s.part.name
-        for s in standing
-        if min(p[1] for p in (*s.part.bottom, *s.part.top)) > FLOOR_TOLERANCE_CM
-    ]
+    grounded = _grounded(model)
+    floating = [s.part.name for s in standing if s.part.name not in grounded]
     if not standing or floating:
         detail = (
             f"off the floor: {', '.join(floating)}" if floating else "nothing stands on the floor"
