@@ -13,17 +13,24 @@ from layerminder.runtime import Runtime
 logger = logging.getLogger(__name__)
 
 
-@contextlib.asynccontextmanager
-async def recovery_sweeps(runtime: Runtime, *, at_startup: bool) -> AsyncIterator[None]:
-    """Resume unfinished records now, then keep sweeping for ones whose job died; hand webhook
-    deliveries whose next attempt is due to the queue."""
+async def recover_jobs(runtime: Runtime, *, at_startup: bool = False) -> int:
+    """Hand the records and views sheets whose job died back to the queue: at start-up (or
+    when the queue was lost) every open one nobody holds, later those untouched for a lease."""
     from layerminder.generation.job import recover_unfinished
     from layerminder.objects.views import recover_views
+
+    records = await recover_unfinished(runtime, at_startup=at_startup)
+    # Views sheets left open by a dead process are made after all (objects/views.py).
+    return records + await recover_views(runtime, at_startup=at_startup)
+
+
+@contextlib.asynccontextmanager
+async def recovery_sweeps(runtime: Runtime, *, at_startup: bool) -> AsyncIterator[None]:
+    """Resume unfinished records and views sheets now, then keep sweeping for ones whose job
+    died; hand webhook deliveries whose next attempt is due to the queue."""
     from layerminder.webhooks.tasks import enqueue_due
 
-    await recover_unfinished(runtime, at_startup=at_startup)
-    # Views sheets left open by a dead process are made after all (objects/views.py).
-    await recover_views(runtime, at_startup=at_startup)
+    await recover_jobs(runtime, at_startup=at_startup)
 
     async def _sweep(name: str, every: float, sweep: Callable[[], Awaitable[int]]) -> None:
         while True:
@@ -36,9 +43,7 @@ async def recovery_sweeps(runtime: Runtime, *, at_startup: bool) -> AsyncIterato
     settings = runtime.settings
     sweepers = [
         asyncio.create_task(
-            _sweep(
-                "recovery", settings.recovery_interval_seconds, partial(recover_unfinished, runtime)
-            ),
+            _sweep("recovery", settings.recovery_interval_seconds, partial(recover_jobs, runtime)),
             name="recovery-sweep",
         ),
         asyncio.create_task(

@@ -19,10 +19,9 @@ logger = logging.getLogger(__name__)
 async def run_worker(settings: Settings, concurrency: int, shutdown_timeout: float) -> None:
     """Open this process's own runtime, sweep for orphaned records, run jobs until told to stop."""
     from layerminder import offload
-    from layerminder.generation.job import recover_unfinished
     from layerminder.jobs.redis_queue import RedisJobQueue
     from layerminder.runtime import open_runtime
-    from layerminder.startup import recovery_sweeps
+    from layerminder.startup import recover_jobs, recovery_sweeps
     from layerminder.tasks import CPU_WORK_MODULES, job_handlers
 
     stop = asyncio.Event()
@@ -69,7 +68,7 @@ async def run_worker(settings: Settings, concurrency: int, shutdown_timeout: flo
                     shutdown_timeout=shutdown_timeout,
                     # Redis came back empty: every unfinished record nobody holds goes back
                     # at once, not after a lease period.
-                    on_queue_lost=lambda: recover_unfinished(runtime, at_startup=True),
+                    on_queue_lost=lambda: recover_jobs(runtime, at_startup=True),
                 ),
                 name="worker-main",
             )
