@@ -10,6 +10,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from layerminder.objects.hull import convex_hull
 from layerminder.objects.model import FLOOR_TOLERANCE_CM, DesignModel
 from layerminder.objects.parts import PartSize
 from layerminder.providers.base import FurnitureType
@@ -50,24 +51,7 @@ class Stability:
 
 
 def _hull(points: np.ndarray) -> list[tuple[float, float]]:
-    pts = sorted({(round(float(x), 3), round(float(y), 3)) for x, y in points})
-    if len(pts) < 3:
-        return pts
-
-    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower: list[tuple[float, float]] = []
-    for p in pts:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    upper: list[tuple[float, float]] = []
-    for p in reversed(pts):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    return lower[:-1] + upper[:-1]
+    return convex_hull(points, decimals=3)
 
 
 def stability(model: DesignModel, sizes: list[PartSize]) -> Stability:

@@ -13,6 +13,7 @@ import numpy as np
 from ezdxf import units
 from ezdxf.filemanagement import new as new_dxf
 
+from layerminder.objects.hull import convex_hull
 from layerminder.objects.model import DesignModel
 
 View = Literal["front", "side", "top"]
@@ -52,25 +53,8 @@ class Sheet:
 
 
 def _hull(points: np.ndarray) -> np.ndarray:
-    """Convex hull (monotone chain) of 2D points, counter-clockwise."""
-    pts = sorted({(round(float(x), 2), round(float(y), 2)) for x, y in points})
-    if len(pts) < 3:
-        return np.array(pts, dtype=float)
-
-    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower: list[tuple[float, float]] = []
-    for p in pts:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    upper: list[tuple[float, float]] = []
-    for p in reversed(pts):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    return np.array(lower[:-1] + upper[:-1], dtype=float)
+    """Convex hull of 2D points, counter-clockwise."""
+    return np.array(convex_hull(points, decimals=2), dtype=float)
 
 
 def project(model: DesignModel, view: View) -> list[np.ndarray]:
