@@ -82,7 +82,8 @@ async def test_stories_come_in_the_language_asked_for_or_the_users(
                 ),
             )
             assert_korean(korean, "minimal")
-            assert "‘minimal’이" in korean["story"]
+            # Issue 28: the keyword is quoted in its Korean spelling, never in English.
+            assert "‘미니멀’" in korean["story"] and "minimal" not in korean["story"]
             # The starter library's references carry their Korean names for the page.
             assert korean["recommendations"]
             for reference in korean["recommendations"]:
