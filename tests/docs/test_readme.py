@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +80,33 @@ def test_the_documents_name_the_commands() -> None:
     assert {("models", "export-clip"), ("library", "import"), ("serve",)} <= set(
         documented_commands()
     )
+
+
+# `uv run python bench/x.py` or `uv run python -m bench.x`: every benchmark the README names.
+BENCH = re.compile(r"uv run python (?:bench/(\w+)\.py|-m bench\.(\w+))")
+
+
+def documented_benchmarks() -> list[tuple[str, ...]]:
+    """Each benchmark as the README runs it: a script's path, or `-m` and a module."""
+    found = {(f"bench/{path}.py",) if path else ("-m", f"bench.{module}")
+             for path, module in BENCH.findall(README)}  # fmt: skip
+    return sorted(found)
+
+
+def test_the_readme_names_the_benchmarks() -> None:
+    named = {part for command in documented_benchmarks() for part in command}
+    assert {"bench/api_load.py", "bench/faults.py", "bench.brief"} <= named
+
+
+@pytest.mark.parametrize("command", documented_benchmarks(), ids=" ".join)
+def test_every_documented_benchmark_runs(command: tuple[str, ...]) -> None:
+    # --help through the same entry point the README gives: the script imports and parses.
+    result = subprocess.run(
+        [sys.executable, *command, "--help"],
+        cwd=README_PATH.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout

@@ -13,13 +13,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
 import pytest
 from PIL import Image
 
 from tests.live import LiveServer
-from tests.web.test_e2e import TIMEOUT_MS, create_room, image_bytes, shot, sign_up, upload
+from tests.web.test_e2e import TIMEOUT_MS, api_get, create_room, image_bytes, shot, sign_up, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,16 +35,6 @@ def _wait_done(page: Any) -> None:
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=design-image]')]"
         ".every(img => img.complete && img.naturalWidth > 0)"
-    )
-
-
-def _api(server: LiveServer, page: Any, path: str) -> httpx.Response:
-    token = page.evaluate(
-        "() => sessionStorage.getItem('layerminder.token') "
-        "?? localStorage.getItem('layerminder.token')"
-    )
-    return httpx.get(
-        f"{server.base_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30
     )
 
 
@@ -134,9 +123,9 @@ def test_refine_edit_a_region_and_see_the_lineage(
     # The mask the canvas made: the image's size, transparent along the stroke, opaque where
     # nothing was painted and where the eraser went.
     edited_id = page.url.split("id=")[1]
-    record = _api(loop_studio, page, f"/api/v1/records/{edited_id}").json()
+    record = api_get(loop_studio, page, f"/api/v1/records/{edited_id}").json()
     assert record["parent"] == {"record_id": refined_id, "position": 0}
-    mask = _api(loop_studio, page, f"/api/v1/images/{record['edit']['mask_image_id']}")
+    mask = api_get(loop_studio, page, f"/api/v1/images/{record['edit']['mask_image_id']}")
     with Image.open(io.BytesIO(mask.content)) as image:
         assert image.format == "PNG"
         assert image.size == (1024, 1024)
@@ -148,8 +137,10 @@ def test_refine_edit_a_region_and_see_the_lineage(
     assert alpha[512, 716] == 255  # erased
 
     # The first record kept the brief as it was set: role, strength and style.
-    root_id = _api(loop_studio, page, f"/api/v1/records/{refined_id}").json()["parent"]["record_id"]
-    root = _api(loop_studio, page, f"/api/v1/records/{root_id}").json()
+    root_id = api_get(loop_studio, page, f"/api/v1/records/{refined_id}").json()["parent"][
+        "record_id"
+    ]
+    root = api_get(loop_studio, page, f"/api/v1/records/{root_id}").json()
     assert [(i["role"], i["strength"]) for i in root["inputs"]] == [("form", 0.8)]
     assert root["style"] == "japandi"
     page.goto(f"{base}/record/?id={root_id}")

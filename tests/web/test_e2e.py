@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PIL import Image
 
@@ -112,6 +113,17 @@ def upload(page: Any, files: list[tuple[str, str, bytes]]) -> None:
     )
     expect(page.get_by_test_id("input-slot")).to_have_count(before + len(files))
     expect(page.get_by_label("Uploading")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+def api_get(server: LiveServer, page: Any, path: str) -> httpx.Response:
+    """GET `path` as the user signed in on `page` (the token the studio keeps)."""
+    token = page.evaluate(
+        "() => sessionStorage.getItem('layerminder.token') "
+        "?? localStorage.getItem('layerminder.token')"
+    )
+    return httpx.get(
+        f"{server.base_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
 
 
 def no_horizontal_scroll(page: Any) -> bool:

@@ -15,19 +15,9 @@ import pytest
 from PIL import Image
 
 from tests.live import LiveServer
-from tests.web.test_e2e import TIMEOUT_MS, create_room, image_bytes, sign_up, upload
+from tests.web.test_e2e import TIMEOUT_MS, api_get, create_room, image_bytes, sign_up, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _api(server: LiveServer, page: Any, path: str) -> httpx.Response:
-    token = page.evaluate(
-        "() => sessionStorage.getItem('layerminder.token') "
-        "?? localStorage.getItem('layerminder.token')"
-    )
-    return httpx.get(
-        f"{server.base_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30
-    )
 
 
 def _pixels(server: LiveServer, page: Any, url: str) -> np.ndarray:
@@ -71,13 +61,13 @@ def test_a_painted_edit_keeps_the_shading(plain_studio: LiveServer, browser: Any
     record_path = f"/api/v1/records/{page.url.split('id=')[1]}"
     # The designs are in; the story (and the name it keeps) follows them.
     for _ in range(120):
-        edited = _api(plain_studio, page, record_path).json()
+        edited = api_get(plain_studio, page, record_path).json()
         if edited["story_status"] in {"ready", "error"}:
             break
         time.sleep(0.5)
     assert edited["image_status"] == "ready" and edited["story_status"] == "ready", edited
-    original = _api(plain_studio, page, f"/api/v1/images/{edited['edit']['image_id']}")
-    mask = _api(plain_studio, page, f"/api/v1/images/{edited['edit']['mask_image_id']}")
+    original = api_get(plain_studio, page, f"/api/v1/images/{edited['edit']['image_id']}")
+    mask = api_get(plain_studio, page, f"/api/v1/images/{edited['edit']['mask_image_id']}")
     with Image.open(io.BytesIO(original.content)) as image:
         before = np.asarray(image.convert("RGB"))
     with Image.open(io.BytesIO(mask.content)) as image:
@@ -91,7 +81,7 @@ def test_a_painted_edit_keeps_the_shading(plain_studio: LiveServer, browser: Any
     assert lightness.std() > 4, lightness.std()
     assert (
         edited["name"]
-        == _api(plain_studio, page, f"/api/v1/records/{edited['parent']['record_id']}").json()[
+        == api_get(plain_studio, page, f"/api/v1/records/{edited['parent']['record_id']}").json()[
             "name"
         ]
     )

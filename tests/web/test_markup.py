@@ -11,25 +11,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
 import pytest
 from PIL import Image
 
 from tests.live import LiveServer
-from tests.web.test_e2e import TIMEOUT_MS, create_room, image_bytes, shot, sign_up, upload
+from tests.web.test_e2e import TIMEOUT_MS, api_get, create_room, image_bytes, shot, sign_up, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _api(server: LiveServer, page: Any, path: str) -> httpx.Response:
-    token = page.evaluate(
-        "() => sessionStorage.getItem('layerminder.token') "
-        "?? localStorage.getItem('layerminder.token')"
-    )
-    return httpx.get(
-        f"{server.base_url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30
-    )
 
 
 def test_mark_up_a_design_with_pen_arrow_and_note(
@@ -91,11 +80,11 @@ def test_mark_up_a_design_with_pen_arrow_and_note(
     expect(page.get_by_test_id("design-image")).to_have_count(4, timeout=60_000)
 
     record_id = page.url.split("id=")[1]
-    record = _api(plain_studio, page, f"/api/v1/records/{record_id}").json()
+    record = api_get(plain_studio, page, f"/api/v1/records/{record_id}").json()
     assert record["image_status"] == "ready", record
     assert record["edit"]["mask_image_id"] is None
     assert "a woven seat" in record["edit"]["prompt"] and "cane" in record["edit"]["prompt"]
-    markup = _api(plain_studio, page, f"/api/v1/images/{record['edit']['markup_image_id']}")
+    markup = api_get(plain_studio, page, f"/api/v1/images/{record['edit']['markup_image_id']}")
     with Image.open(io.BytesIO(markup.content)) as image:
         assert image.format == "PNG" and image.size == (1024, 1024)
         alpha = np.asarray(image.convert("RGBA"))[:, :, 3]

@@ -14,7 +14,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 from layerminder.db.base import utcnow
@@ -96,7 +96,7 @@ async def hold_lease(
                 record_id, owner, now, now + timedelta(seconds=seconds)
             )
 
-    if not await _claim() and not await _claim_from_the_dead(runtime, record_id, owner):
+    if not await _claim() and not await _claim_from_the_dead(runtime, record_id, owner, _claim):
         yield None
         return
 
@@ -124,7 +124,9 @@ async def hold_lease(
                 await JobRepository(session).release(record_id, owner)
 
 
-async def _claim_from_the_dead(runtime: Runtime, record_id: uuid.UUID, owner: str) -> bool:
+async def _claim_from_the_dead(
+    runtime: Runtime, record_id: uuid.UUID, owner: str, claim: Callable[[], Awaitable[bool]]
+) -> bool:
     """Take the record over if its holder has stopped renewing its lease: silent for three
     renewals, it is presumed dead (its worker killed; its queue message just taken over by
     this worker), so the job starts now, not at a recovery sweep after the whole lease.
@@ -141,8 +143,7 @@ async def _claim_from_the_dead(runtime: Runtime, record_id: uuid.UUID, owner: st
         now = utcnow()
         until = now + timedelta(seconds=seconds)
         if seen is None:  # released just now
-            async with unit_of_work(runtime.sessionmaker) as session:
-                return await JobRepository(session).claim(record_id, owner, now, until)
+            return await claim()
         silent = (now - (seen[1] - timedelta(seconds=seconds))).total_seconds()
         if silent < 1.5 * every:
             return False

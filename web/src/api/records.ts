@@ -49,23 +49,6 @@ export function getEstimate(inputImages: number, kind: "designs" | "edit") {
   });
 }
 
-/** Change one design where a markup (a transparent PNG of strokes and notes, its size) points. */
-export async function startMarkupEdit(
-  edit: { imageId: string; markupImageId: string; prompt: string },
-  keyword: string | null,
-  language: Locale,
-  idempotencyKey: string,
-) {
-  return api.POST("/api/v1/generate", {
-    params: { header: { "idempotency-key": idempotencyKey } },
-    body: {
-      edit: { image_id: edit.imageId, markup_image_id: edit.markupImageId, prompt: edit.prompt },
-      keyword,
-      language,
-    },
-  });
-}
-
 export type LineageOut = Schemas["LineageOut"];
 export type LineageNodeOut = Schemas["LineageNodeOut"];
 
@@ -86,20 +69,21 @@ export async function startRefine(
   });
 }
 
-/** Repaint the masked region of one image (the mask already uploaded with purpose "mask"). */
+/** Repaint one image where a mask (purpose "mask": its transparent pixels) or a markup
+ * (purpose "markup": a transparent PNG of strokes and notes, its size) says, both uploaded. */
 export async function startEdit(
-  edit: { imageId: string; maskImageId: string; prompt: string },
+  edit: { imageId: string; prompt: string } & ({ maskImageId: string } | { markupImageId: string }),
   keyword: string | null,
   language: Locale,
   idempotencyKey: string,
 ) {
+  const guide =
+    "maskImageId" in edit
+      ? { mask_image_id: edit.maskImageId }
+      : { markup_image_id: edit.markupImageId };
   return api.POST("/api/v1/generate", {
     params: { header: { "idempotency-key": idempotencyKey } },
-    body: {
-      edit: { image_id: edit.imageId, mask_image_id: edit.maskImageId, prompt: edit.prompt },
-      keyword,
-      language,
-    },
+    body: { edit: { image_id: edit.imageId, prompt: edit.prompt, ...guide }, keyword, language },
   });
 }
 

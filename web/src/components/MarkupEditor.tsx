@@ -8,7 +8,7 @@
 import { useRef, useState } from "react";
 import { ArrowUpRight, PenLine, PencilRuler, Trash2, Type, Undo2 } from "lucide-react";
 import { api, multipart } from "@/api/client";
-import { startMarkupEdit } from "@/api/records";
+import { startEdit } from "@/api/records";
 import { useErrorText } from "@/i18n/errors";
 import { useLocaleSwitch } from "@/i18n/I18nProvider";
 import { useMarkupWords } from "@/i18n/content";
@@ -155,7 +155,7 @@ export function MarkupEditDialog({ open, onClose, record, design }: DialogProps)
       });
       if (!markup) return errorText(uploadError, "loop.failed");
       return outcome(
-        await startMarkupEdit(
+        await startEdit(
           { imageId: design.image_id, markupImageId: markup.id, prompt: editPrompt().slice(0, 1000) },
           record.keyword ?? null,
           locale,
